@@ -1,0 +1,155 @@
+"""The command line: agilebot migrate | run | clock | tick --at ISO-8601 | manifest --url URL."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import ConfigError, Settings
+
+log = logging.getLogger("agilebot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agilebot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    commands.add_parser(
+        "run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)"
+    )
+    commands.add_parser("clock", help="run the scheduler alone, as its own process")
+    tick_parser = commands.add_parser(
+        "tick", help="run once what is due up to an instant, then exit"
+    )
+    tick_parser.add_argument(
+        "--at",
+        required=True,
+        help="an ISO-8601 instant with its offset, e.g. 2026-11-23T09:00:00+01:00",
+    )
+    manifest_parser = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest_parser.add_argument(
+        "--url", help="public base URL of `agilebot run`, e.g. https://agilebot.example.com"
+    )
+    manifest_parser.add_argument(
+        "--socket-mode", action="store_true", help="a manifest for Socket Mode (no URLs)"
+    )
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "manifest":
+            return _manifest(args.url, args.socket_mode, parser)
+        settings = Settings.from_env()
+        if args.command == "migrate":
+            return _migrate(settings)
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "clock":
+            return _clock(settings)
+        return _tick(settings, args.at)
+    except ConfigError as error:
+        print(f"agilebot: {error}", file=sys.stderr)
+        return 2
+
+
+def _manifest(url: str | None, socket_mode: bool, parser: argparse.ArgumentParser) -> int:
+    from bot.manifest import manifest_yaml
+
+    if not url and not socket_mode:
+        parser.error("manifest needs --url URL (HTTP mode) or --socket-mode")
+    if url and not url.startswith("https://") and not url.startswith("http://"):
+        raise ConfigError("--url must start with https://")
+    sys.stdout.write(manifest_yaml(url, socket_mode=socket_mode))
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    from bot.migrate import upgrade
+
+    upgrade(settings.database_url)
+    log.info("database is at the latest schema")
+    return 0
+
+
+def _database(settings: Settings):  # noqa: ANN202
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db import make_engine, make_session_factory
+    from bot.migrate import is_current
+
+    engine = make_engine(settings.database_url)
+    try:
+        current = is_current(engine)
+    except OperationalError as error:
+        raise ConfigError(f"DATABASE_URL: cannot connect to the database ({error.orig}).") from None
+    if not current:
+        raise ConfigError("The database schema is not up to date: run `agilebot migrate` first.")
+    return engine, make_session_factory(engine)
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import build_app
+    from bot.models import utcnow
+    from bot.scheduler import make_scheduler
+
+    settings.require_for_serving()
+    engine, factory = _database(settings)
+    app = build_app(settings, factory)
+    scheduler = make_scheduler(factory, background=True, now=utcnow) if settings.scheduler else None
+    if scheduler:
+        scheduler.start()
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("serving Slack over Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            from bot.web import WebApp, serve
+
+            log.info(
+                "serving Slack at http://0.0.0.0:%d/slack/events (health: /healthz)", settings.port
+            )
+            serve(WebApp(app, engine), settings.port)
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+def _clock(settings: Settings) -> int:
+    from bot.models import utcnow
+    from bot.scheduler import make_scheduler
+
+    _, factory = _database(settings)
+    log.info("scheduler running; it ticks every minute")
+    make_scheduler(factory, background=False, now=utcnow).start()
+    return 0
+
+
+def _tick(settings: Settings, at: str) -> int:
+    from bot.scheduler import tick
+
+    try:
+        instant = dt.datetime.fromisoformat(at)
+    except ValueError:
+        raise ConfigError(f"--at must be an ISO-8601 instant, not {at!r}.") from None
+    if instant.tzinfo is None:
+        raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
+    _, factory = _database(settings)
+    report = tick(factory, instant.astimezone(dt.UTC))
+    log.info(
+        "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
+        instant.isoformat(), len(report.ran), len(report.skipped_stale),
+        len(report.already_done), len(report.failed),
+    )  # fmt: skip
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

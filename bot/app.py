@@ -1,0 +1,43 @@
+"""The composition root: one Bolt app, shared by HTTP and Socket Mode. No I/O at import time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.handlers import register_all
+from bot.handlers.support import Deps
+from bot.models import utcnow
+from bot.settings import Settings
+from bot.slack import web_client
+
+
+def build_app(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    *,
+    now: Callable[[], dt.datetime] = utcnow,
+    listener_executor: Executor | None = None,
+) -> App:
+    app = App(
+        **({"listener_executor": listener_executor} if listener_executor else {}),
+        client=web_client(settings),
+        signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+        # Answer Slack first, then do the slow part (views.open, chat.update) in the listener.
+        process_before_response=False,
+        # The token is checked when the first request uses it, not at start-up.
+        token_verification_enabled=False,
+        request_verification_enabled=not settings.socket_mode,
+    )
+    deps = Deps(
+        session_factory=session_factory,
+        # Looked up before answering Slack: fail fast rather than wait out a Retry-After.
+        profile_client=web_client(settings, retries=False, timeout=2),
+        now=now,
+    )
+    register_all(app, deps)
+    return app

@@ -1,0 +1,18 @@
+"""The Slack edge: one module per surface, each with `register(app, deps)`. Handlers parse,
+ack, call a service inside a transaction they own, render, and call Slack."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.handlers import actions, commands, errors, events, submissions
+from bot.handlers.support import Deps, workspace_middleware
+
+
+def register_all(app: App, deps: Deps) -> None:
+    app.middleware(workspace_middleware(deps))
+    errors.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    submissions.register(app, deps)
+    events.register(app, deps)

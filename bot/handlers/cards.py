@@ -1,0 +1,94 @@
+"""Messages that show a backlog item and follow its changes: the triage card in the admin
+channel, the public idea card in the team channel, the backlog list, and the submitter's DMs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.handlers.support import Deps, person_translator, team_translator
+from bot.models import BacklogItem, Person, Team
+from bot.services import backlog, teams
+from bot.views.backlog import backlog_message
+from bot.views.ideas import idea_card, triage_card
+
+log = logging.getLogger(__name__)
+
+# A card is re-rendered until the count it shows is the count in the database: concurrent
+# clicks each update the card, and Slack may apply those updates out of order.
+MAX_CARD_RENDERS = 4
+
+
+def render_backlog(
+    session: Session, team: Team, viewer: Person, page_number: int, tr: Any
+) -> dict[str, Any]:
+    page = backlog.page(session, team, page_number)
+    voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
+    return backlog_message(tr, page, viewer_is_owner=teams.is_owner(team, viewer), voted=voted)
+
+
+def _slack_ids(session: Session, *person_ids: int | None) -> dict[int, str]:
+    wanted = [i for i in person_ids if i is not None]
+    rows = session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(wanted)))
+    return dict(rows.all())
+
+
+def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(triage card, idea card) for `item`, in its team's language."""
+    team = session.get_one(Team, item.team_id)
+    ids = _slack_ids(session, item.submitter_id, item.triaged_by_id)
+    tr = team_translator(team)
+    submitter = ids[item.submitter_id]
+    triager = ids.get(item.triaged_by_id) if item.triaged_by_id else None
+    return (
+        triage_card(tr, item, team, submitter, triager),
+        idea_card(tr, item, submitter, triager),
+    )
+
+
+def refresh_cards(deps: Deps, client: WebClient, context: BoltContext, item_id: int) -> None:
+    """Update both cards of an item in place, until they show what the database holds."""
+    shown_votes: int | None = None
+    for _ in range(MAX_CARD_RENDERS):
+        with deps.transaction(context) as session:
+            item = backlog.get_item(session, item_id)
+            if item.vote_count == shown_votes:
+                return
+            triage, card = render_cards(session, item)
+            shown_votes = item.vote_count
+            places = [
+                (item.triage_channel_id, item.triage_message_ts, triage),
+                (item.card_channel_id, item.card_message_ts, card),
+            ]
+        for channel, ts, message in places:
+            if channel and ts:
+                _update(client, channel, ts, message)
+
+
+def _update(client: WebClient, channel: str, ts: str, message: dict[str, Any]) -> None:
+    try:
+        client.chat_update(channel=channel, ts=ts, **message)
+    except SlackApiError as error:
+        # The card may have been deleted by someone; the item itself is safe in the backlog.
+        if error.response.get("error") not in (
+            "message_not_found",
+            "cant_update_message",
+            "channel_not_found",
+        ):
+            raise
+        log.info("card %s/%s is gone: %s", channel, ts, error.response.get("error"))
+
+
+def submitter_message(
+    session: Session, item: BacklogItem, build: Any
+) -> tuple[str, dict[str, Any]]:
+    """(Slack id, message) for a note to the submitter, in their language."""
+    team = session.get_one(Team, item.team_id)
+    submitter = session.get_one(Person, item.submitter_id)
+    return submitter.slack_user_id, build(person_translator(submitter, team), item, team)

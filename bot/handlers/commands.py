@@ -1,0 +1,129 @@
+"""Slash commands: /agile, /idea, /backlog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.errors import AgileError, Message, NotAllowed
+from bot.handlers.support import Deps, load_person, person_translator
+from bot.i18n import N_
+from bot.models.backlog import TITLE_MAX
+from bot.services import backlog, teams, workspaces
+from bot.views.backlog import backlog_message
+from bot.views.help import help_message, notice
+from bot.views.ideas import idea_modal
+from bot.views.team import setup_modal
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/agile")
+    def agile(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        words = (command.get("text") or "").split()
+        subcommand = words[0].lower() if words else "help"
+        if subcommand == "setup":
+            ack()
+            open_setup(deps, client, context, command)
+            return
+        person = load_person(deps, context, command["user_id"])
+        with deps.transaction(context) as session:
+            tr = person_translator(
+                person, teams.team_for_channel(session, command.get("channel_id"))
+            )
+        unknown = None if subcommand == "help" else command.get("text", "").strip()
+        ack(response_type="ephemeral", **help_message(tr, unknown=unknown))
+
+    @app.command("/idea")
+    def idea(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        person = load_person(deps, context, command["user_id"])
+        channel_id = command.get("channel_id")
+        with deps.transaction(context) as session:
+            team = teams.team_for_channel(session, channel_id)
+            choices = [] if team else teams.all_teams(session)
+            if team is None and len(choices) == 1:
+                team = choices[0]
+            tr = person_translator(person, team)
+            if team is None and not choices:
+                respond(
+                    response_type="ephemeral",
+                    **notice(
+                        tr.gettext(
+                            "No team is set up yet, so there is no backlog to add ideas to. "
+                            "Run `/agile setup` in your team's channel first."
+                        )
+                    ),
+                )
+                return
+            view = idea_modal(
+                tr,
+                title=(command.get("text") or "").strip()[:TITLE_MAX] or None,
+                teams=choices,
+                team_id=team.id if team else None,
+                channel_id=channel_id,
+            )
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    @app.command("/backlog")
+    def backlog_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        person = load_person(deps, context, command["user_id"])
+        text = (command.get("text") or "").strip()
+        with deps.transaction(context) as session:
+            channel_team = teams.team_for_channel(session, command.get("channel_id"))
+            tr = person_translator(person, channel_team)
+            if text and not text.isdigit():
+                ack(response_type="ephemeral", **help_message(tr, unknown=f"/backlog {text}"))
+                return
+            try:
+                team = teams.resolve_team(session, command.get("channel_id"))
+            except AgileError as error:
+                ack(response_type="ephemeral", **notice(error.message.render(tr)))
+                return
+            viewer = workspaces.person(session, command["user_id"])
+            message = render_backlog(
+                session, team, viewer, int(text) if text else 1, person_translator(person, team)
+            )
+        ack(response_type="ephemeral", **message)
+
+
+def render_backlog(
+    session: Any, team: Any, viewer: Any, page_number: int, tr: Any
+) -> dict[str, Any]:
+    page = backlog.page(session, team, page_number)
+    voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
+    return backlog_message(tr, page, viewer_is_owner=teams.is_owner(team, viewer), voted=voted)
+
+
+def open_setup(
+    deps: Deps, client: WebClient, context: BoltContext, command: dict[str, Any]
+) -> None:
+    channel_id = command.get("channel_id") or ""
+    person = load_person(deps, context, command["user_id"])
+    with deps.transaction(context) as session:
+        team = teams.team_for_channel(session, channel_id)
+        tr = person_translator(person, team)
+        if not channel_id.startswith(("C", "G")):
+            raise AgileError(Message(N_("Run `/agile setup` in the channel where the team works.")))
+        if team is not None and not teams.can_configure(team, person):
+            raise NotAllowed(
+                Message(
+                    N_(
+                        "Only the scrum master, the marketing owner or a workspace admin can "
+                        "change the set-up of {team}."
+                    ),
+                    {"team": team.name},
+                )
+            )
+        view = setup_modal(
+            tr,
+            channel_id=channel_id,
+            team=team,
+            member_ids=teams.member_ids(session, team) if team else [],
+            creator_id=command["user_id"],
+            default_time_zone=person.time_zone or "UTC",
+        )
+    client.views_open(trigger_id=command["trigger_id"], view=view)

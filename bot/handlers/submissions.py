@@ -1,0 +1,318 @@
+"""Modal submissions: team set-up, ideas, and the owner's triage and scores.
+
+Validation errors go back onto the field (`response_action: errors`) and nothing is stored;
+a valid submission is stored in one transaction before the modal closes, and the Slack
+messages that follow are reported to the person if they fail."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from bot.errors import AgileError, Invalid, Message
+from bot.handlers.cards import refresh_cards, render_backlog, render_cards, submitter_message
+from bot.handlers.support import (
+    Deps,
+    field_errors,
+    load_person,
+    person_translator,
+    slack_error_reason,
+    state_values,
+    team_translator,
+)
+from bot.i18n import N_, Translator
+from bot.models import BacklogItem, Person, Team
+from bot.mrkdwn import channel_link
+from bot.services import backlog, teams, workspaces
+from bot.services.backlog import (
+    DeclineField,
+    IdeaDraft,
+    IdeaField,
+    ScoreField,
+    Scores,
+    validate_decline_reason,
+)
+from bot.services.teams import Field, TeamSettings
+from bot.views.help import notice
+from bot.views.ideas import idea_accepted, idea_declined, idea_received
+from bot.views.ids import Callback
+from bot.views.team import team_saved_message
+
+log = logging.getLogger(__name__)
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _reject(ack: Ack, tr: Translator, errors: dict[str, Message]) -> None:
+    ack(response_action="errors", errors=field_errors(tr, errors))
+
+
+def register(app: App, deps: Deps) -> None:
+    def dm(client: WebClient, user_id: str, message: dict[str, Any]) -> None:
+        client.chat_postMessage(channel=user_id, **message)
+
+    def report(client: WebClient, user_id: str, tr: Translator, problems: list[str]) -> None:
+        if problems:
+            dm(client, user_id, notice(":warning: " + "\n".join(problems)))
+
+    # --- team set-up ---------------------------------------------------------------------
+
+    @app.view(Callback.TEAM_SETUP)
+    def team_setup(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        channel_id = str(_metadata(view).get("channel_id") or "")
+        try:
+            settings = TeamSettings.validate(state_values(view))
+            if not teams.CHANNEL_ID.match(channel_id):
+                raise Invalid(
+                    {Field.NAME: Message(N_("Run `/agile setup` in the team's channel."))}
+                )
+            now = deps.now()
+
+            def save(session: Any) -> tuple[Team, bool, list[str]]:
+                actor = workspaces.person(session, user_id)
+                team, created = teams.save_team(session, channel_id, settings, actor, now)
+                return team, created, teams.member_ids(session, team)
+
+            team, created, member_ids = deps.run(context, save)
+        except Invalid as invalid:
+            _reject(ack, tr, invalid.errors)
+            return
+        except AgileError as error:
+            _reject(ack, tr, {Field.NAME: error.message})
+            return
+        ack()
+        problems = []
+        for channel in dict.fromkeys([team.channel_id, team.admin_channel_id]):
+            problem = _join(client, channel, tr)
+            if problem:
+                problems.append(problem)
+        try:
+            client.chat_postMessage(
+                channel=team.channel_id,
+                **team_saved_message(team_translator(team), team, member_ids, created),
+            )
+        except SlackApiError as error:
+            problems.append(
+                tr.gettext(
+                    "The team is saved, but I could not post in {channel} ({reason})."
+                ).format(channel=channel_link(team.channel_id), reason=slack_error_reason(error))
+            )
+        report(client, user_id, tr, problems)
+
+    # --- ideas -----------------------------------------------------------------------------
+
+    @app.view(Callback.IDEA)
+    def submit_idea(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        values = state_values(view)
+        team_id = _metadata(view).get("team_id") or values.get(IdeaField.TEAM)
+        now = deps.now()
+        try:
+            draft = IdeaDraft.validate(values)
+            try:
+                team_id = int(team_id)
+            except (TypeError, ValueError):
+                raise Invalid({IdeaField.TEAM: Message(N_("Choose the team."))}) from None
+
+            def submit(session: Any) -> int:
+                team = teams.get_team(session, team_id)
+                return backlog.submit_idea(
+                    session, team, workspaces.person(session, user_id), draft, now
+                ).id
+
+            item_id = deps.run(context, submit)
+        except Invalid as invalid:
+            _reject(ack, tr, invalid.errors)
+            return
+        except AgileError as error:
+            _reject(ack, tr, {IdeaField.TITLE: error.message})
+            return
+        ack()
+        announce_idea(client, context, user_id, item_id)
+
+    def announce_idea(client: WebClient, context: BoltContext, user_id: str, item_id: int) -> None:
+        """Triage card to the admin channel, idea card to the team channel, thanks to the
+        submitter. The idea is already safe in the backlog; failures are reported."""
+        with deps.transaction(context) as session:
+            item = backlog.get_item(session, item_id)
+            team = session.get_one(Team, item.team_id)
+            triage, card = render_cards(session, item)
+            submitter_id, thanks = submitter_message(session, item, idea_received)
+            tr = person_translator(session.get_one(Person, item.submitter_id), team)
+        problems = []
+        posted: dict[str, tuple[str, str]] = {}
+        for key, channel, message in (
+            ("triage", team.admin_channel_id, triage),
+            ("card", team.channel_id, card),
+        ):
+            try:
+                response = client.chat_postMessage(channel=channel, **message)
+                posted[key] = (response["channel"], response["ts"])
+            except SlackApiError as error:
+                problems.append(
+                    tr.gettext(
+                        "Your idea is saved, but I could not post it in {channel} ({reason}). "
+                        "The owner still sees it in `/backlog`."
+                    ).format(channel=channel_link(channel), reason=slack_error_reason(error))
+                )
+        if posted:
+            with deps.transaction(context) as session:
+                item = backlog.get_item(session, item_id)
+                if "triage" in posted:
+                    item.triage_channel_id, item.triage_message_ts = posted["triage"]
+                if "card" in posted:
+                    item.card_channel_id, item.card_message_ts = posted["card"]
+        dm(client, submitter_id, thanks)
+        report(client, user_id, tr, problems)
+
+    # --- triage and scores -----------------------------------------------------------------
+
+    def owner_submission(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        *,
+        parse: Any,
+        apply: Any,
+        first_field: str,
+        tell_submitter: Any | None,
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        metadata = _metadata(view)
+        now = deps.now()
+        try:
+            parsed = parse(state_values(view))
+            item_id = int(metadata.get("item_id") or 0)
+
+            def act(session: Any) -> BacklogItem:
+                return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
+
+            deps.run(context, act)
+        except Invalid as invalid:
+            _reject(ack, tr, invalid.errors)
+            return
+        except AgileError as error:
+            _reject(ack, tr, {first_field: error.message})
+            return
+        ack()
+        refresh_cards(deps, client, context, item_id)
+        if tell_submitter is not None:
+            with deps.transaction(context) as session:
+                submitter_id, message = submitter_message(
+                    session, backlog.get_item(session, item_id), tell_submitter
+                )
+            dm(client, submitter_id, message)
+        if metadata.get("response_url"):
+            with deps.transaction(context) as session:
+                item = backlog.get_item(session, item_id)
+                team = session.get_one(Team, item.team_id)
+                viewer = workspaces.person(session, user_id)
+                message = render_backlog(
+                    session,
+                    team,
+                    viewer,
+                    int(metadata.get("page") or 1),
+                    person_translator(person, team),
+                )
+            try:
+                WebhookClient(metadata["response_url"]).send(replace_original=True, **message)
+            except Exception:  # noqa: BLE001 - the list is a convenience; the change is saved
+                log.info("could not refresh a backlog list", exc_info=True)
+
+    @app.view(Callback.ACCEPT)
+    def accept(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        owner_submission(
+            ack, body, view, client, context,
+            parse=Scores.validate, apply=backlog.accept, first_field=ScoreField.EFFORT,
+            tell_submitter=idea_accepted,
+        )  # fmt: skip
+
+    @app.view(Callback.RESCORE)
+    def rescore(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        owner_submission(
+            ack, body, view, client, context,
+            parse=Scores.validate, apply=backlog.rescore, first_field=ScoreField.EFFORT,
+            tell_submitter=None,
+        )  # fmt: skip
+
+    @app.view(Callback.DECLINE)
+    def decline(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        owner_submission(
+            ack, body, view, client, context,
+            parse=validate_decline_reason, apply=backlog.decline, first_field=DeclineField.REASON,
+            tell_submitter=idea_declined,
+        )  # fmt: skip
+
+
+def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
+    """Join a public channel so the bot can post there; for a private one, say how to invite
+    it. Returns a problem to report, or None."""
+    try:
+        client.conversations_join(channel=channel)
+        return None
+    except SlackApiError as error:
+        reason = slack_error_reason(error)
+        if reason == "already_in_channel":
+            return None
+        if reason in (
+            "method_not_supported_for_channel_type",
+            "channel_not_found",
+            "missing_scope",
+        ):
+            return tr.gettext(
+                "I am not in {channel} yet. Invite me there with `/invite @agilebot`."
+            ).format(channel=channel_link(channel))
+        return tr.gettext("I could not join {channel} ({reason}).").format(
+            channel=channel_link(channel), reason=reason
+        )

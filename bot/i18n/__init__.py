@@ -1,0 +1,64 @@
+"""Message catalogs (gettext, via Babel). Every word the bot shows goes through a Translator.
+
+Catalogs are the `.po` files under `locales/`, read once and compiled in memory, so there is no
+build step. English is the source language. Mark strings with `tr.gettext(...)`,
+`tr.ngettext(...)`, or `N_(...)` for text translated later; `pybabel extract` finds them all
+(see README, "Translations").
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "it", "nl")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark `message` for extraction; it is translated where it is shown."""
+    return message
+
+
+class Translator:
+    def __init__(self, language: str, translations: _gettext.NullTranslations):
+        self.language = language
+        self._translations = translations
+
+    def gettext(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+
+@cache
+def translator(language: str) -> Translator:
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if language == DEFAULT_LANGUAGE:
+        return Translator(language, _gettext.NullTranslations())
+    po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext does
+    buffer.seek(0)
+    return Translator(language, _gettext.GNUTranslations(buffer))
+
+
+def language_for(slack_locale: str | None, team_language: str | None = None) -> str:
+    """A person's language: their Slack locale (`it-IT` -> `it`) if we speak it, else their
+    team's language, else English."""
+    if slack_locale:
+        language = slack_locale.replace("_", "-").split("-")[0].lower()
+        if language in LANGUAGES:
+            return language
+    if team_language in LANGUAGES:
+        return team_language
+    return DEFAULT_LANGUAGE

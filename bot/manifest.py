@@ -1,0 +1,85 @@
+"""The Slack app manifest: every slash command, scope, event and the interactivity URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from bot.web import SLACK_PATH
+
+COMMANDS = (
+    ("/agile", "Help, and the team set-up of this channel", "[help | setup]"),
+    ("/idea", "Submit an idea to the team's marketing backlog", "[title]"),
+    ("/backlog", "See the team's ordered backlog, and vote", "[page]"),
+)
+
+BOT_SCOPES = (
+    "app_mentions:read",  # app_mention: answer an @mention with help
+    "channels:join",  # join the team's public channels when a team is set up
+    "chat:write",  # cards, confirmations, DMs to submitters
+    "chat:write.public",  # post idea cards in a public team channel before being invited
+    "commands",  # the slash commands
+    "users:read",  # time zone, locale and admin status from people's profiles
+)
+
+BOT_EVENTS = ("app_mention",)
+
+
+def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
+    """The manifest as a dict. `url` is the public base URL of `agilebot run` (HTTP mode)."""
+    request_url = f"{url.rstrip('/')}{SLACK_PATH}" if url else None
+    commands = []
+    for name, description, hint in COMMANDS:
+        command: dict[str, Any] = {
+            "command": name,
+            "description": description,
+            "usage_hint": hint,
+            "should_escape": False,
+        }
+        if request_url:
+            command["url"] = request_url
+        commands.append(command)
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url:
+        events["request_url"] = request_url
+        interactivity["request_url"] = request_url
+    return {
+        "display_information": {
+            "name": "agilebot",
+            "description": "Agile marketing in Slack: backlog, sprints, standups, showcase.",
+            "long_description": (
+                "agilebot runs the agile marketing cadence for marketing and social-media teams "
+                "inside Slack. Stakeholders submit ideas with /idea, everyone can vote, and the "
+                "marketing owner triages the backlog and orders it by effort, customer value and "
+                "business value. Sprints, asynchronous daily standups, the showcase with "
+                "committed vs completed, retrospectives and burnup charts follow. Metrics are "
+                "team-level only: never a ranking of people."
+            ),
+            "background_color": "#2d5f73",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": False,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
+            "bot_user": {"display_name": "agilebot", "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_yaml(url: str | None, *, socket_mode: bool = False) -> str:
+    return yaml.safe_dump(
+        manifest(url, socket_mode=socket_mode), sort_keys=False, allow_unicode=True
+    )

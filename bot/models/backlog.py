@@ -1,0 +1,159 @@
+"""The marketing backlog: items, votes, and the append-only history of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.models.base import Base, IntPK, WorkspaceOwned, utcnow
+from bot.models.workspace import Person
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 2000
+HYPOTHESIS_MAX = 500
+KPI_MAX = 150
+DECLINE_REASON_MAX = 500
+VALUE_RANGE = range(1, 11)  # customer and business value, 1 (least) to 10 (most)
+EFFORT_POINTS = (1, 2, 3, 5, 8, 13, 21)
+
+
+class ItemKind(enum.StrEnum):
+    EXPERIMENT = "experiment"
+    CAMPAIGN = "campaign"
+    CONTENT = "content"
+    KEEP_THE_LIGHTS_ON = "keep_the_lights_on"
+
+
+class ItemStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # submitted, awaiting the owner's triage
+    READY = "ready"  # accepted into the backlog
+    DECLINED = "declined"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class BacklogItem(WorkspaceOwned, Base):
+    __tablename__ = "backlog_items"
+    __table_args__ = (
+        CheckConstraint("effort IS NULL OR effort > 0", name="effort_positive"),
+        CheckConstraint(
+            "customer_value IS NULL OR customer_value BETWEEN 1 AND 10", name="customer_value"
+        ),
+        CheckConstraint(
+            "business_value IS NULL OR business_value BETWEEN 1 AND 10", name="business_value"
+        ),
+        CheckConstraint("vote_count >= 0", name="vote_count"),
+        Index("ix_backlog_items_team_status", "team_id", "status"),
+    )
+
+    id: Mapped[IntPK]
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "item_kind"))
+    hypothesis: Mapped[str | None] = mapped_column(Text)
+    kpi: Mapped[str | None] = mapped_column(String(KPI_MAX))
+    submitter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    # The submitter's own view, a starting point for the owner's triage.
+    proposed_customer_value: Mapped[int | None]
+    proposed_business_value: Mapped[int | None]
+
+    status: Mapped[ItemStatus] = mapped_column(
+        _enum(ItemStatus, "item_status"), default=ItemStatus.PROPOSED
+    )
+    effort: Mapped[int | None]
+    customer_value: Mapped[int | None]
+    business_value: Mapped[int | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    triaged_at: Mapped[dt.datetime | None]
+    # (customer value + business value) / effort, kept with the values it derives from so that
+    # the backlog can be ordered by an index (see services.backlog).
+    score: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int] = mapped_column(default=0)
+    # The owner's manual order. NULL everywhere in a team's backlog until the owner first moves
+    # an item; from then on every ready item has one (see services.backlog).
+    position: Mapped[float | None] = mapped_column(Float)
+    # Where the triage card (admin channel) and the public idea card (team channel) were
+    # posted, so that both can be updated in place.
+    triage_channel_id: Mapped[str | None] = mapped_column(String(32))
+    triage_message_ts: Mapped[str | None] = mapped_column(String(32))
+    card_channel_id: Mapped[str | None] = mapped_column(String(32))
+    card_message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    submitter: Mapped[Person] = relationship(foreign_keys=[submitter_id], lazy="raise")
+
+
+class Vote(WorkspaceOwned, Base):
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("item_id", "person_id"),)
+
+    id: Mapped[IntPK]
+    item_id: Mapped[int] = mapped_column(ForeignKey("backlog_items.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EventKind(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    RESCORED = "rescored"
+    MOVED = "moved"
+    ORDER_RESET = "order_reset"
+    VOTE_ADDED = "vote_added"
+    VOTE_REMOVED = "vote_removed"
+
+
+class BacklogEvent(WorkspaceOwned, Base):
+    """Append-only history: who changed what in a team's backlog, and when. Burnup and metrics
+    read it later. The database refuses UPDATEs of this table (see the migration)."""
+
+    __tablename__ = "backlog_events"
+    __table_args__ = (Index("ix_backlog_events_team_occurred", "team_id", "occurred_at"),)
+
+    id: Mapped[IntPK]
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("backlog_items.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "backlog_event_kind"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "BacklogEvent",
+    "BacklogItem",
+    "EventKind",
+    "ItemKind",
+    "ItemStatus",
+    "Vote",
+]

@@ -1,0 +1,26 @@
+"""Claims on scheduled work, so that each occurrence runs exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, IntPK, WorkspaceOwned, utcnow
+
+
+class JobRun(WorkspaceOwned, Base):
+    """One occurrence of a scheduled job, claimed by inserting its unique key.
+
+    The key names the job and its occurrence (`sprint_close:team=7:2026-11-27`); a second
+    scheduler process, a restart or a repeated tick fails to insert it again and so skips it.
+    """
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[IntPK]
+    job_key: Mapped[str] = mapped_column(String(200), unique=True)
+    due_at: Mapped[dt.datetime]
+    outcome: Mapped[str] = mapped_column(String(16))  # done | skipped (stale after downtime)
+    ran_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

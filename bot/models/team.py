@@ -1,0 +1,80 @@
+"""Agile teams: each bound to a Slack channel, with its roles and cadence settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
+from bot.models.workspace import Person
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    SCRUM_MASTER = "scrum_master"
+    MEMBER = "member"
+
+
+# Working days as a bitmask, Monday = bit 0 ... Sunday = bit 6 (date.weekday() order).
+MONDAY_TO_FRIDAY = 0b0011111
+
+
+class Team(WorkspaceOwned, Base):
+    __tablename__ = "teams"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel_id"),
+        CheckConstraint("sprint_length_weeks BETWEEN 1 AND 4", name="sprint_length"),
+        CheckConstraint("working_days BETWEEN 1 AND 127", name="working_days"),
+        CheckConstraint("language IN ('en', 'it', 'nl')", name="language"),
+    )
+
+    id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[SlackId]
+    admin_channel_id: Mapped[SlackId]
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    scrum_master_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    sprint_length_weeks: Mapped[int] = mapped_column(default=2)
+    standup_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(9, 30))
+    working_days: Mapped[int] = mapped_column(default=MONDAY_TO_FRIDAY)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")
+    scrum_master: Mapped[Person] = relationship(foreign_keys=[scrum_master_id], lazy="joined")
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    def works_on(self, day: dt.date) -> bool:
+        return bool(self.working_days & (1 << day.weekday()))
+
+    def role_of(self, person_id: int) -> Role | None:
+        """The strongest role `person_id` holds in this team (membership is loaded separately)."""
+        if person_id == self.owner_id:
+            return Role.OWNER
+        if person_id == self.scrum_master_id:
+            return Role.SCRUM_MASTER
+        return None
+
+
+class TeamMember(WorkspaceOwned, Base):
+    """A person who does the team's work (the owner and scrum master may be members too)."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="members", lazy="raise")
+    person: Mapped[Person] = relationship(lazy="raise")

@@ -1,0 +1,41 @@
+"""Slack workspaces and the people in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
+
+
+class Workspace(Base):
+    """A Slack workspace (team) the app is installed in. Root of every other row."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[IntPK]
+    slack_team_id: Mapped[SlackId] = mapped_column(unique=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Person(WorkspaceOwned, Base):
+    """Someone in the workspace the bot has met: a team member or a stakeholder.
+
+    Their role is per team (owner, scrum master, member: see Team); time zone and locale come
+    from their Slack profile and are refreshed from time to time.
+    """
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: Mapped[IntPK]
+    slack_user_id: Mapped[SlackId]
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    is_workspace_admin: Mapped[bool] = mapped_column(default=False)
+    profile_refreshed_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,146 @@
+"""The cadence scheduler: exactly once, whatever the number of processes and restarts.
+
+APScheduler only wakes the process up (`tick` every minute). What is due is decided from the
+database and the clock: each job source lists the occurrences due up to an instant, and each
+occurrence is claimed by inserting its unique key into `job_runs` in the same transaction that
+does its work. A second process, a restart or a repeated tick finds the key taken and skips it;
+a failed run rolls its claim back and is tried again on the next tick. Occurrences older than
+their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
+no one), and the log says so.
+
+Job sources are added by the sprint, standup and retrospective modules; the backlog has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work, unscoped_unit_of_work
+from bot.models import JobRun
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    key: str  # unique forever: job name + its subject + its local date/time
+    workspace_id: int
+    due_at: dt.datetime  # UTC
+    run: Callable[[Session, dt.datetime], None]
+    stale_after: dt.timedelta = dt.timedelta(hours=12)
+
+
+JobSource = Callable[[Session, dt.datetime], Iterable[Occurrence]]
+
+
+@dataclass
+class TickReport:
+    ran: list[str] = field(default_factory=list)
+    skipped_stale: list[str] = field(default_factory=list)
+    already_done: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def job_sources() -> list[JobSource]:
+    """Every job source of the product, in the order they run within one tick."""
+    return []
+
+
+def tick(
+    factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource] | None = None
+) -> TickReport:
+    """Run, once, everything due up to `at` that has not run yet."""
+    if at.tzinfo is None:
+        raise ValueError("tick needs an aware datetime")
+    report = TickReport()
+    with unscoped_unit_of_work(factory) as session:
+        due = [
+            occurrence
+            for source in (job_sources() if sources is None else sources)
+            for occurrence in source(session, at)
+            if occurrence.due_at <= at
+        ]
+        done = (
+            set(
+                session.scalars(
+                    select(JobRun.job_key).where(JobRun.job_key.in_([o.key for o in due]))
+                )
+            )
+            if due
+            else set()
+        )
+    for occurrence in sorted(due, key=lambda o: (o.due_at, o.key)):
+        if occurrence.key in done:
+            report.already_done.append(occurrence.key)
+            continue
+        _run_once(factory, occurrence, at, report)
+    return report
+
+
+def _run_once(
+    factory: sessionmaker[Session], occurrence: Occurrence, at: dt.datetime, report: TickReport
+) -> None:
+    stale = at - occurrence.due_at > occurrence.stale_after
+    try:
+        with unit_of_work(factory, occurrence.workspace_id) as session:
+            session.add(
+                JobRun(
+                    job_key=occurrence.key,
+                    due_at=occurrence.due_at,
+                    outcome="skipped" if stale else "done",
+                    ran_at=at,
+                )
+            )
+            session.flush()  # the claim: a concurrent process blocks here, then fails
+            if not stale:
+                occurrence.run(session, at)
+    except IntegrityError:
+        report.already_done.append(occurrence.key)
+        return
+    except Exception:
+        log.exception("job %s failed; it will be tried again on the next tick", occurrence.key)
+        report.failed.append(occurrence.key)
+        return
+    if stale:
+        log.warning(
+            "skipped %s: due %s, too late to be useful now",
+            occurrence.key,
+            occurrence.due_at.isoformat(),
+        )
+        report.skipped_stale.append(occurrence.key)
+    else:
+        log.info("ran %s (due %s)", occurrence.key, occurrence.due_at.isoformat())
+        report.ran.append(occurrence.key)
+
+
+def make_scheduler(
+    factory: sessionmaker[Session], *, background: bool, now: Callable[[], dt.datetime]
+):  # noqa: ANN201
+    """An APScheduler that ticks every minute. In-process (`run`) or alone (`clock`)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=dt.UTC)
+    scheduler.add_job(
+        lambda: tick(factory, now()),
+        IntervalTrigger(seconds=TICK_SECONDS),
+        id="cadence-tick",
+        replace_existing=True,
+        # A tick catches up everything due since the last one, so a missed tick need not be
+        # replayed (coalesce), never overlaps itself (max_instances), and a late one still runs.
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=TICK_SECONDS * 5,
+        next_run_time=now(),
+    )
+    return scheduler

@@ -1,0 +1,278 @@
+"""Agile teams: set-up, roles and who may change what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.errors import Invalid, Message, NotAllowed, NoTeam
+from bot.i18n import LANGUAGES, N_
+from bot.models import Person, Team, TeamMember
+from bot.mrkdwn import Markup, channel_link
+from bot.services import workspaces
+
+NAME_MAX = 80
+MAX_MEMBERS = 50
+# Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
+# can never smuggle markup such as `<!channel>` into a mention.
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
+
+
+class Field:
+    """Input block ids of the team set-up modal (also the keys of validation errors)."""
+
+    NAME = "team_name"
+    ADMIN_CHANNEL = "admin_channel"
+    OWNER = "owner"
+    SCRUM_MASTER = "scrum_master"
+    MEMBERS = "members"
+    SPRINT_LENGTH = "sprint_length"
+    STANDUP_TIME = "standup_time"
+    WORKING_DAYS = "working_days"
+    TIME_ZONE = "time_zone"
+    LANGUAGE = "language"
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    name: str
+    admin_channel_id: str
+    owner_user_id: str
+    scrum_master_user_id: str
+    member_user_ids: tuple[str, ...]
+    sprint_length_weeks: int
+    standup_time: dt.time
+    working_days: int  # bitmask, Monday = bit 0
+    time_zone: str
+    language: str
+
+    @classmethod
+    def validate(cls, raw: dict[str, Any]) -> TeamSettings:
+        """Check the set-up form's values; raise Invalid with a message per bad field."""
+        errors: dict[str, Message] = {}
+        name = (raw.get(Field.NAME) or "").strip()
+        if not name:
+            errors[Field.NAME] = Message(N_("Give the team a name."))
+        elif len(name) > NAME_MAX:
+            errors[Field.NAME] = Message(
+                N_("Keep the name to {max} characters (it has {count})."),
+                {"max": NAME_MAX, "count": len(name)},
+            )
+        for key, text, pattern in (
+            (
+                Field.ADMIN_CHANNEL,
+                N_("Choose the admin channel, where triage and blockers go."),
+                CHANNEL_ID,
+            ),
+            (Field.OWNER, N_("Choose the marketing owner."), USER_ID),
+            (Field.SCRUM_MASTER, N_("Choose the scrum master."), USER_ID),
+        ):
+            if not pattern.match(str(raw.get(key) or "")):
+                errors[key] = Message(text)
+        members = tuple(dict.fromkeys(raw.get(Field.MEMBERS) or ()))
+        if any(not USER_ID.match(str(m)) for m in members):
+            errors[Field.MEMBERS] = Message(N_("Choose the members from the list."))
+        elif not members:
+            errors[Field.MEMBERS] = Message(N_("Add at least one team member."))
+        elif len(members) > MAX_MEMBERS:
+            errors[Field.MEMBERS] = Message(
+                N_("A team has at most {max} members."), {"max": MAX_MEMBERS}
+            )
+        length = _int_or_none(raw.get(Field.SPRINT_LENGTH))
+        if length is None or not 1 <= length <= 4:
+            errors[Field.SPRINT_LENGTH] = Message(N_("A sprint lasts 1 to 4 weeks."))
+        standup = _time_or_none(raw.get(Field.STANDUP_TIME))
+        if standup is None:
+            errors[Field.STANDUP_TIME] = Message(N_("Choose the time of the daily standup."))
+        days = 0
+        for day in raw.get(Field.WORKING_DAYS) or ():
+            day_number = _int_or_none(day)
+            if day_number is not None and 0 <= day_number <= 6:
+                days |= 1 << day_number
+        if not days:
+            errors[Field.WORKING_DAYS] = Message(N_("Choose at least one working day."))
+        time_zone = (raw.get(Field.TIME_ZONE) or "").strip()
+        if not is_time_zone(time_zone):
+            errors[Field.TIME_ZONE] = Message(
+                N_("Use a time zone name such as Europe/Rome or America/New_York.")
+            )
+        language = raw.get(Field.LANGUAGE)
+        if language not in LANGUAGES:
+            errors[Field.LANGUAGE] = Message(N_("Choose the team's language."))
+        if errors:
+            raise Invalid(errors)
+        return cls(
+            name=name,
+            admin_channel_id=raw[Field.ADMIN_CHANNEL],
+            owner_user_id=raw[Field.OWNER],
+            scrum_master_user_id=raw[Field.SCRUM_MASTER],
+            member_user_ids=members,
+            sprint_length_weeks=length,  # type: ignore[arg-type]
+            standup_time=standup,  # type: ignore[arg-type]
+            working_days=days,
+            time_zone=time_zone,
+            language=language,  # type: ignore[arg-type]
+        )
+
+
+def is_time_zone(name: str) -> bool:
+    if not name or name not in _zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def _zone_names() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _time_or_none(value: Any) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def team_for_channel(session: Session, channel_id: str | None) -> Team | None:
+    if not channel_id:
+        return None
+    return session.scalar(select(Team).where(Team.channel_id == channel_id))
+
+
+def all_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name, Team.id)))
+
+
+def get_team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NoTeam(Message(N_("That team no longer exists.")))
+    return team
+
+
+def resolve_team(session: Session, channel_id: str | None) -> Team:
+    """The team of `channel_id`; failing that, the workspace's only team. Raises NoTeam."""
+    team = team_for_channel(session, channel_id)
+    if team is not None:
+        return team
+    teams = all_teams(session)
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise NoTeam(
+            Message(N_("No team is set up yet. Run `/agile setup` in your team's channel."))
+        )
+    raise NoTeam(
+        Message(
+            N_("This channel has no team. Use the command in a team's channel: {channels}."),
+            {"channels": Markup(", ".join(channel_link(t.channel_id) for t in teams))},
+        )
+    )
+
+
+def member_ids(session: Session, team: Team) -> list[str]:
+    """Slack ids of the team's members, in the order they joined."""
+    return list(
+        session.scalars(
+            select(Person.slack_user_id)
+            .join(TeamMember, TeamMember.person_id == Person.id)
+            .where(TeamMember.team_id == team.id)
+            .order_by(TeamMember.joined_at, Person.id)
+        )
+    )
+
+
+def can_configure(team: Team, person: Person) -> bool:
+    """After creation a team is changed only by its scrum master, its owner or a workspace
+    admin."""
+    return person.id in (team.owner_id, team.scrum_master_id) or person.is_workspace_admin
+
+
+def is_owner(team: Team, person: Person) -> bool:
+    return person.id == team.owner_id
+
+
+def require_owner(team: Team, person: Person) -> None:
+    if not is_owner(team, person):
+        raise NotAllowed(
+            Message(
+                N_("Only the marketing owner of {team}, <@{owner}>, can do that."),
+                {"team": team.name, "owner": team.owner.slack_user_id},
+            )
+        )
+
+
+def save_team(
+    session: Session, channel_id: str, settings: TeamSettings, actor: Person, now: dt.datetime
+) -> tuple[Team, bool]:
+    """Create the team of `channel_id`, or update it if `actor` may. Returns (team, created)."""
+    team = team_for_channel(session, channel_id)
+    created = team is None
+    if team is not None and not can_configure(team, actor):
+        raise NotAllowed(
+            Message(
+                N_(
+                    "Only the scrum master, the marketing owner or a workspace admin can "
+                    "change the set-up of {team}."
+                ),
+                {"team": team.name},
+            )
+        )
+    roles = workspaces.people(
+        session,
+        [settings.owner_user_id, settings.scrum_master_user_id, *settings.member_user_ids],
+    )
+    if team is None:
+        team = Team(channel_id=channel_id)
+        session.add(team)
+    team.name = settings.name
+    team.admin_channel_id = settings.admin_channel_id
+    team.owner = roles[settings.owner_user_id]
+    team.scrum_master = roles[settings.scrum_master_user_id]
+    team.sprint_length_weeks = settings.sprint_length_weeks
+    team.standup_time = settings.standup_time
+    team.working_days = settings.working_days
+    team.time_zone = settings.time_zone
+    team.language = settings.language
+    team.updated_at = now
+    session.flush()
+
+    wanted = {roles[user_id].id for user_id in settings.member_user_ids}
+    current = set(
+        session.scalars(select(TeamMember.person_id).where(TeamMember.team_id == team.id))
+    )
+    if current - wanted:
+        session.execute(
+            delete(TeamMember).where(
+                TeamMember.team_id == team.id, TeamMember.person_id.in_(current - wanted)
+            )
+        )
+    for person_id in sorted(wanted - current):
+        session.add(TeamMember(team_id=team.id, person_id=person_id, joined_at=now))
+    session.flush()
+    return team, created

@@ -1,0 +1,82 @@
+"""Workspaces and people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.models import Person, Workspace
+
+# Slack profiles change rarely (a move, a new locale); refresh them at most this often.
+PROFILE_MAX_AGE = dt.timedelta(hours=12)
+
+
+def ensure_workspace(session: Session, slack_team_id: str, enterprise_id: str | None) -> int:
+    """The id of the workspace row for `slack_team_id`, created on first contact.
+
+    Needs an unscoped session. Safe when two first requests race: the unique key decides.
+    """
+    found = session.scalar(select(Workspace.id).where(Workspace.slack_team_id == slack_team_id))
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            workspace = Workspace(slack_team_id=slack_team_id, enterprise_id=enterprise_id or None)
+            session.add(workspace)
+        return workspace.id
+    except IntegrityError:
+        return session.scalars(
+            select(Workspace.id).where(Workspace.slack_team_id == slack_team_id)
+        ).one()
+
+
+def person(session: Session, slack_user_id: str) -> Person:
+    """The person with this Slack id, created (without a profile yet) on first contact."""
+    found = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            created = Person(slack_user_id=slack_user_id)
+            session.add(created)
+        return created
+    except IntegrityError:
+        return session.scalars(select(Person).where(Person.slack_user_id == slack_user_id)).one()
+
+
+def people(session: Session, slack_user_ids: list[str]) -> dict[str, Person]:
+    """Several people at once, keyed by Slack id, creating the missing ones."""
+    found = {
+        p.slack_user_id: p
+        for p in session.scalars(select(Person).where(Person.slack_user_id.in_(slack_user_ids)))
+    }
+    for slack_user_id in slack_user_ids:
+        if slack_user_id not in found:
+            found[slack_user_id] = person(session, slack_user_id)
+    return found
+
+
+def needs_profile(person: Person, now: dt.datetime) -> bool:
+    refreshed = person.profile_refreshed_at
+    return refreshed is None or now - refreshed > PROFILE_MAX_AGE
+
+
+def apply_profile(person: Person, user: dict[str, Any], now: dt.datetime) -> None:
+    """Copy what we use from a Slack `users.info` user object."""
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+    )
+    if name:
+        person.display_name = name[:200]
+    person.time_zone = user.get("tz") or person.time_zone
+    person.locale = user.get("locale") or person.locale
+    person.is_workspace_admin = bool(user.get("is_admin") or user.get("is_owner"))
+    person.profile_refreshed_at = now

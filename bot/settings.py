@@ -1,0 +1,119 @@
+"""Typed settings, parsed once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///agilebot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+HOW_TO_GET_TOKENS = (
+    "Create the Slack app from the manifest (`agilebot manifest --url https://YOUR-HOST`), "
+    "install it to your workspace, then copy the Bot User OAuth Token (xoxb-...) from "
+    "'OAuth & Permissions' into SLACK_BOT_TOKEN and the Signing Secret from 'Basic Information' "
+    "into SLACK_SIGNING_SECRET (or an app-level token with connections:write into SLACK_APP_TOKEN "
+    "for Socket Mode). See README.md, 'Create the Slack app'."
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    slack_api_url: str
+    database_url: str
+    port: int
+    scheduler: bool
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Read and validate every setting. Raises ConfigError naming the first bad variable."""
+        if environ is None:
+            if dotenv:
+                _load_dotenv()
+            environ = os.environ
+        env = {k: v.strip() for k, v in environ.items() if v is not None}
+
+        bot_token = env.get("SLACK_BOT_TOKEN") or None
+        if bot_token is not None and not bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'.")
+        app_token = env.get("SLACK_APP_TOKEN") or None
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'.")
+
+        return cls(
+            slack_bot_token=bot_token,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=app_token,
+            slack_api_url=_parse_api_url(env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
+            database_url=normalize_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            port=_parse_port(env.get("PORT") or "3000"),
+            scheduler=_parse_switch("SCHEDULER", env.get("SCHEDULER") or "on"),
+        )
+
+    def require_for_serving(self) -> None:
+        """Check what `agilebot run` needs, naming every missing variable at once."""
+        missing = []
+        if not self.slack_bot_token:
+            missing.append("SLACK_BOT_TOKEN")
+        if not self.socket_mode and not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET")
+        if missing:
+            raise ConfigError(f"Missing {', '.join(missing)}. {HOW_TO_GET_TOKENS}")
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept Heroku's `postgres://` and plain `postgresql://`, and use the psycopg 3 driver."""
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is not a valid URL: {exc}.") from None
+    if scheme in ("postgres", "postgresql"):
+        return "postgresql+psycopg" + url[len(scheme) :]
+    if scheme in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
+        return url
+    raise ConfigError(
+        "DATABASE_URL must be a PostgreSQL (postgres://, postgresql://) or SQLite (sqlite:///) URL."
+    )
+
+
+def _parse_api_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("SLACK_API_URL must be an http(s) URL, such as https://slack.com/api/.")
+    return url if url.endswith("/") else url + "/"
+
+
+def _parse_port(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigError(f"PORT must be a number from 1 to 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _parse_switch(name: str, raw: str) -> bool:
+    value = raw.lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{name} must be 'on' or 'off', not {raw!r}.")
+
+
+def _load_dotenv() -> None:
+    from dotenv import load_dotenv
+
+    # Real environment variables win over the file.
+    load_dotenv(Path.cwd() / ".env", override=False)

@@ -1,0 +1,111 @@
+"""`/backlog`: one page of a team's ordered backlog, for one viewer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import Translator
+from bot.models import ItemStatus
+from bot.services.backlog import BacklogPage
+from bot.views.ideas import item_facts, item_heading, vote_button
+from bot.views.ids import Action
+from bot.views.text import button, context, esc, option, section
+
+
+def backlog_message(
+    tr: Translator, page: BacklogPage, *, viewer_is_owner: bool, voted: set[int]
+) -> dict[str, Any]:
+    team = page.team
+    title = tr.gettext("*{team}: backlog*").format(team=esc(team.name))
+    summary = " · ".join(
+        [
+            tr.ngettext("{n} item ready", "{n} items ready", page.ready_count).format(
+                n=page.ready_count
+            ),
+            tr.ngettext(
+                "{n} idea awaiting triage", "{n} ideas awaiting triage", page.proposed_count
+            ).format(n=page.proposed_count),
+            tr.gettext("page {page} of {pages}").format(page=page.page, pages=page.pages),
+        ]
+    )
+    order = (
+        tr.gettext("In the marketing owner's order.")
+        if page.manually_ordered
+        else tr.gettext(
+            "Ordered by score = (customer value + business value) ÷ effort; votes break ties."
+        )
+    )
+    blocks: list[dict[str, Any]] = [
+        section(f"{title}\n{summary}"),
+        context(order),
+        {"type": "divider"},
+    ]
+    if not page.items:
+        blocks.append(
+            section(tr.gettext("The backlog is empty. Submit the first idea with `/idea`."))
+        )
+
+    for rank, item in enumerate(page.items, page.first_rank):
+        label = f"{rank}." if item.status is ItemStatus.READY else "•"
+        blocks.append(
+            section(
+                f"{label} {item_heading(tr, item)}\n{item_facts(tr, item)}",
+                accessory=vote_button(tr, item, voted=item.id in voted, page=page.page),
+                block_id=f"item:{item.id}",
+            )
+        )
+        if viewer_is_owner:
+            blocks.append(_owner_controls(tr, item.id, item.status, page.page))
+
+    nav: list[dict[str, Any]] = []
+    if page.page > 1:
+        nav.append(button(tr.gettext("◀ Previous"), Action.PAGE, f"{team.id}:{page.page - 1}"))
+    if page.page < page.pages:
+        nav.append(button(tr.gettext("Next ▶"), Action.PAGE, f"{team.id}:{page.page + 1}"))
+    nav.append(button(tr.gettext("Refresh"), Action.PAGE, f"{team.id}:{page.page}"))
+    if viewer_is_owner and page.manually_ordered:
+        nav.append(
+            button(
+                tr.gettext("Reset to score order"),
+                Action.RESET_ORDER,
+                f"{team.id}:{page.page}",
+                confirm={
+                    "title": {"type": "plain_text", "text": tr.gettext("Reset the order?")[:100]},
+                    "text": {
+                        "type": "plain_text",
+                        "text": tr.gettext("Your manual order is replaced by the score order."),
+                    },
+                    "confirm": {"type": "plain_text", "text": tr.gettext("Reset")},
+                    "deny": {"type": "plain_text", "text": tr.gettext("Keep my order")},
+                },
+            )
+        )
+    blocks.append({"type": "actions", "block_id": "backlog_nav", "elements": nav})
+    fallback = f"{team.name}: {summary}"
+    return {"text": esc(fallback), "blocks": blocks}
+
+
+def _owner_controls(tr: Translator, item_id: int, status: ItemStatus, page: int) -> dict[str, Any]:
+    if status is ItemStatus.PROPOSED:
+        elements = [
+            button(
+                tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, f"{item_id}:{page}", style="primary"
+            ),
+            button(
+                tr.gettext("Decline…"), Action.TRIAGE_DECLINE, f"{item_id}:{page}", style="danger"
+            ),
+        ]
+    else:
+        elements = [
+            {
+                "type": "overflow",
+                "action_id": Action.OWNER_MENU,
+                "options": [
+                    option(tr.gettext("Move to top"), f"top:{item_id}:{page}"),
+                    option(tr.gettext("Move up"), f"up:{item_id}:{page}"),
+                    option(tr.gettext("Move down"), f"down:{item_id}:{page}"),
+                    option(tr.gettext("Edit scores…"), f"edit:{item_id}:{page}"),
+                ],
+            }
+        ]
+    return {"type": "actions", "block_id": f"owner:{item_id}", "elements": elements}

@@ -1,0 +1,51 @@
+"""`/agile help`: what the bot does and every command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import Translator
+from bot.views.text import context, esc, section
+
+
+def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
+    """An ephemeral message (text + blocks) listing every command, for the person asking."""
+    intro = tr.gettext(
+        "*agilebot* runs your marketing team's agile cadence in Slack: ideas go into one "
+        "shared backlog that everyone can see and vote on, and the marketing owner orders it "
+        "by effort, customer value and business value."
+    )
+    commands = "\n".join(
+        [
+            tr.gettext("`/idea [title]`: submit an idea (anyone, stakeholders included)."),
+            tr.gettext(
+                "`/backlog`: the team's ordered backlog, with votes; the marketing owner can "
+                "triage, reorder and rescore from it."
+            ),
+            tr.gettext(
+                "`/agile setup`: set up or edit the team of this channel (name, admin channel, "
+                "owner, scrum master, members, sprint length, standup time, working days, "
+                "language)."
+            ),
+            tr.gettext("`/agile help`: this help."),
+        ]
+    )
+    scoring = tr.gettext(
+        "Score = (customer value + business value) ÷ effort points; more votes break ties. "
+        "Once the owner moves an item, the owner's order stands."
+    )
+    blocks: list[dict[str, Any]] = []
+    fallback = intro
+    if unknown is not None:
+        warning = tr.gettext("I don't know the command `{command}`. Here is what I can do:").format(
+            command=esc(unknown[:100])
+        )
+        blocks.append(section(":grey_question: " + warning))
+        fallback = warning
+    blocks += [section(intro), section(commands), context(scoring)]
+    return {"text": fallback, "blocks": blocks}
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A one-line private answer (text already escaped where it carries user input)."""
+    return {"text": text, "blocks": [section(text)]}

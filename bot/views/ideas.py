@@ -1,0 +1,412 @@
+"""Ideas: the submission modal, the triage card, the public idea card and the notes sent to
+the submitter."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.i18n import Translator
+from bot.models import BacklogItem, ItemKind, ItemStatus, Team
+from bot.models.backlog import (
+    DECLINE_REASON_MAX,
+    DESCRIPTION_MAX,
+    EFFORT_POINTS,
+    HYPOTHESIS_MAX,
+    KPI_MAX,
+    TITLE_MAX,
+)
+from bot.services.backlog import DeclineField, IdeaField, ScoreField
+from bot.views.ids import Action, Callback
+from bot.views.text import (
+    KIND_EMOJI,
+    button,
+    context,
+    esc,
+    kind_label,
+    mention,
+    option,
+    plain,
+    score_text,
+    section,
+    status_label,
+    truncate,
+)
+
+ITEM_TEXT_MAX = 1200  # of a description shown in a card; the full text stays in the database
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    optional: bool = False,
+    initial: str | None = None,
+    hint: str | None = None,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": block_id,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label),
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _value_input(
+    block_id: str, label: str, *, optional: bool, initial: int | None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "action_id": block_id,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": "10",
+    }
+    if initial is not None:
+        element["initial_value"] = str(initial)
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label),
+        "element": element,
+    }
+
+
+def kind_options(tr: Translator) -> list[dict[str, Any]]:
+    return [option(kind_label(tr, kind), kind.value) for kind in ItemKind]
+
+
+def idea_modal(
+    tr: Translator,
+    *,
+    title: str | None,
+    teams: list[Team],
+    team_id: int | None,
+    channel_id: str | None,
+) -> dict[str, Any]:
+    """The idea form. `teams` is offered as a choice when the channel has no team of its own."""
+    blocks: list[dict[str, Any]] = []
+    if team_id is None:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": IdeaField.TEAM,
+                "label": plain(tr.gettext("For which team?")),
+                "element": {
+                    "type": "static_select",
+                    "action_id": IdeaField.TEAM,
+                    "options": [option(t.name, str(t.id)) for t in teams[:100]],
+                },
+            }
+        )
+    blocks += [
+        _text_input(
+            IdeaField.TITLE,
+            tr.gettext("Title"),
+            max_length=TITLE_MAX,
+            initial=title,
+            placeholder=tr.gettext("Offer A vs offer B on the spring newsletter"),
+        ),
+        _text_input(
+            IdeaField.DESCRIPTION,
+            tr.gettext("Description"),
+            max_length=DESCRIPTION_MAX,
+            multiline=True,
+            optional=True,
+            hint=tr.gettext("Who is it for, why they care, what the first version looks like."),
+        ),
+        {
+            "type": "input",
+            "block_id": IdeaField.KIND,
+            "label": plain(tr.gettext("Kind of work")),
+            "element": {
+                "type": "radio_buttons",
+                "action_id": IdeaField.KIND,
+                "options": kind_options(tr),
+                "initial_option": kind_options(tr)[0],
+            },
+        },
+        _text_input(
+            IdeaField.HYPOTHESIS,
+            tr.gettext("Hypothesis (experiments)"),
+            max_length=HYPOTHESIS_MAX,
+            multiline=True,
+            optional=True,
+            hint=tr.gettext("Required for an experiment: what you expect to happen, and why."),
+        ),
+        _text_input(
+            IdeaField.KPI,
+            tr.gettext("KPI that will judge it (experiments)"),
+            max_length=KPI_MAX,
+            optional=True,
+            placeholder=tr.gettext("Newsletter click-through rate"),
+        ),
+        _value_input(
+            IdeaField.CUSTOMER_VALUE,
+            tr.gettext("Value to customers, 1 to 10 (your view)"),
+            optional=True,
+            initial=None,
+        ),
+        _value_input(
+            IdeaField.BUSINESS_VALUE,
+            tr.gettext("Value to the business, 1 to 10 (your view)"),
+            optional=True,
+            initial=None,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": Callback.IDEA,
+        "private_metadata": json.dumps({"team_id": team_id, "channel_id": channel_id}),
+        "title": plain(tr.gettext("New idea"), 24),
+        "submit": plain(tr.gettext("Submit"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def item_heading(tr: Translator, item: BacklogItem) -> str:
+    return f"{KIND_EMOJI[item.kind]} *#{item.id} {esc(item.title)}*"
+
+
+def item_facts(tr: Translator, item: BacklogItem) -> str:
+    facts = [kind_label(tr, item.kind), status_label(tr, item.status)]
+    if item.score is not None:
+        facts.append(
+            tr.gettext(
+                "score {score} (effort {effort}, customer {customer}, business {business})"
+            ).format(
+                score=score_text(item.score),
+                effort=item.effort,
+                customer=item.customer_value,
+                business=item.business_value,
+            )
+        )
+    facts.append(tr.ngettext("{n} vote", "{n} votes", item.vote_count).format(n=item.vote_count))
+    return " · ".join(facts)
+
+
+def item_details(tr: Translator, item: BacklogItem) -> str:
+    lines = []
+    if item.description:
+        lines.append(esc(truncate(item.description, ITEM_TEXT_MAX)))
+    if item.kind is ItemKind.EXPERIMENT:
+        lines.append(tr.gettext("*Hypothesis:* {text}").format(text=esc(item.hypothesis)))
+        lines.append(tr.gettext("*KPI:* {text}").format(text=esc(item.kpi)))
+    return "\n".join(lines)
+
+
+def vote_button(
+    tr: Translator, item: BacklogItem, voted: bool = False, page: int | None = None
+) -> dict[str, Any]:
+    label = (tr.gettext("Voted ({n})") if voted else tr.gettext("Vote ({n})")).format(
+        n=item.vote_count
+    )
+    value = str(item.id) if page is None else f"{item.id}:{page}"
+    return button(":+1: " + label, Action.VOTE, value, style="primary" if voted else None)
+
+
+def _outcome(tr: Translator, item: BacklogItem, owner_id: str | None) -> str | None:
+    who = mention(owner_id) if owner_id else ""
+    if item.status is ItemStatus.READY:
+        return ":white_check_mark: " + tr.gettext("Accepted into the backlog by {person}.").format(
+            person=who
+        )
+    if item.status is ItemStatus.DECLINED:
+        return ":no_entry_sign: " + tr.gettext("Declined by {person}: {reason}").format(
+            person=who, reason=esc(item.decline_reason)
+        )
+    return None
+
+
+def triage_card(
+    tr: Translator,
+    item: BacklogItem,
+    team: Team,
+    submitter_id: str,
+    triaged_by_id: str | None = None,
+) -> dict[str, Any]:
+    """Posted in the admin channel. Accept/Decline act only for the marketing owner."""
+    headline = tr.gettext("New idea for {team} from {person}").format(
+        team=esc(team.name), person=mention(submitter_id)
+    )
+    blocks: list[dict[str, Any]] = [
+        section(f":inbox_tray: {headline}"),
+        section(item_heading(tr, item)),
+    ]
+    details = item_details(tr, item)
+    if details:
+        blocks.append(section(details))
+    proposed = [
+        tr.gettext("Submitter's view: customer value {customer}, business value {business}").format(
+            customer=item.proposed_customer_value or "–",
+            business=item.proposed_business_value or "–",
+        ),
+        item_facts(tr, item),
+    ]
+    blocks.append(context(*proposed))
+    outcome = _outcome(tr, item, triaged_by_id)
+    if outcome:
+        blocks.append(section(outcome))
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"triage:{item.id}",
+                "elements": [
+                    button(
+                        tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, str(item.id), style="primary"
+                    ),
+                    button(
+                        tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item.id), style="danger"
+                    ),
+                ],
+            }
+        )
+        blocks.append(
+            context(
+                tr.gettext("Only the marketing owner, {person}, can triage.").format(
+                    person=mention(team.owner.slack_user_id)
+                )
+            )
+        )
+    return {"text": f"{headline}: #{item.id} {esc(item.title)}", "blocks": blocks}
+
+
+def idea_card(
+    tr: Translator, item: BacklogItem, submitter_id: str, triaged_by_id: str | None = None
+) -> dict[str, Any]:
+    """Posted in the team channel so that everyone sees new ideas and can vote on them."""
+    headline = tr.gettext("New idea from {person}").format(person=mention(submitter_id))
+    blocks: list[dict[str, Any]] = [
+        section(f":bulb: {headline}\n{item_heading(tr, item)}", accessory=vote_button(tr, item)),
+    ]
+    details = item_details(tr, item)
+    if details:
+        blocks.append(section(details))
+    blocks.append(context(item_facts(tr, item)))
+    outcome = _outcome(tr, item, triaged_by_id)
+    if outcome:
+        blocks.append(context(outcome))
+    return {"text": f"{headline}: #{item.id} {esc(item.title)}", "blocks": blocks}
+
+
+def idea_received(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    text = tr.gettext(
+        "Thanks! Your idea *#{id} {title}* is in {team}'s backlog, waiting for the marketing "
+        "owner, {owner}, to triage it. I'll let you know the outcome."
+    ).format(
+        id=item.id,
+        title=esc(item.title),
+        team=esc(team.name),
+        owner=mention(team.owner.slack_user_id),
+    )
+    return {"text": text, "blocks": [section(":inbox_tray: " + text)]}
+
+
+def idea_accepted(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    text = tr.gettext(
+        "Your idea *#{id} {title}* was accepted into {team}'s backlog (score {score}). "
+        "Follow it with `/backlog`."
+    ).format(id=item.id, title=esc(item.title), team=esc(team.name), score=score_text(item.score))
+    return {"text": text, "blocks": [section(":white_check_mark: " + text)]}
+
+
+def idea_declined(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    text = tr.gettext(
+        "Your idea *#{id} {title}* was declined by {owner}. Their reason: {reason}"
+    ).format(
+        id=item.id,
+        title=esc(item.title),
+        owner=mention(team.owner.slack_user_id),
+        reason=esc(item.decline_reason),
+    )
+    return {"text": text, "blocks": [section(":no_entry_sign: " + text)]}
+
+
+def scores_modal(
+    tr: Translator, item: BacklogItem, *, accepting: bool, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """Accept an idea with its scores, or edit the scores of a backlog item."""
+    effort_options = [
+        option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p)) for p in EFFORT_POINTS
+    ]
+    effort: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ScoreField.EFFORT,
+        "options": effort_options,
+    }
+    if item.effort in EFFORT_POINTS:
+        effort["initial_option"] = effort_options[EFFORT_POINTS.index(item.effort)]
+    customer = item.customer_value or item.proposed_customer_value
+    business = item.business_value or item.proposed_business_value
+    blocks = [
+        section(item_heading(tr, item)),
+        {
+            "type": "input",
+            "block_id": ScoreField.EFFORT,
+            "label": plain(tr.gettext("Effort")),
+            "element": effort,
+        },
+        _value_input(
+            ScoreField.CUSTOMER_VALUE,
+            tr.gettext("Value to customers, 1 to 10"),
+            optional=False,
+            initial=customer,
+        ),
+        _value_input(
+            ScoreField.BUSINESS_VALUE,
+            tr.gettext("Value to the business, 1 to 10"),
+            optional=False,
+            initial=business,
+        ),
+        context(tr.gettext("Score = (customer value + business value) ÷ effort.")),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": Callback.ACCEPT if accepting else Callback.RESCORE,
+        "private_metadata": json.dumps(metadata),
+        "title": plain(tr.gettext("Accept idea") if accepting else tr.gettext("Edit scores"), 24),
+        "submit": plain(tr.gettext("Accept") if accepting else tr.gettext("Save"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def decline_modal(tr: Translator, item: BacklogItem, *, metadata: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": Callback.DECLINE,
+        "private_metadata": json.dumps(metadata),
+        "title": plain(tr.gettext("Decline idea"), 24),
+        "submit": plain(tr.gettext("Decline"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "blocks": [
+            section(item_heading(tr, item)),
+            _text_input(
+                DeclineField.REASON,
+                tr.gettext("Reason"),
+                max_length=DECLINE_REASON_MAX,
+                multiline=True,
+                hint=tr.gettext("The submitter receives this reason."),
+            ),
+        ],
+    }

@@ -1,0 +1,213 @@
+"""The team set-up modal and the announcement of a team."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from bot.i18n import LANGUAGES, Translator
+from bot.models import MONDAY_TO_FRIDAY, Team
+from bot.services.teams import NAME_MAX, Field
+from bot.views.ids import Callback
+from bot.views.text import channel, esc, mention, option, plain, section
+
+LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "nl": "Nederlands"}
+
+
+def _weekday_names(tr: Translator) -> list[str]:
+    return [
+        tr.gettext("Monday"),
+        tr.gettext("Tuesday"),
+        tr.gettext("Wednesday"),
+        tr.gettext("Thursday"),
+        tr.gettext("Friday"),
+        tr.gettext("Saturday"),
+        tr.gettext("Sunday"),
+    ]
+
+
+def setup_modal(
+    tr: Translator,
+    *,
+    channel_id: str,
+    team: Team | None,
+    member_ids: list[str],
+    creator_id: str,
+    default_time_zone: str,
+) -> dict[str, Any]:
+    """Create (team is None) or edit the team bound to `channel_id`."""
+    weeks = team.sprint_length_weeks if team else 2
+    days = team.working_days if team else MONDAY_TO_FRIDAY
+    standup = team.standup_time if team else dt.time(9, 30)
+    language = team.language if team else tr.language
+    day_options = [option(name, str(i)) for i, name in enumerate(_weekday_names(tr))]
+    length_options = [
+        option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n)) for n in range(1, 5)
+    ]
+    language_options = [option(LANGUAGE_NAMES[code], code) for code in LANGUAGES]
+
+    def users_select(block_id: str, label: str, initial: str | None) -> dict[str, Any]:
+        element: dict[str, Any] = {"type": "users_select", "action_id": block_id}
+        if initial:
+            element["initial_user"] = initial
+        return {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
+
+    members_element: dict[str, Any] = {"type": "multi_users_select", "action_id": Field.MEMBERS}
+    if member_ids:
+        members_element["initial_users"] = member_ids
+    admin_element: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": Field.ADMIN_CHANNEL,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if team:
+        admin_element["initial_conversation"] = team.admin_channel_id
+
+    blocks = [
+        section(tr.gettext("This team works in {channel}.").format(channel=channel(channel_id))),
+        {
+            "type": "input",
+            "block_id": Field.NAME,
+            "label": plain(tr.gettext("Team name")),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": Field.NAME,
+                "max_length": NAME_MAX,
+                **({"initial_value": team.name} if team else {}),
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.ADMIN_CHANNEL,
+            "label": plain(tr.gettext("Admin channel")),
+            "hint": plain(
+                tr.gettext("Triage cards and blockers go here, for the owner and the scrum master.")
+            ),
+            "element": admin_element,
+        },
+        users_select(
+            Field.OWNER,
+            tr.gettext("Marketing owner"),
+            team.owner.slack_user_id if team else creator_id,
+        ),
+        users_select(
+            Field.SCRUM_MASTER,
+            tr.gettext("Scrum master"),
+            team.scrum_master.slack_user_id if team else None,
+        ),
+        {
+            "type": "input",
+            "block_id": Field.MEMBERS,
+            "label": plain(tr.gettext("Team members")),
+            "element": members_element,
+        },
+        {
+            "type": "input",
+            "block_id": Field.SPRINT_LENGTH,
+            "label": plain(tr.gettext("Sprint length")),
+            "element": {
+                "type": "static_select",
+                "action_id": Field.SPRINT_LENGTH,
+                "options": length_options,
+                "initial_option": length_options[weeks - 1],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.STANDUP_TIME,
+            "label": plain(tr.gettext("Daily standup time")),
+            "hint": plain(tr.gettext("Each member is asked at this time in their own time zone.")),
+            "element": {
+                "type": "timepicker",
+                "action_id": Field.STANDUP_TIME,
+                "initial_time": standup.strftime("%H:%M"),
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.WORKING_DAYS,
+            "label": plain(tr.gettext("Working days")),
+            "element": {
+                "type": "multi_static_select",
+                "action_id": Field.WORKING_DAYS,
+                "options": day_options,
+                "initial_options": [o for i, o in enumerate(day_options) if days & (1 << i)],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.TIME_ZONE,
+            "label": plain(tr.gettext("Team time zone")),
+            "hint": plain(
+                tr.gettext("For sprint start and close. An IANA name, such as Europe/Rome.")
+            ),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": Field.TIME_ZONE,
+                "initial_value": team.time_zone if team else default_time_zone,
+                "max_length": 64,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.LANGUAGE,
+            "label": plain(tr.gettext("Team language")),
+            "hint": plain(
+                tr.gettext(
+                    "For the team's channels; each person sees their own Slack language where we have it."
+                )
+            ),
+            "element": {
+                "type": "static_select",
+                "action_id": Field.LANGUAGE,
+                "options": language_options,
+                "initial_option": language_options[LANGUAGES.index(language)],
+            },
+        },
+    ]
+    return {
+        "type": "modal",
+        "callback_id": Callback.TEAM_SETUP,
+        "private_metadata": json.dumps({"channel_id": channel_id}),
+        "title": plain(tr.gettext("Team set-up"), 24),
+        "submit": plain(tr.gettext("Save"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def team_saved_message(
+    tr: Translator, team: Team, member_ids: list[str], created: bool
+) -> dict[str, Any]:
+    """Posted in the team's channel, so everyone sees who plays which role."""
+    headline = (
+        tr.gettext("*{team}* is set up in this channel.")
+        if created
+        else tr.gettext("The set-up of *{team}* was updated.")
+    ).format(team=esc(team.name))
+    days = [name for i, name in enumerate(_weekday_names(tr)) if team.working_days & (1 << i)]
+    details = "\n".join(
+        [
+            tr.gettext("Marketing owner: {person}").format(
+                person=mention(team.owner.slack_user_id)
+            ),
+            tr.gettext("Scrum master: {person}").format(
+                person=mention(team.scrum_master.slack_user_id)
+            ),
+            tr.gettext("Members: {people}").format(
+                people=", ".join(mention(m) for m in member_ids)
+            ),
+            tr.ngettext(
+                "Sprints of {n} week", "Sprints of {n} weeks", team.sprint_length_weeks
+            ).format(n=team.sprint_length_weeks)
+            + " · "
+            + tr.gettext("standup at {time}").format(time=team.standup_time.strftime("%H:%M"))
+            + " · "
+            + ", ".join(days)
+            + f" · {esc(team.time_zone)}",
+            tr.gettext("Admin channel: {channel}").format(channel=channel(team.admin_channel_id)),
+        ]
+    )
+    hint = tr.gettext("Anyone can submit an idea with `/idea` and see the backlog with `/backlog`.")
+    return {"text": headline, "blocks": [section(headline), section(details), section(hint)]}

@@ -1,0 +1,106 @@
+"""Text helpers for Block Kit: escaping user text for mrkdwn, and Slack's length limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from babel.dates import format_date
+
+from bot.i18n import Translator
+from bot.models import ItemKind, ItemStatus
+from bot.mrkdwn import Markup, esc, mention
+from bot.mrkdwn import channel_link as channel
+
+__all__ = ["Markup", "channel", "esc", "mention"]
+
+SECTION_TEXT_MAX = 3000
+BUTTON_TEXT_MAX = 75
+PLAIN_OPTION_MAX = 75
+FALLBACK_TEXT_MAX = 3000
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit) if limit else text, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_MAX)}
+
+
+def section(
+    text: str, accessory: dict[str, Any] | None = None, block_id: str | None = None
+) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": mrkdwn(text)}
+    if accessory:
+        block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(*texts: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
+
+
+def button(
+    text: str,
+    action_id: str,
+    value: str,
+    style: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT_MAX),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, PLAIN_OPTION_MAX), "value": value}
+
+
+KIND_EMOJI = {
+    ItemKind.EXPERIMENT: ":test_tube:",
+    ItemKind.CAMPAIGN: ":mega:",
+    ItemKind.CONTENT: ":pencil2:",
+    ItemKind.KEEP_THE_LIGHTS_ON: ":wrench:",
+}
+
+
+def kind_label(tr: Translator, kind: ItemKind) -> str:
+    return {
+        ItemKind.EXPERIMENT: tr.gettext("Experiment"),
+        ItemKind.CAMPAIGN: tr.gettext("Campaign"),
+        ItemKind.CONTENT: tr.gettext("Content"),
+        ItemKind.KEEP_THE_LIGHTS_ON: tr.gettext("Keep the lights on"),
+    }[kind]
+
+
+def status_label(tr: Translator, status: ItemStatus) -> str:
+    return {
+        ItemStatus.PROPOSED: tr.gettext("Awaiting triage"),
+        ItemStatus.READY: tr.gettext("Ready"),
+        ItemStatus.DECLINED: tr.gettext("Declined"),
+    }[status]
+
+
+def score_text(score: float | None) -> str:
+    return "–" if score is None else f"{score:.2f}".rstrip("0").rstrip(".")
+
+
+def local_date(tr: Translator, moment: dt.datetime, time_zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return format_date(moment.astimezone(ZoneInfo(time_zone)).date(), "medium", locale=tr.language)

@@ -1,0 +1,103 @@
+"""Steps that many end-to-end tests share, each done the way a person does it in Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
+from tests.slack_double import SlackDouble
+from tests.slack_requests import Response, Slack
+
+TEAM_FORM = {
+    "team_name": "Growth",
+    "admin_channel": ADMIN_CHANNEL,
+    "owner": OWNER,
+    "scrum_master": SCRUM,
+    "members": [MEMBER, SCRUM],
+    "sprint_length": "2",
+    "standup_time": "09:30",
+    "working_days": ["0", "1", "2", "3", "4"],
+    "time_zone": "Europe/Rome",
+    "language": "en",
+}
+
+IDEA_FORM = {
+    "title": "Offer A vs offer B",
+    "description": "Test two offers on the spring newsletter.",
+    "kind": "experiment",
+    "hypothesis": "Offer B doubles clicks because it is concrete.",
+    "kpi": "Newsletter click-through rate",
+    "customer_value": "7",
+    "business_value": "8",
+}
+
+
+def opened_view(double: SlackDouble, callback_id: str, *, index: int = -1) -> dict[str, Any]:
+    calls = double.wait_for("views.open", lambda c: c.args["view"]["callback_id"] == callback_id)
+    return calls[index].args["view"]
+
+
+def open_and_submit(
+    slack: Slack,
+    command: str,
+    text: str,
+    form: dict[str, Any],
+    *,
+    user: str,
+    channel: str,
+    callback_id: str,
+) -> Response:
+    before = len(slack.double.calls_to("views.open"))
+    response = slack.command(command, text, user=user, channel=channel)
+    assert response.status == 200, response.body
+    calls = slack.double.wait_for("views.open", count=before + 1)
+    view = calls[-1].args["view"]
+    assert view["callback_id"] == callback_id
+    return slack.submit(view, form, user=user)
+
+
+def set_up_team(
+    slack: Slack, *, user: str = OWNER, channel: str = TEAM_CHANNEL, **changes: Any
+) -> Response:
+    form = {**TEAM_FORM, **changes}
+    response = open_and_submit(
+        slack, "/agile", "setup", form, user=user, channel=channel, callback_id="team.setup"
+    )
+    slack.settle()
+    return response
+
+
+def submit_idea(
+    slack: Slack, *, user: str = MEMBER, channel: str = TEAM_CHANNEL, **changes: Any
+) -> Response:
+    form = {**IDEA_FORM, **changes}
+    response = open_and_submit(
+        slack, "/idea", "", form, user=user, channel=channel, callback_id="idea.submit"
+    )
+    slack.settle()
+    return response
+
+
+def last_message(double: SlackDouble, channel: str) -> dict[str, Any]:
+    messages = double.messages_in(channel)
+    assert messages, f"nothing posted in {channel}"
+    return messages[-1]
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every piece of text in a message or view, for assertions."""
+    parts: list[str] = [str(message.get("text") or "")]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("blocks", []))
+    return "\n".join(parts)
