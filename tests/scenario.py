@@ -32,9 +32,10 @@ IDEA_FORM = {
 }
 
 
-def opened_view(double: SlackDouble, callback_id: str, *, index: int = -1) -> dict[str, Any]:
-    calls = double.wait_for("views.open", lambda c: c.args["view"]["callback_id"] == callback_id)
-    return calls[index].args["view"]
+def opened_view(double: SlackDouble, callback_id: str, *, count: int = 1) -> dict[str, Any]:
+    """The `count`-th modal with this callback id that the app opened (waiting for it)."""
+    calls = double.wait_for("views.open", lambda c: c.args["view"]["callback_id"] == callback_id, count=count)
+    return calls[count - 1].args["view"]
 
 
 def open_and_submit(
@@ -100,4 +101,30 @@ def all_text(message: dict[str, Any]) -> str:
                 walk(value)
 
     walk(message.get("blocks", []))
+    return "\n".join(parts)
+
+
+def responses_to(double: SlackDouble, user: str) -> list[dict[str, Any]]:
+    """Bodies the app posted to response URLs issued for `user` (private answers)."""
+    return [r["body"] for r in double.responses if r["user"] == user and r.get("ok")]
+
+
+def wait_for_response(double: SlackDouble, user: str, count: int = 1, timeout: float = 5.0) -> dict[str, Any]:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        bodies = responses_to(double, user)
+        if len(bodies) >= count:
+            return bodies[count - 1]
+        time.sleep(0.01)
+    raise AssertionError(f"no response #{count} for {user}: {double.responses}")
+
+
+def every_payload_text(double: SlackDouble) -> str:
+    """All that the app sent to Slack (API calls and response URLs), as one string."""
+    import json
+
+    parts = [json.dumps(call.args) for call in double.calls]
+    parts += [json.dumps(r["body"]) for r in double.responses]
     return "\n".join(parts)

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.errors import Conflict, Message, NotFound
 from bot.handlers.cards import refresh_cards, render_backlog
+from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models import ItemStatus, Team
@@ -34,6 +35,8 @@ def _numbers(value: str, count: int) -> list[int]:
 
 
 def register(app: App, deps: Deps) -> None:
+    guard = guarded(deps)
+
     def refresh_list(
         context: BoltContext, respond: Respond, user_id: str, team_id: int, page: int
     ) -> None:
@@ -44,6 +47,7 @@ def register(app: App, deps: Deps) -> None:
         respond(replace_original=True, **message)
 
     @app.action(Action.VOTE)
+    @guard
     def vote(
         ack: Ack,
         body: dict[str, Any],
@@ -66,6 +70,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_cards(deps, client, context, item_id)
 
     @app.action(Action.PAGE)
+    @guard
     def turn_page(
         ack: Ack,
         body: dict[str, Any],
@@ -78,6 +83,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_list(context, respond, body["user"]["id"], team_id, page)
 
     @app.action(Action.RESET_ORDER)
+    @guard
     def reset_order(
         ack: Ack,
         body: dict[str, Any],
@@ -98,6 +104,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_list(context, respond, user_id, team_id, page)
 
     @app.action(Action.OWNER_MENU)
+    @guard
     def owner_menu(
         ack: Ack,
         body: dict[str, Any],
@@ -127,6 +134,7 @@ def register(app: App, deps: Deps) -> None:
         refresh_list(context, respond, user_id, item.team_id, page)
 
     @app.action(Action.TRIAGE_ACCEPT)
+    @guard
     def triage_accept(
         ack: Ack,
         body: dict[str, Any],
@@ -139,6 +147,7 @@ def register(app: App, deps: Deps) -> None:
         open_scores(client, context, body, item_id, page, accepting=True)
 
     @app.action(Action.TRIAGE_DECLINE)
+    @guard
     def triage_decline(
         ack: Ack,
         body: dict[str, Any],

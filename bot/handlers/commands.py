@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.errors import AgileError, Message, NotAllowed
+from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models.backlog import TITLE_MAX
@@ -19,7 +20,10 @@ from bot.views.team import setup_modal
 
 
 def register(app: App, deps: Deps) -> None:
+    guard = guarded(deps)
+
     @app.command("/agile")
+    @guard
     def agile(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         words = (command.get("text") or "").split()
         subcommand = words[0].lower() if words else "help"
@@ -36,6 +40,7 @@ def register(app: App, deps: Deps) -> None:
         ack(response_type="ephemeral", **help_message(tr, unknown=unknown))
 
     @app.command("/idea")
+    @guard
     def idea(
         ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -69,6 +74,7 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
     @app.command("/backlog")
+    @guard
     def backlog_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         person = load_person(deps, context, command["user_id"])
         text = (command.get("text") or "").strip()

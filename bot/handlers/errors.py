@@ -1,11 +1,19 @@
-"""The one place where failures become a message for the person."""
+"""The one place where failures become a message for the person.
+
+Every listener is wrapped by `guarded`: a domain error (AgileError) becomes a private
+explanation, anything else is logged with its traceback and the person is told plainly. The
+listener never lets an exception reach Bolt: Bolt's thread runner, when a listener fails right
+after ack(), resets the acknowledgement and makes Slack wait out its 3-second timeout.
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -15,6 +23,83 @@ from bot.i18n import Translator, translator
 from bot.views.help import notice
 
 log = logging.getLogger(__name__)
+
+# What Bolt can pass to a listener that our listeners use; Bolt injects arguments by name.
+LISTENER_ARGS = (
+    "ack",
+    "body",
+    "client",
+    "context",
+    "respond",
+    "action",
+    "command",
+    "view",
+    "event",
+)
+
+
+def guarded(deps: Deps) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def wrap(listener: Callable[..., None]) -> Callable[..., None]:
+        wanted = set(inspect.signature(listener).parameters)
+        unknown = wanted - set(LISTENER_ARGS)
+        if unknown:
+            raise TypeError(f"{listener.__name__} takes {unknown}, not offered by guarded()")
+
+        def guarded_listener(ack, body, client, context, respond, action, command, view, event):  # noqa: ANN001, PLR0913
+            offered = {
+                "ack": ack, "body": body, "client": client, "context": context, "respond": respond,
+                "action": action, "command": command, "view": view, "event": event,
+            }  # fmt: skip
+            try:
+                listener(**{name: offered[name] for name in wanted})
+            except Exception as error:  # noqa: BLE001 - reported to the person, logged if unexpected
+                report_failure(
+                    deps, error, ack=ack, body=body, client=client, context=context, respond=respond
+                )
+
+        guarded_listener.__name__ = listener.__name__
+        guarded_listener.__qualname__ = listener.__qualname__
+        return guarded_listener
+
+    return wrap
+
+
+def report_failure(
+    deps: Deps,
+    error: Exception,
+    *,
+    ack: Ack | None,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Any = None,
+) -> None:
+    tr = _translator_for(deps, context)
+    message = notice(":warning: " + failure_text(tr, error))
+    try:
+        if ack is not None and ack.response is None:
+            if body.get("command"):  # answer the slash command itself
+                ack(response_type="ephemeral", **message)
+                return
+            ack()
+        tell_privately(client, body, message, respond)
+    except Exception:  # noqa: BLE001 - nothing more we can do for this person
+        log.exception("could not tell the person about an error")
+
+
+def failure_text(tr: Translator, error: Exception) -> str:
+    if isinstance(error, AgileError):
+        return error.message.render(tr)
+    log.error("unhandled error in a Slack request", exc_info=error)
+    if isinstance(error, SlackApiError):
+        return tr.gettext(
+            "Slack refused a request of mine ({reason}), so I could not finish. Please try "
+            "again in a moment."
+        ).format(reason=error.response.get("error") or error.response.status_code)
+    return tr.gettext(
+        "Something went wrong on my side and nothing was changed. Please try again; if it "
+        "keeps happening, tell your scrum master."
+    )
 
 
 def register(app: App, deps: Deps) -> None:
@@ -26,26 +111,10 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Any = None,
     ) -> None:
-        tr = _translator_for(deps, context)
-        if isinstance(error, AgileError):
-            message = notice(":warning: " + error.message.render(tr))
-        else:
-            log.error("unhandled error in a Slack request", exc_info=error)
-            if isinstance(error, SlackApiError):
-                text = tr.gettext(
-                    "Slack refused a request of mine ({reason}), so I could not finish. "
-                    "Please try again in a moment."
-                ).format(reason=error.response.get("error") or error.response.status_code)
-            else:
-                text = tr.gettext(
-                    "Something went wrong on my side and nothing was changed. Please try "
-                    "again; if it keeps happening, tell your scrum master."
-                )
-            message = notice(":warning: " + text)
-        try:
-            tell_privately(client, body, message, respond)
-        except Exception:  # noqa: BLE001 - nothing more we can do for this person
-            log.exception("could not tell the person about an error")
+        # Only failures outside our listeners (middleware) arrive here.
+        report_failure(
+            deps, error, ack=None, body=body, client=client, context=context, respond=respond
+        )
 
 
 def _translator_for(deps: Deps, context: BoltContext) -> Translator:

@@ -7,13 +7,17 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.services import teams
 from bot.views.help import help_message
 
 
 def register(app: App, deps: Deps) -> None:
+    guard = guarded(deps)
+
     @app.event("app_mention")
+    @guard
     def mentioned(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if not event.get("user"):
             return

@@ -17,6 +17,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.errors import AgileError, Invalid, Message
 from bot.handlers.cards import refresh_cards, render_backlog, render_cards, submitter_message
+from bot.handlers.errors import guarded
 from bot.handlers.support import (
     Deps,
     field_errors,
@@ -60,6 +61,8 @@ def _reject(ack: Ack, tr: Translator, errors: dict[str, Message]) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
+    guard = guarded(deps)
+
     def dm(client: WebClient, user_id: str, message: dict[str, Any]) -> None:
         client.chat_postMessage(channel=user_id, **message)
 
@@ -70,6 +73,7 @@ def register(app: App, deps: Deps) -> None:
     # --- team set-up ---------------------------------------------------------------------
 
     @app.view(Callback.TEAM_SETUP)
+    @guard
     def team_setup(
         ack: Ack,
         body: dict[str, Any],
@@ -123,6 +127,7 @@ def register(app: App, deps: Deps) -> None:
     # --- ideas -----------------------------------------------------------------------------
 
     @app.view(Callback.IDEA)
+    @guard
     def submit_idea(
         ack: Ack,
         body: dict[str, Any],
@@ -253,6 +258,7 @@ def register(app: App, deps: Deps) -> None:
                 log.info("could not refresh a backlog list", exc_info=True)
 
     @app.view(Callback.ACCEPT)
+    @guard
     def accept(
         ack: Ack,
         body: dict[str, Any],
@@ -267,6 +273,7 @@ def register(app: App, deps: Deps) -> None:
         )  # fmt: skip
 
     @app.view(Callback.RESCORE)
+    @guard
     def rescore(
         ack: Ack,
         body: dict[str, Any],
@@ -281,6 +288,7 @@ def register(app: App, deps: Deps) -> None:
         )  # fmt: skip
 
     @app.view(Callback.DECLINE)
+    @guard
     def decline(
         ack: Ack,
         body: dict[str, Any],

@@ -1,0 +1,57 @@
+"""The HTTP surface: signatures, the health check, and Slack's retries of events."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from sqlalchemy import create_engine
+
+from bot.web import WebApp
+from tests.conftest import MEMBER, TEAM_CHANNEL
+from tests.slack_requests import sign
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_health_check_reports_the_database(slack, server):
+    status, body = _get(server[0] + "/healthz")
+    assert status == 200 and body == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_says_when_the_database_is_down(slack, server):
+    url, switch = server
+    broken = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    switch.target = WebApp(switch.target._slack.app, broken)
+    status, body = _get(url + "/healthz")
+    assert status == 503 and body["database"] == "unavailable"
+
+
+def test_bad_signature_is_refused(slack, double):
+    body = urllib.parse.urlencode(slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL))
+    assert slack.post(body, signature="v0=" + "0" * 64).status == 401
+    assert slack.post(body, signature=sign(body, int(time.time()), secret="someone-else")).status == 401
+    assert double.calls == []
+
+
+def test_stale_timestamp_is_refused(slack):
+    body = urllib.parse.urlencode(slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL))
+    stale = int(time.time()) - 6 * 60
+    assert slack.post(body, timestamp=stale, signature=sign(body, stale)).status == 401
+    assert slack.post(body).status == 200
+
+
+def test_unknown_path_is_404(slack, server):
+    try:
+        urllib.request.urlopen(server[0] + "/nope", timeout=5)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
