@@ -34,7 +34,9 @@ IDEA_FORM = {
 
 def opened_view(double: SlackDouble, callback_id: str, *, count: int = 1) -> dict[str, Any]:
     """The `count`-th modal with this callback id that the app opened (waiting for it)."""
-    calls = double.wait_for("views.open", lambda c: c.args["view"]["callback_id"] == callback_id, count=count)
+    calls = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == callback_id, count=count
+    )
     return calls[count - 1].args["view"]
 
 
@@ -109,7 +111,9 @@ def responses_to(double: SlackDouble, user: str) -> list[dict[str, Any]]:
     return [r["body"] for r in double.responses if r["user"] == user and r.get("ok")]
 
 
-def wait_for_response(double: SlackDouble, user: str, count: int = 1, timeout: float = 5.0) -> dict[str, Any]:
+def wait_for_response(
+    double: SlackDouble, user: str, count: int = 1, timeout: float = 5.0
+) -> dict[str, Any]:
     import time
 
     deadline = time.monotonic() + timeout

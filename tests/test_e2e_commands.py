@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.models import Team, TeamMember
-from tests.conftest import ADMIN, ADMIN_CHANNEL, MEMBER, OTHER_CHANNEL, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
+from tests.conftest import (
+    ADMIN,
+    ADMIN_CHANNEL,
+    MEMBER,
+    OTHER_CHANNEL,
+    OWNER,
+    SCRUM,
+    STAKEHOLDER,
+    TEAM_CHANNEL,
+)
 from tests.scenario import TEAM_FORM, all_text, opened_view, set_up_team, wait_for_response
 
 
@@ -66,7 +75,13 @@ def test_idea_outside_a_team_channel_asks_which_team(slack, double):
 def test_setup_field_errors_store_nothing(slack, double, read):
     slack.command("/agile", "setup", user=OWNER, channel=TEAM_CHANNEL)
     view = opened_view(double, "team.setup")
-    form = {**TEAM_FORM, "team_name": "  ", "time_zone": "Mars/Olympus", "working_days": [], "members": []}
+    form = {
+        **TEAM_FORM,
+        "team_name": "  ",
+        "time_zone": "Mars/Olympus",
+        "working_days": [],
+        "members": [],
+    }
     response = slack.submit(view, form, user=OWNER)
     assert response.json["response_action"] == "errors"
     assert set(response.json["errors"]) == {"team_name", "time_zone", "working_days", "members"}
@@ -118,14 +133,24 @@ def test_setup_in_a_direct_message_is_refused(slack, double):
 
 
 def test_bot_not_in_private_admin_channel_is_reported(slack, double):
-    double.add_channel("G0PRIVATE", "secret-admin", members=[OWNER], is_private=True, bot_member=False)
+    double.add_channel(
+        "G0PRIVATE", "secret-admin", members=[OWNER], is_private=True, bot_member=False
+    )
     set_up_team(slack, admin_channel="G0PRIVATE")
     dm = double.messages_in(OWNER)[-1]
     assert "/invite @agilebot" in dm["text"] and "<#G0PRIVATE>" in dm["text"]
 
 
 def test_mention_answers_with_help(slack, double):
-    slack.event({"type": "app_mention", "user": MEMBER, "text": "<@UBOTAGILE> help", "channel": TEAM_CHANNEL, "ts": "1.0"})
+    slack.event(
+        {
+            "type": "app_mention",
+            "user": MEMBER,
+            "text": "<@UBOTAGILE> help",
+            "channel": TEAM_CHANNEL,
+            "ts": "1.0",
+        }
+    )
     calls = double.wait_for("chat.postEphemeral")
     assert "/idea" in all_text(calls[0].args)
 
@@ -133,4 +158,6 @@ def test_mention_answers_with_help(slack, double):
 def test_admin_channel_is_where_triage_goes(slack, double):
     set_up_team(slack)
     assert double.calls_to("conversations.join")  # the bot joined the public team channel
-    assert ADMIN_CHANNEL in [c.args["channel"] for c in double.calls_to("conversations.join", ok=None)]
+    assert ADMIN_CHANNEL in [
+        c.args["channel"] for c in double.calls_to("conversations.join", ok=None)
+    ]

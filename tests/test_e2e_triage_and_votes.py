@@ -7,7 +7,14 @@ import json
 from bot.models import BacklogItem, ItemStatus
 from bot.services import backlog
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
-from tests.scenario import all_text, last_message, opened_view, set_up_team, submit_idea, wait_for_response
+from tests.scenario import (
+    all_text,
+    last_message,
+    opened_view,
+    set_up_team,
+    submit_idea,
+    wait_for_response,
+)
 
 
 def _item(read):
@@ -66,7 +73,9 @@ def test_non_owner_cannot_triage_even_with_a_forged_payload(slack, double, read)
              "element": {"type": "number_input", "action_id": "business_value", "is_decimal_allowed": False}},
         ],
     }  # fmt: skip
-    response = slack.submit(forged, {"effort": "1", "customer_value": "10", "business_value": "10"}, user=MEMBER)
+    response = slack.submit(
+        forged, {"effort": "1", "customer_value": "10", "business_value": "10"}, user=MEMBER
+    )
     assert "Only the marketing owner" in response.json["errors"]["effort"]
     forged["callback_id"] = "triage.decline"
     forged["blocks"] = [
@@ -81,7 +90,9 @@ def test_non_owner_cannot_triage_even_with_a_forged_payload(slack, double, read)
 def test_decline_needs_a_reason_which_the_submitter_receives(slack, double, read):
     set_up_team(slack)
     submit_idea(slack, user=STAKEHOLDER)
-    slack.click(last_message(double, ADMIN_CHANNEL), "triage.decline", user=OWNER, channel=ADMIN_CHANNEL)
+    slack.click(
+        last_message(double, ADMIN_CHANNEL), "triage.decline", user=OWNER, channel=ADMIN_CHANNEL
+    )
     view = opened_view(double, "triage.decline")
     assert slack.submit(view, {"reason": "   "}, user=OWNER).json["response_action"] == "errors"
     assert _item(read).status is ItemStatus.PROPOSED
@@ -105,7 +116,9 @@ def test_an_idea_is_triaged_once(slack, double, read):
     accept_view = opened_view(double, "triage.accept")
     decline_view = opened_view(double, "triage.decline")
     assert slack.submit(decline_view, {"reason": "No"}, user=OWNER).body == ""
-    response = slack.submit(accept_view, {"effort": "2", "customer_value": "5", "business_value": "5"}, user=OWNER)
+    response = slack.submit(
+        accept_view, {"effort": "2", "customer_value": "5", "business_value": "5"}, user=OWNER
+    )
     assert "already been triaged" in response.json["errors"]["effort"]
     assert _item(read).status is ItemStatus.DECLINED
 
@@ -166,7 +179,13 @@ def _now():
 def test_forged_vote_for_an_unknown_item_changes_nothing(slack, double, read):
     set_up_team(slack)
     submit_idea(slack, user=STAKEHOLDER)
-    action = {"type": "button", "action_id": "backlog.vote", "block_id": "x", "value": "999999", "action_ts": "1"}
+    action = {
+        "type": "button",
+        "action_id": "backlog.vote",
+        "block_id": "x",
+        "value": "999999",
+        "action_ts": "1",
+    }
     slack.block_action([action], user=MEMBER, channel=TEAM_CHANNEL)
     assert "no longer exists" in all_text(wait_for_response(double, MEMBER))
     action["value"] = "'; DROP TABLE votes; --"

@@ -53,21 +53,36 @@ def test_serving_needs_tokens_and_says_how_to_get_them():
     assert "SLACK_BOT_TOKEN" in str(error.value) and "SLACK_SIGNING_SECRET" in str(error.value)
     assert "manifest" in str(error.value)
     # Socket Mode needs no signing secret.
-    Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}).require_for_serving()
+    Settings.from_env(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    ).require_for_serving()
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
     base = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env={**base, **(env or {})}, cwd=cwd, timeout=60
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=60,
     )
 
 
 def test_run_without_tokens_is_one_clear_line(tmp_path):
-    result = _cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+    result = _cli(
+        "run",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "PYTHONPATH": str(REPO)},
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().startswith("agilebot: Missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET.")
+    assert result.stderr.strip().startswith(
+        "agilebot: Missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET."
+    )
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -78,7 +93,9 @@ def test_malformed_setting_stops_the_cli_without_traceback(tmp_path):
 
 def test_migrate_then_tick(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "PYTHONPATH": str(REPO)}
-    assert _cli("tick", "--at", "2026-11-23T09:00:00+01:00", env=env, cwd=tmp_path).returncode == 2  # not migrated
+    assert (
+        _cli("tick", "--at", "2026-11-23T09:00:00+01:00", env=env, cwd=tmp_path).returncode == 2
+    )  # not migrated
     assert _cli("migrate", env=env, cwd=tmp_path).returncode == 0
     result = _cli("tick", "--at", "2026-11-23T09:00:00+01:00", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -88,7 +105,9 @@ def test_migrate_then_tick(tmp_path):
 
 
 def test_manifest_validates_against_slacks_schemas_and_lists_everything():
-    result = _cli("manifest", "--url", "https://agilebot.example.com", env={"PYTHONPATH": str(REPO)})
+    result = _cli(
+        "manifest", "--url", "https://agilebot.example.com", env={"PYTHONPATH": str(REPO)}
+    )
     assert result.returncode == 0, result.stderr
     manifest = yaml.safe_load(result.stdout)
     for name in ("manifest.schema.1.0.0.json", "manifest.schema.2.0.0.json"):

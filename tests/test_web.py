@@ -30,21 +30,30 @@ def test_health_check_reports_the_database(slack, server):
 
 def test_health_check_says_when_the_database_is_down(slack, server):
     url, switch = server
-    broken = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    broken = create_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     switch.target = WebApp(switch.target._slack.app, broken)
     status, body = _get(url + "/healthz")
     assert status == 503 and body["database"] == "unavailable"
 
 
 def test_bad_signature_is_refused(slack, double):
-    body = urllib.parse.urlencode(slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL))
+    body = urllib.parse.urlencode(
+        slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL)
+    )
     assert slack.post(body, signature="v0=" + "0" * 64).status == 401
-    assert slack.post(body, signature=sign(body, int(time.time()), secret="someone-else")).status == 401
+    assert (
+        slack.post(body, signature=sign(body, int(time.time()), secret="someone-else")).status
+        == 401
+    )
     assert double.calls == []
 
 
 def test_stale_timestamp_is_refused(slack):
-    body = urllib.parse.urlencode(slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL))
+    body = urllib.parse.urlencode(
+        slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL)
+    )
     stale = int(time.time()) - 6 * 60
     assert slack.post(body, timestamp=stale, signature=sign(body, stale)).status == 401
     assert slack.post(body).status == 200

@@ -69,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
             refresh_list(context, respond, user_id, result.item.team_id, page)
         refresh_cards(deps, client, context, item_id)
 
-    @app.action(Action.PAGE)
+    @app.action(Action.PAGE_ANY)
     @guard
     def turn_page(
         ack: Ack,

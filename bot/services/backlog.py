@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.errors import Conflict, Invalid, Message, NotFound
 from bot.i18n import N_
@@ -430,9 +431,10 @@ def move(
     ids = _ordered_ready_ids(session, team.id)
     old_index = ids.index(item.id)
     new_index = {Move.TOP: 0, Move.UP: old_index - 1, Move.DOWN: old_index + 1}[direction]
-    if new_index < 0 or new_index >= len(ids) or new_index == old_index:
-        where = N_("already at the top") if new_index <= 0 else N_("already at the bottom")
-        raise Conflict(Message(N_("This item is {where}."), {"where": where}))
+    if new_index < 0 or new_index == old_index:
+        raise Conflict(Message(N_("This item is already at the top.")))
+    if new_index >= len(ids):
+        raise Conflict(Message(N_("This item is already at the bottom.")))
     ids.insert(new_index, ids.pop(old_index))
     # Renumbering is one statement for the whole backlog; simpler than keeping gaps, and moves
     # are rare, human-paced events.
@@ -441,7 +443,7 @@ def move(
         session, team.id, item.id, actor, EventKind.MOVED, now,
         direction=direction.value, from_rank=old_index + 1, to_rank=new_index + 1,
     )  # fmt: skip
-    session.expire(item)
+    session.refresh(item)  # the renumbering bypassed the identity map
     return item
 
 
@@ -560,7 +562,7 @@ def toggle_vote(session: Session, item_id: int, voter: Person, now: dt.datetime)
         .returning(BacklogItem.vote_count)
     ).scalar_one()
     record(session, item.team_id, item.id, voter, kind, now)
-    session.expire(item, ["vote_count"])
+    set_committed_value(item, "vote_count", count)
     return VoteResult(item=item, voted=not removed, count=count)
 
 

@@ -59,10 +59,12 @@ def backlog_message(
 
     nav: list[dict[str, Any]] = []
     if page.page > 1:
-        nav.append(button(tr.gettext("◀ Previous"), Action.PAGE, f"{team.id}:{page.page - 1}"))
+        nav.append(
+            button(tr.gettext("◀ Previous"), Action.PAGE_PREVIOUS, f"{team.id}:{page.page - 1}")
+        )
     if page.page < page.pages:
-        nav.append(button(tr.gettext("Next ▶"), Action.PAGE, f"{team.id}:{page.page + 1}"))
-    nav.append(button(tr.gettext("Refresh"), Action.PAGE, f"{team.id}:{page.page}"))
+        nav.append(button(tr.gettext("Next ▶"), Action.PAGE_NEXT, f"{team.id}:{page.page + 1}"))
+    nav.append(button(tr.gettext("Refresh"), Action.PAGE_REFRESH, f"{team.id}:{page.page}"))
     if viewer_is_owner and page.manually_ordered:
         nav.append(
             button(

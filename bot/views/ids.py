@@ -1,14 +1,20 @@
 """Action ids and callback ids: the contract between the builders and the handlers."""
 
+import re
+
 
 class Action:
     VOTE = "backlog.vote"
-    PAGE = "backlog.page"
+    # Paging buttons share one handler but need distinct ids within their actions block.
+    PAGE_PREVIOUS = "backlog.page.previous"
+    PAGE_NEXT = "backlog.page.next"
+    PAGE_REFRESH = "backlog.page.refresh"
     OWNER_MENU = "backlog.owner_menu"
     RESET_ORDER = "backlog.reset_order"
     TRIAGE_ACCEPT = "triage.accept"
     TRIAGE_DECLINE = "triage.decline"
-    OPEN_IDEA = "idea.open"
+
+    PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
 
 
 class Callback:
