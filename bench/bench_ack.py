@@ -426,6 +426,10 @@ def bare_app(
 # --- measuring ---------------------------------------------------------------------------------
 
 
+class BenchFailure(Exception):
+    """The benchmark itself went wrong (an app answered unexpectedly): exit code 2."""
+
+
 @dataclass
 class Case:
     name: str
@@ -437,7 +441,7 @@ class Case:
 
 def expect(response: Response, case: str, *, body: bool) -> Response:
     if response.status != 200 or bool(response.body) != body:
-        raise SystemExit(f"{case}: unexpected answer {response.status}: {response.body[:300]!r}")
+        raise BenchFailure(f"{case}: unexpected answer {response.status}: {response.body[:300]!r}")
     return response
 
 
@@ -528,7 +532,7 @@ def measure(
         page = {k: v for k, v in first.items() if k != "response_type"}
         buttons = vote_buttons(first)
         if len(buttons) != SMALL_READY + SMALL_PROPOSED:
-            raise SystemExit(f"expected 10 vote buttons on the page, found {len(buttons)}")
+            raise BenchFailure(f"expected 10 vote buttons on the page, found {len(buttons)}")
         with unit_of_work(factory, seeded.workspace_id) as session:
             team = session.get_one(Team, seeded.small_team_id)
             modal = idea_modal(
@@ -815,7 +819,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.samples < 2 or args.warmup < 0:
         parser.error("--samples must be at least 2 and --warmup at least 0")
-    return run(args)
+    try:
+        return run(args)
+    except BenchFailure as failure:
+        print(f"bench failed: {failure}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

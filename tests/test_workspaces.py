@@ -1,0 +1,99 @@
+"""Every row belongs to a workspace; no query can read another workspace's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from bot.db import CrossWorkspaceWrite, unit_of_work, unscoped_unit_of_work
+from bot.errors import NotFound
+from bot.models import BacklogEvent, BacklogItem, ItemKind, Person, Team, Vote, Workspace
+from bot.services import backlog, teams, workspaces
+from bot.services.backlog import IdeaDraft
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def _workspace_with_item(factory, slack_team_id):
+    with unscoped_unit_of_work(factory) as session:
+        workspace_id = workspaces.ensure_workspace(session, slack_team_id, None)
+    with unit_of_work(factory, workspace_id) as session:
+        owner = workspaces.person(session, "U0SAMEID1")  # the same Slack id in both workspaces
+        team = Team(
+            name=f"Team of {slack_team_id}", channel_id="C0SAMEID1", admin_channel_id="C0ADMIN01",
+            owner=owner, scrum_master=owner,
+        )  # fmt: skip
+        session.add(team)
+        session.flush()
+        draft = IdeaDraft("Secret plan", None, ItemKind.CAMPAIGN, None, None, None, None)
+        item = backlog.submit_idea(session, team, owner, draft, NOW)
+        backlog.toggle_vote(session, item.id, owner, NOW)
+        return workspace_id, item.id
+
+
+def test_queries_only_see_their_workspace(session_factory):
+    a, item_a = _workspace_with_item(session_factory, "T0AAAAAA1")
+    b, item_b = _workspace_with_item(session_factory, "T0BBBBBB1")
+    with unit_of_work(session_factory, a) as session:
+        for model in (Person, Team, BacklogItem, Vote, BacklogEvent):
+            rows = session.scalars(select(model)).all()
+            assert rows and {r.workspace_id for r in rows} == {a}, model
+        assert teams.team_for_channel(session, "C0SAMEID1").name == "Team of T0AAAAAA1"
+        with pytest.raises(NotFound):
+            backlog.get_item(session, item_b)
+        assert session.get(BacklogItem, item_b) is None
+        # Joins are filtered too.
+        joined = (
+            session.execute(select(BacklogItem.id).join(Team, Team.id == BacklogItem.team_id))
+            .scalars()
+            .all()
+        )
+        assert joined == [item_a]
+        # Bulk UPDATEs cannot reach the other workspace.
+        session.execute(update(BacklogItem).values(title="renamed"))
+    with unit_of_work(session_factory, b) as session:
+        assert backlog.get_item(session, item_b).title == "Secret plan"
+
+
+def test_a_vote_on_another_workspaces_item_is_not_found(session_factory):
+    a, _ = _workspace_with_item(session_factory, "T0AAAAAA1")
+    _, item_b = _workspace_with_item(session_factory, "T0BBBBBB1")
+    with unit_of_work(session_factory, a) as session, pytest.raises(NotFound):
+        backlog.toggle_vote(session, item_b, workspaces.person(session, "U0SAMEID1"), NOW)
+    with unscoped_unit_of_work(session_factory) as session:
+        assert session.get(BacklogItem, item_b).vote_count == 1
+
+
+def test_writing_into_another_workspace_is_refused(session_factory):
+    a, _ = _workspace_with_item(session_factory, "T0AAAAAA1")
+    b, _ = _workspace_with_item(session_factory, "T0BBBBBB1")
+    with pytest.raises(CrossWorkspaceWrite), unit_of_work(session_factory, a) as session:
+        session.add(Person(workspace_id=b, slack_user_id="U0INTRUDE"))
+        session.flush()
+
+
+def test_sessions_must_say_their_scope(session_factory):
+    with session_factory() as session, pytest.raises(RuntimeError, match="unit_of_work"):
+        session.scalars(select(Workspace)).all()
+
+
+def test_history_is_append_only(session_factory):
+    a, item = _workspace_with_item(session_factory, "T0AAAAAA1")
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        unit_of_work(session_factory, a) as session,
+    ):
+        session.execute(text("UPDATE backlog_events SET kind = 'accepted'"))
+    with unit_of_work(session_factory, a) as session:
+        assert [e.kind.value for e in backlog.history(session, item)] == ["submitted", "vote_added"]
+
+
+def test_first_contact_from_two_requests_creates_one_workspace(session_factory):
+    ids = set()
+    for _ in range(2):
+        with unscoped_unit_of_work(session_factory) as session:
+            ids.add(workspaces.ensure_workspace(session, "T0RACE001", None))
+    assert len(ids) == 1
