@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -41,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Hosts stop processes with SIGTERM: leave as cleanly as on Ctrl-C (finally blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if args.command == "manifest":
             return _manifest(args.url, args.socket_mode, parser)
@@ -55,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"agilebot: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        log.info("stopped")
+        return 0
 
 
 def _manifest(url: str | None, socket_mode: bool, parser: argparse.ArgumentParser) -> int:
