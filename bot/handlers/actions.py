@@ -10,12 +10,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import Conflict, Message, NotFound
+from bot.errors import Message, NotFound
 from bot.handlers.cards import refresh_cards, render_backlog
 from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
-from bot.models import ItemStatus, Team
+from bot.models import ItemStatus
 from bot.services import backlog, teams, workspaces
 from bot.services.backlog import Move
 from bot.views.ideas import decline_modal, scores_modal
@@ -159,7 +159,7 @@ def register(app: App, deps: Deps) -> None:
         item_id, page = _numbers(action.get("value"), 1)
         person = load_person(deps, context, body["user"]["id"])
         with deps.transaction(context) as session:
-            item, team = _owned_item(session, item_id, person, want=ItemStatus.PROPOSED)
+            item, team = backlog.owned_item(session, item_id, person, ItemStatus.PROPOSED)
             view = decline_modal(
                 person_translator(person, team), item, metadata=_metadata(body, item_id, page)
             )
@@ -176,12 +176,8 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         person = load_person(deps, context, body["user"]["id"])
         with deps.transaction(context) as session:
-            item, team = _owned_item(
-                session,
-                item_id,
-                person,
-                want=ItemStatus.PROPOSED if accepting else ItemStatus.READY,
-            )
+            status = ItemStatus.PROPOSED if accepting else ItemStatus.READY
+            item, team = backlog.owned_item(session, item_id, person, status)
             view = scores_modal(
                 person_translator(person, team),
                 item,
@@ -189,19 +185,6 @@ def register(app: App, deps: Deps) -> None:
                 metadata=_metadata(body, item_id, page),
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _owned_item(session: Any, item_id: int, person: Any, *, want: ItemStatus) -> tuple[Any, Team]:
-    """The item, if `person` owns its team's backlog and it is in the state the action needs.
-    Checked before a modal opens, and again when it is submitted."""
-    item = backlog.get_item(session, item_id)
-    team = session.get_one(Team, item.team_id)
-    teams.require_owner(team, person)
-    if item.status is not want:
-        if want is ItemStatus.PROPOSED:
-            raise Conflict(Message(N_("This idea has already been triaged.")))
-        raise Conflict(Message(N_("Only items in the backlog have scores to edit.")))
-    return item, team
 
 
 def _metadata(body: dict[str, Any], item_id: int, page: int) -> dict[str, Any]:

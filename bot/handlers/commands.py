@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import AgileError, Message, NotAllowed
+from bot.errors import AgileError, Message
+from bot.handlers.cards import render_backlog
 from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models.backlog import TITLE_MAX
-from bot.services import backlog, teams, workspaces
-from bot.views.backlog import backlog_message
+from bot.services import teams, workspaces
 from bot.views.help import help_message, notice
 from bot.views.ideas import idea_modal
 from bot.views.team import setup_modal
@@ -96,14 +96,6 @@ def register(app: App, deps: Deps) -> None:
         ack(response_type="ephemeral", **message)
 
 
-def render_backlog(
-    session: Any, team: Any, viewer: Any, page_number: int, tr: Any
-) -> dict[str, Any]:
-    page = backlog.page(session, team, page_number)
-    voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
-    return backlog_message(tr, page, viewer_is_owner=teams.is_owner(team, viewer), voted=voted)
-
-
 def open_setup(
     deps: Deps, client: WebClient, context: BoltContext, command: dict[str, Any]
 ) -> None:
@@ -114,16 +106,8 @@ def open_setup(
         tr = person_translator(person, team)
         if not channel_id.startswith(("C", "G")):
             raise AgileError(Message(N_("Run `/agile setup` in the channel where the team works.")))
-        if team is not None and not teams.can_configure(team, person):
-            raise NotAllowed(
-                Message(
-                    N_(
-                        "Only the scrum master, the marketing owner or a workspace admin can "
-                        "change the set-up of {team}."
-                    ),
-                    {"team": team.name},
-                )
-            )
+        if team is not None:
+            teams.require_configurer(team, person)
         view = setup_modal(
             tr,
             channel_id=channel_id,

@@ -257,50 +257,35 @@ def register(app: App, deps: Deps) -> None:
             except Exception:  # noqa: BLE001 - the list is a convenience; the change is saved
                 log.info("could not refresh a backlog list", exc_info=True)
 
-    @app.view(Callback.ACCEPT)
-    @guard
-    def accept(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        owner_submission(
-            ack, body, view, client, context,
-            parse=Scores.validate, apply=backlog.accept, first_field=ScoreField.EFFORT,
-            tell_submitter=idea_accepted,
-        )  # fmt: skip
+    owner_modals = (
+        (Callback.ACCEPT, Scores.validate, backlog.accept, ScoreField.EFFORT, idea_accepted),
+        (Callback.RESCORE, Scores.validate, backlog.rescore, ScoreField.EFFORT, None),
+        (
+            Callback.DECLINE,
+            validate_decline_reason,
+            backlog.decline,
+            DeclineField.REASON,
+            idea_declined,
+        ),
+    )
 
-    @app.view(Callback.RESCORE)
-    @guard
-    def rescore(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        owner_submission(
-            ack, body, view, client, context,
-            parse=Scores.validate, apply=backlog.rescore, first_field=ScoreField.EFFORT,
-            tell_submitter=None,
-        )  # fmt: skip
+    def owner_listener(parse: Any, apply: Any, first_field: str, tell_submitter: Any) -> Any:
+        def submitted(
+            ack: Ack,
+            body: dict[str, Any],
+            view: dict[str, Any],
+            client: WebClient,
+            context: BoltContext,
+        ) -> None:
+            owner_submission(
+                ack, body, view, client, context,
+                parse=parse, apply=apply, first_field=first_field, tell_submitter=tell_submitter,
+            )  # fmt: skip
 
-    @app.view(Callback.DECLINE)
-    @guard
-    def decline(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        owner_submission(
-            ack, body, view, client, context,
-            parse=validate_decline_reason, apply=backlog.decline, first_field=DeclineField.REASON,
-            tell_submitter=idea_declined,
-        )  # fmt: skip
+        return submitted
+
+    for callback_id, *options in owner_modals:
+        app.view(callback_id)(guard(owner_listener(*options)))
 
 
 def _join(client: WebClient, channel: str, tr: Translator) -> str | None:

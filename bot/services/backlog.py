@@ -285,14 +285,26 @@ def get_item(session: Session, item_id: int, *, for_update: bool = False) -> Bac
     return item
 
 
+def owned_item(
+    session: Session, item_id: int, actor: Person, status: ItemStatus, *, for_update: bool = False
+) -> tuple[BacklogItem, Team]:
+    """The item and its team, if `actor` is the team's marketing owner and the item is in
+    `status` (proposed for triage, ready for scores). Checked when a modal opens and again
+    when it is submitted."""
+    item = get_item(session, item_id, for_update=for_update)
+    team = session.get_one(Team, item.team_id)
+    require_owner(team, actor)
+    if item.status is not status:
+        if status is ItemStatus.PROPOSED:
+            raise Conflict(Message(N_("This idea has already been triaged.")))
+        raise Conflict(Message(N_("Only items in the backlog have scores to edit.")))
+    return item, team
+
+
 def accept(
     session: Session, item_id: int, actor: Person, scores: Scores, now: dt.datetime
 ) -> BacklogItem:
-    item = get_item(session, item_id, for_update=True)
-    team = session.get_one(Team, item.team_id)
-    require_owner(team, actor)
-    if item.status is not ItemStatus.PROPOSED:
-        raise Conflict(Message(N_("This idea has already been triaged.")))
+    item, team = owned_item(session, item_id, actor, ItemStatus.PROPOSED, for_update=True)
     _apply_scores(item, scores)
     item.status = ItemStatus.READY
     item.triaged_by_id = actor.id
@@ -312,11 +324,7 @@ def accept(
 def decline(
     session: Session, item_id: int, actor: Person, reason: str, now: dt.datetime
 ) -> BacklogItem:
-    item = get_item(session, item_id, for_update=True)
-    team = session.get_one(Team, item.team_id)
-    require_owner(team, actor)
-    if item.status is not ItemStatus.PROPOSED:
-        raise Conflict(Message(N_("This idea has already been triaged.")))
+    item, team = owned_item(session, item_id, actor, ItemStatus.PROPOSED, for_update=True)
     item.status = ItemStatus.DECLINED
     item.decline_reason = reason
     item.triaged_by_id = actor.id
@@ -331,11 +339,7 @@ def rescore(
 ) -> BacklogItem:
     """The owner changes effort or values. A manual order stays as it is: moves are the
     owner's word."""
-    item = get_item(session, item_id, for_update=True)
-    team = session.get_one(Team, item.team_id)
-    require_owner(team, actor)
-    if item.status is not ItemStatus.READY:
-        raise Conflict(Message(N_("Only items in the backlog have scores to edit.")))
+    item, team = owned_item(session, item_id, actor, ItemStatus.READY, for_update=True)
     before = {
         "effort": item.effort,
         "customer_value": item.customer_value,

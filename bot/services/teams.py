@@ -213,6 +213,19 @@ def can_configure(team: Team, person: Person) -> bool:
     return person.id in (team.owner_id, team.scrum_master_id) or person.is_workspace_admin
 
 
+def require_configurer(team: Team, person: Person) -> None:
+    if not can_configure(team, person):
+        raise NotAllowed(
+            Message(
+                N_(
+                    "Only the scrum master, the marketing owner or a workspace admin can "
+                    "change the set-up of {team}."
+                ),
+                {"team": team.name},
+            )
+        )
+
+
 def is_owner(team: Team, person: Person) -> bool:
     return person.id == team.owner_id
 
@@ -233,16 +246,8 @@ def save_team(
     """Create the team of `channel_id`, or update it if `actor` may. Returns (team, created)."""
     team = team_for_channel(session, channel_id)
     created = team is None
-    if team is not None and not can_configure(team, actor):
-        raise NotAllowed(
-            Message(
-                N_(
-                    "Only the scrum master, the marketing owner or a workspace admin can "
-                    "change the set-up of {team}."
-                ),
-                {"team": team.name},
-            )
-        )
+    if team is not None:
+        require_configurer(team, actor)
     roles = workspaces.people(
         session,
         [settings.owner_user_id, settings.scrum_master_user_id, *settings.member_user_ids],
