@@ -150,6 +150,8 @@ def serve(wsgi_app: Any, name: str) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{httpd.effective_port}"
     finally:
+        # Let the worker threads finish their last response before the sockets close.
+        httpd.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         httpd.close()
 
 

@@ -13,7 +13,7 @@ from bot.handlers.errors import guarded
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models.backlog import TITLE_MAX
-from bot.services import teams, workspaces
+from bot.services import teams
 from bot.views.help import help_message, notice
 from bot.views.ideas import idea_modal
 from bot.views.team import setup_modal
@@ -85,14 +85,12 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_type="ephemeral", **help_message(tr, unknown=f"/backlog {text}"))
                 return
             try:
-                team = teams.resolve_team(session, command.get("channel_id"))
+                team = channel_team or teams.resolve_team(session, None)
             except AgileError as error:
                 ack(response_type="ephemeral", **notice(error.message.render(tr)))
                 return
-            viewer = workspaces.person(session, command["user_id"])
-            message = render_backlog(
-                session, team, viewer, int(text) if text else 1, person_translator(person, team)
-            )
+            page = int(text) if text else 1
+            message = render_backlog(session, team, person, page, person_translator(person, team))
         ack(response_type="ephemeral", **message)
 
 

@@ -58,6 +58,7 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 
 class BacklogItem(WorkspaceOwned, Base):
     __tablename__ = "backlog_items"
+    __workspace_index__ = False  # ix_backlog_items_order leads with workspace_id
     __table_args__ = (
         CheckConstraint("effort IS NULL OR effort > 0", name="effort_positive"),
         CheckConstraint(
@@ -67,7 +68,20 @@ class BacklogItem(WorkspaceOwned, Base):
             "business_value IS NULL OR business_value BETWEEN 1 AND 10", name="business_value"
         ),
         CheckConstraint("vote_count >= 0", name="vote_count"),
-        Index("ix_backlog_items_team_status", "team_id", "status"),
+        # Serves the backlog page (equality on workspace, team and status, then the order,
+        # scanned backward: see services.backlog.ORDER) and the count by status, reading only
+        # the rows shown. Every query carries workspace_id (bot.db), so it leads; it replaces
+        # the plain workspace_id index, which SQLite's planner would pick and scan instead.
+        Index(
+            "ix_backlog_items_order",
+            "workspace_id",
+            "team_id",
+            "status",
+            "position",
+            "score",
+            "vote_count",
+            "id",
+        ),
     )
 
     id: Mapped[IntPK]
@@ -95,8 +109,8 @@ class BacklogItem(WorkspaceOwned, Base):
     # the backlog can be ordered by an index (see services.backlog).
     score: Mapped[float | None] = mapped_column(Float)
     vote_count: Mapped[int] = mapped_column(default=0)
-    # The owner's manual order. NULL everywhere in a team's backlog until the owner first moves
-    # an item; from then on every ready item has one (see services.backlog).
+    # The owner's manual order, highest first. NULL everywhere in a team's backlog until the
+    # owner first moves an item; from then on every ready item has one (see services.backlog).
     position: Mapped[float | None] = mapped_column(Float)
     # Where the triage card (admin channel) and the public idea card (team channel) were
     # posted, so that both can be updated in place.
@@ -112,6 +126,7 @@ class BacklogItem(WorkspaceOwned, Base):
 
 class Vote(WorkspaceOwned, Base):
     __tablename__ = "votes"
+    __workspace_index__ = False  # looked up by (item, person) or person
     __table_args__ = (UniqueConstraint("item_id", "person_id"),)
 
     id: Mapped[IntPK]
@@ -136,6 +151,7 @@ class BacklogEvent(WorkspaceOwned, Base):
     read it later. The database refuses UPDATEs of this table (see the migration)."""
 
     __tablename__ = "backlog_events"
+    __workspace_index__ = False  # read by item, or by team and time
     __table_args__ = (Index("ix_backlog_events_team_occurred", "team_id", "occurred_at"),)
 
     id: Mapped[IntPK]

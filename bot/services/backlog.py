@@ -1,10 +1,13 @@
 """The marketing backlog: ideas in, triage, order, votes; every change recorded in history.
 
 Order. A team's ready items are ordered by score, highest first: score = (customer value +
-business value) / effort points; more votes break ties, then the older item. Once the marketing
-owner moves an item, the order becomes the owner's: every ready item gets a `position`, new
-items are slotted in where their score puts them, and "reset" returns to the score order.
-Ideas awaiting triage follow the ready items, most voted first.
+business value) / effort points; more votes break ties, then the newer item. Once the marketing
+owner moves an item, the order becomes the owner's: every ready item gets a `position` (the
+highest comes first), new items are slotted in where their score puts them, and "reset"
+returns to the score order. Ideas awaiting triage follow the ready items, most voted first.
+
+Every key of the order is descending, so that one ascending index serves it, scanned
+backward, on SQLite and PostgreSQL alike (ix_backlog_items_order).
 """
 
 from __future__ import annotations
@@ -370,13 +373,14 @@ def _ready(team_id: int) -> Any:
     return and_(BacklogItem.team_id == team_id, BacklogItem.status == ItemStatus.READY)
 
 
-READY_ORDER = (
-    BacklogItem.position,
+# One order for ready items and ideas (whose position and score are NULL): the index's columns,
+# all descending.
+ORDER = (
+    BacklogItem.position.desc(),
     BacklogItem.score.desc(),
     BacklogItem.vote_count.desc(),
-    BacklogItem.id,
+    BacklogItem.id.desc(),
 )
-PROPOSED_ORDER = (BacklogItem.vote_count.desc(), BacklogItem.id)
 
 
 def _is_manually_ordered(session: Session, team_id: int, exclude: int | None = None) -> bool:
@@ -387,16 +391,17 @@ def _is_manually_ordered(session: Session, team_id: int, exclude: int | None = N
 
 
 def _ordered_ready_ids(session: Session, team_id: int) -> list[int]:
-    return list(
-        session.scalars(select(BacklogItem.id).where(_ready(team_id)).order_by(*READY_ORDER))
-    )
+    return list(session.scalars(select(BacklogItem.id).where(_ready(team_id)).order_by(*ORDER)))
 
 
 def _renumber(session: Session, ids: list[int]) -> None:
     if ids:
         session.execute(
             update(BacklogItem),
-            [{"id": item_id, "position": float(index)} for index, item_id in enumerate(ids, 1)],
+            [
+                {"id": item_id, "position": float(len(ids) - index)}
+                for index, item_id in enumerate(ids)
+            ],
         )
 
 
@@ -408,15 +413,15 @@ def _slot_by_score(session: Session, item: BacklogItem) -> float:
         and_(BacklogItem.score == item.score, BacklogItem.vote_count < item.vote_count),
     )
     ready = and_(_ready(item.team_id), BacklogItem.id != item.id)
-    after = session.scalar(select(func.min(BacklogItem.position)).where(ready, lower))
+    after = session.scalar(select(func.max(BacklogItem.position)).where(ready, lower))
     if after is None:
-        last = session.scalar(select(func.max(BacklogItem.position)).where(ready))
-        return (last or 0.0) + 1.0
+        last = session.scalar(select(func.min(BacklogItem.position)).where(ready))
+        return (last or 2.0) - 1.0
     before = session.scalar(
-        select(func.max(BacklogItem.position)).where(ready, BacklogItem.position < after)
+        select(func.min(BacklogItem.position)).where(ready, BacklogItem.position > after)
     )
-    before = after - 1.0 if before is None else before
-    if after - before < MIN_POSITION_GAP:
+    before = after + 1.0 if before is None else before
+    if before - after < MIN_POSITION_GAP:
         ids = [i for i in _ordered_ready_ids(session, item.team_id) if i != item.id]
         _renumber(session, ids)
         return _slot_by_score(session, item)
@@ -502,18 +507,23 @@ def page(session: Session, team: Team, number: int, per_page: int = PAGE_SIZE) -
     items: list[BacklogItem] = []
     if offset < ready_count:
         items += session.scalars(
-            _ready_query(team.id).order_by(*READY_ORDER).offset(offset).limit(per_page)
+            _ready_query(team.id).order_by(*ORDER).offset(offset).limit(per_page)
         )
     if len(items) < per_page:
         proposed_offset = max(0, offset - ready_count)
         items += session.scalars(
             select(BacklogItem)
             .where(BacklogItem.team_id == team.id, BacklogItem.status == ItemStatus.PROPOSED)
-            .order_by(*PROPOSED_ORDER)
+            .order_by(*ORDER)
             .offset(proposed_offset)
             .limit(per_page - len(items))
         )
-    manual = bool(items) and items[0].position is not None
+    # Positions are all set or all NULL among ready items, so the page's first one tells.
+    first_ready = next((i for i in items if i.status is ItemStatus.READY), None)
+    if first_ready is not None:
+        manual = first_ready.position is not None
+    else:
+        manual = ready_count > 0 and _is_manually_ordered(session, team.id)
     return BacklogPage(
         team=team,
         items=items,
@@ -522,7 +532,7 @@ def page(session: Session, team: Team, number: int, per_page: int = PAGE_SIZE) -
         ready_count=ready_count,
         proposed_count=proposed_count,
         first_rank=offset + 1,
-        manually_ordered=manual or (ready_count > 0 and _is_manually_ordered(session, team.id)),
+        manually_ordered=manual,
     )
 
 

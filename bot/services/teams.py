@@ -176,7 +176,8 @@ def get_team(session: Session, team_id: int) -> Team:
 
 
 def resolve_team(session: Session, channel_id: str | None) -> Team:
-    """The team of `channel_id`; failing that, the workspace's only team. Raises NoTeam."""
+    """The team of `channel_id` (if given); failing that, the workspace's only team. Raises
+    NoTeam, naming the team channels when there are several."""
     team = team_for_channel(session, channel_id)
     if team is not None:
         return team
