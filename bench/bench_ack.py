@@ -396,31 +396,48 @@ def bare_app(
     page: dict[str, Any],
     card: dict[str, Any],
     card_places: list[tuple[str, str]],
+    lazy: bool = False,
 ) -> App:
-    """A plain Bolt app with the same settings and the same Slack calls, and no database."""
+    """A plain Bolt app with the same settings and the same Slack calls, and no database.
+
+    By default it runs in Bolt's default mode (`process_before_response=False`: the listener
+    runs in a thread and Bolt polls for its ack every 10 ms). With `lazy`, it runs the way
+    agilebot does: ack functions answer at once, the Slack calls run in lazy listeners.
+    """
     app = App(
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret,
-        process_before_response=False,
+        process_before_response=lazy,
         token_verification_enabled=False,
         listener_executor=executor,
     )
 
-    @app.command("/idea")
-    def idea(ack: Any, command: dict[str, Any], client: Any) -> None:
-        ack()
+    def open_modal(command: dict[str, Any], client: Any) -> None:
         client.views_open(trigger_id=command["trigger_id"], view=modal)
 
-    @app.command("/backlog")
-    def backlog_command(ack: Any) -> None:
-        ack(response_type="ephemeral", **page)
-
-    @app.action(Action.VOTE)
-    def vote(ack: Any, respond: Any, client: Any) -> None:
-        ack()
+    def update_messages(respond: Any, client: Any) -> None:
         respond(replace_original=True, **page)
         for channel, ts in card_places:
             client.chat_update(channel=channel, ts=ts, **card)
+
+    def backlog_command(ack: Any) -> None:
+        ack(response_type="ephemeral", **page)
+
+    app.command("/backlog")(backlog_command)
+    if lazy:
+        app.command("/idea")(ack=lambda ack: ack(), lazy=[open_modal])
+        app.action(Action.VOTE)(ack=lambda ack: ack(), lazy=[update_messages])
+    else:
+
+        @app.command("/idea")
+        def idea(ack: Any, command: dict[str, Any], client: Any) -> None:
+            ack()
+            open_modal(command, client)
+
+        @app.action(Action.VOTE)
+        def vote(ack: Any, respond: Any, client: Any) -> None:
+            ack()
+            update_messages(respond, client)
 
     return app
 
@@ -548,7 +565,13 @@ def measure(
             (SMALL_CHANNEL, client.chat_postMessage(channel=SMALL_CHANNEL, **card)["ts"]),
         ]
         bare = bare_app(
-            settings, bare_exec, modal=modal, page=page, card=card, card_places=bare_places
+            settings,
+            bare_exec,
+            modal=modal,
+            page=page,
+            card=card,
+            card_places=bare_places,
+            lazy=args.bare_mode == "lazy",
         )
         with serve(SlackRequestHandler(bare, path=SLACK_PATH), "bare-bench") as bare_url:
             cases = make_cases(first, buttons)
@@ -735,7 +758,8 @@ def report(
 
     print()
     print(
-        f"Time to acknowledge, ms ({engine.dialect.name}, {args.samples} samples per app and case)"
+        f"Time to acknowledge, ms ({engine.dialect.name}, {args.samples} samples per app and case, "
+        f"bare app in Bolt's {args.bare_mode} mode)"
     )
     header = (
         f"{'case':<18}{'ours p50':>10}{'ours p95':>10}{'bare p50':>10}{'bare p95':>10}"
@@ -771,6 +795,7 @@ def report(
     result = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "database": engine.dialect.name,
+        "bare_mode": args.bare_mode,
         "database_url": make_url(str(engine.url)).render_as_string(hide_password=True),
         "samples": args.samples,
         "warmup": args.warmup,
@@ -813,6 +838,13 @@ def main(argv: list[str] | None = None) -> int:
         f"e.g. {DEFAULT_PG_URL} (its public schema is dropped)",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio misses its goal")
+    parser.add_argument(
+        "--bare-mode",
+        choices=("default", "lazy"),
+        default="default",
+        help="the bare app in Bolt's default mode (listener thread, ack polled every 10 ms), or "
+        "with ack functions and lazy listeners as agilebot runs (default: default)",
+    )
     parser.add_argument(
         "--explain",
         action="store_true",

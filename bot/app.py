@@ -27,8 +27,11 @@ def build_app(
         **({"listener_executor": listener_executor} if listener_executor else {}),
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
-        # Answer Slack first, then do the slow part (views.open, chat.update) in the listener.
-        process_before_response=False,
+        # Each listener's ack function answers Slack as soon as it returns; its lazy function
+        # then does the slow part (views.open, chat.update) in the background. (With False,
+        # Bolt polls for the ack every 10 ms instead, and a listener that fails right after
+        # ack() stalls Slack for 3 seconds.)
+        process_before_response=True,
         # The token is checked when the first request uses it, not at start-up.
         token_verification_enabled=False,
         request_verification_enabled=not settings.socket_mode,

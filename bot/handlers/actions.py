@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.errors import Message, NotFound
 from bot.handlers.cards import refresh_cards, render_backlog
-from bot.handlers.errors import guarded
+from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models import ItemStatus
@@ -35,7 +35,7 @@ def _numbers(value: str, count: int) -> list[int]:
 
 
 def register(app: App, deps: Deps) -> None:
-    guard = guarded(deps)
+    listeners = Listeners(deps)
 
     def refresh_list(
         context: BoltContext, respond: Respond, user_id: str, team_id: int, page: int
@@ -46,17 +46,13 @@ def register(app: App, deps: Deps) -> None:
             message = render_backlog(session, team, person, page, person_translator(person, team))
         respond(replace_original=True, **message)
 
-    @app.action(Action.VOTE)
-    @guard
     def vote(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         client: WebClient,
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        ack()
         value = action.get("value") or ""
         item_id, page = _numbers(value, 1)
         user_id = body["user"]["id"]
@@ -69,29 +65,21 @@ def register(app: App, deps: Deps) -> None:
             refresh_list(context, respond, user_id, result.item.team_id, page)
         refresh_cards(deps, client, context, item_id)
 
-    @app.action(Action.PAGE_ANY)
-    @guard
     def turn_page(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        ack()
         team_id, page = _numbers(action.get("value"), 2)
         refresh_list(context, respond, body["user"]["id"], team_id, page)
 
-    @app.action(Action.RESET_ORDER)
-    @guard
     def reset_order(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        ack()
         team_id, page = _numbers(action.get("value"), 2)
         user_id = body["user"]["id"]
         now = deps.now()
@@ -103,17 +91,13 @@ def register(app: App, deps: Deps) -> None:
         deps.run(context, reset)
         refresh_list(context, respond, user_id, team_id, page)
 
-    @app.action(Action.OWNER_MENU)
-    @guard
     def owner_menu(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         client: WebClient,
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        ack()
         verb, _, rest = ((action.get("selected_option") or {}).get("value") or "").partition(":")
         item_id, page = _numbers(rest, 2)
         user_id = body["user"]["id"]
@@ -133,29 +117,21 @@ def register(app: App, deps: Deps) -> None:
         )
         refresh_list(context, respond, user_id, item.team_id, page)
 
-    @app.action(Action.TRIAGE_ACCEPT)
-    @guard
     def triage_accept(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        ack()
         item_id, page = _numbers(action.get("value"), 1)
         open_scores(client, context, body, item_id, page, accepting=True)
 
-    @app.action(Action.TRIAGE_DECLINE)
-    @guard
     def triage_decline(
-        ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        ack()
         item_id, page = _numbers(action.get("value"), 1)
         person = load_person(deps, context, body["user"]["id"])
         with deps.transaction(context) as session:
@@ -185,6 +161,13 @@ def register(app: App, deps: Deps) -> None:
                 metadata=_metadata(body, item_id, page),
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    listeners.add(app.action(Action.VOTE), just_ack, vote)
+    listeners.add(app.action(Action.PAGE_ANY), just_ack, turn_page)
+    listeners.add(app.action(Action.RESET_ORDER), just_ack, reset_order)
+    listeners.add(app.action(Action.OWNER_MENU), just_ack, owner_menu)
+    listeners.add(app.action(Action.TRIAGE_ACCEPT), just_ack, triage_accept)
+    listeners.add(app.action(Action.TRIAGE_DECLINE), just_ack, triage_decline)
 
 
 def _metadata(body: dict[str, Any], item_id: int, page: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.errors import AgileError, Message
 from bot.handlers.cards import render_backlog
-from bot.handlers.errors import guarded
+from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
 from bot.models.backlog import TITLE_MAX
@@ -19,17 +19,18 @@ from bot.views.ideas import idea_modal
 from bot.views.team import setup_modal
 
 
-def register(app: App, deps: Deps) -> None:
-    guard = guarded(deps)
+def _subcommand(command: dict[str, Any]) -> str:
+    words = (command.get("text") or "").split()
+    return words[0].lower() if words else "help"
 
-    @app.command("/agile")
-    @guard
-    def agile(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        words = (command.get("text") or "").split()
-        subcommand = words[0].lower() if words else "help"
+
+def register(app: App, deps: Deps) -> None:
+    listeners = Listeners(deps)
+
+    def agile(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        subcommand = _subcommand(command)
         if subcommand == "setup":
-            ack()
-            open_setup(deps, client, context, command)
+            ack()  # the modal opens right after
             return
         person = load_person(deps, context, command["user_id"])
         with deps.transaction(context) as session:
@@ -39,12 +40,13 @@ def register(app: App, deps: Deps) -> None:
         unknown = None if subcommand == "help" else command.get("text", "").strip()
         ack(response_type="ephemeral", **help_message(tr, unknown=unknown))
 
-    @app.command("/idea")
-    @guard
+    def agile_later(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if _subcommand(command) == "setup":
+            open_setup(deps, client, context, command)
+
     def idea(
-        ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
-        ack()
         person = load_person(deps, context, command["user_id"])
         channel_id = command.get("channel_id")
         with deps.transaction(context) as session:
@@ -54,15 +56,11 @@ def register(app: App, deps: Deps) -> None:
                 team = choices[0]
             tr = person_translator(person, team)
             if team is None and not choices:
-                respond(
-                    response_type="ephemeral",
-                    **notice(
-                        tr.gettext(
-                            "No team is set up yet, so there is no backlog to add ideas to. "
-                            "Run `/agile setup` in your team's channel first."
-                        )
-                    ),
+                message = tr.gettext(
+                    "No team is set up yet, so there is no backlog to add ideas to. "
+                    "Run `/agile setup` in your team's channel first."
                 )
+                respond(response_type="ephemeral", **notice(message))
                 return
             view = idea_modal(
                 tr,
@@ -73,9 +71,9 @@ def register(app: App, deps: Deps) -> None:
             )
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
-    @app.command("/backlog")
-    @guard
-    def backlog_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    def backlog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        """Answers with the page itself: no extra Slack call, and it works in channels the bot
+        has not joined."""
         person = load_person(deps, context, command["user_id"])
         text = (command.get("text") or "").strip()
         with deps.transaction(context) as session:
@@ -92,6 +90,10 @@ def register(app: App, deps: Deps) -> None:
             page = int(text) if text else 1
             message = render_backlog(session, team, person, page, person_translator(person, team))
         ack(response_type="ephemeral", **message)
+
+    listeners.add(app.command("/agile"), agile, agile_later)
+    listeners.add(app.command("/idea"), just_ack, idea)
+    listeners.add(app.command("/backlog"), backlog)
 
 
 def open_setup(

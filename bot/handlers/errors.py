@@ -1,9 +1,11 @@
-"""The one place where failures become a message for the person.
+"""The one place where failures become a message for the person, and how listeners are
+registered.
 
-Every listener is wrapped by `guarded`: a domain error (AgileError) becomes a private
-explanation, anything else is logged with its traceback and the person is told plainly. The
-listener never lets an exception reach Bolt: Bolt's thread runner, when a listener fails right
-after ack(), resets the acknowledgement and makes Slack wait out its 3-second timeout.
+Every listener has a fast ack function, which answers Slack at once (with content, field
+errors or nothing), and may have a lazy function for the slow part (views.open, chat.update),
+which Bolt runs after answering (`process_before_response=True`, see bot.app). Both are
+wrapped by `guarded`: a domain error (AgileError) becomes a private explanation, anything else
+is logged with its traceback and the person is told plainly. No exception reaches Bolt.
 """
 
 from __future__ import annotations
@@ -38,7 +40,12 @@ LISTENER_ARGS = (
 )
 
 
-def guarded(deps: Deps) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def guarded(
+    deps: Deps, *, lazy: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Wrap a listener so that its failures are reported to the person. A lazy listener runs
+    after Slack has its answer, so it reports through the response URL or a DM."""
+
     def wrap(listener: Callable[..., None]) -> Callable[..., None]:
         wanted = set(inspect.signature(listener).parameters)
         unknown = wanted - set(LISTENER_ARGS)
@@ -62,6 +69,30 @@ def guarded(deps: Deps) -> Callable[[Callable[..., None]], Callable[..., None]]:
         return guarded_listener
 
     return wrap
+
+
+def just_ack(ack: Ack) -> None:
+    """The ack function of listeners whose work is all in their lazy function."""
+    ack()
+
+
+class Listeners:
+    """Registers guarded listeners: `listeners.add(app.action(X), on_ack, later)`."""
+
+    def __init__(self, deps: Deps):
+        self._now = guarded(deps)
+        self._later = guarded(deps, lazy=True)
+
+    def add(
+        self,
+        route: Callable[..., Any],
+        on_ack: Callable[..., None],
+        later: Callable[..., None] | None = None,
+    ) -> None:
+        if later is None:
+            route(self._now(on_ack))
+        else:
+            route(ack=self._now(on_ack), lazy=[self._later(later)])
 
 
 def report_failure(

@@ -17,11 +17,12 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.errors import AgileError, Invalid, Message
 from bot.handlers.cards import refresh_cards, render_backlog, render_cards, submitter_message
-from bot.handlers.errors import guarded
+from bot.handlers.errors import Listeners
 from bot.handlers.support import (
     Deps,
     field_errors,
     load_person,
+    lookup_person,
     person_translator,
     slack_error_reason,
     state_values,
@@ -61,7 +62,7 @@ def _reject(ack: Ack, tr: Translator, errors: dict[str, Message]) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    guard = guarded(deps)
+    listeners = Listeners(deps)
 
     def dm(client: WebClient, user_id: str, message: dict[str, Any]) -> None:
         client.chat_postMessage(channel=user_id, **message)
@@ -72,8 +73,6 @@ def register(app: App, deps: Deps) -> None:
 
     # --- team set-up ---------------------------------------------------------------------
 
-    @app.view(Callback.TEAM_SETUP)
-    @guard
     def team_setup(
         ack: Ack,
         body: dict[str, Any],
@@ -93,12 +92,12 @@ def register(app: App, deps: Deps) -> None:
                 )
             now = deps.now()
 
-            def save(session: Any) -> tuple[Team, bool, list[str]]:
+            def save(session: Any) -> tuple[int, bool]:
                 actor = workspaces.person(session, user_id)
                 team, created = teams.save_team(session, channel_id, settings, actor, now)
-                return team, created, teams.member_ids(session, team)
+                return team.id, created
 
-            team, created, member_ids = deps.run(context, save)
+            context["saved_team_id"], context["team_created"] = deps.run(context, save)
         except Invalid as invalid:
             _reject(ack, tr, invalid.errors)
             return
@@ -106,6 +105,17 @@ def register(app: App, deps: Deps) -> None:
             _reject(ack, tr, {Field.NAME: error.message})
             return
         ack()
+
+    def team_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Join the team's channels and announce the team; report what could not be done."""
+        if not context.get("saved_team_id"):
+            return  # the submission was refused
+        user_id = body["user"]["id"]
+        with deps.transaction(context) as session:
+            team = teams.get_team(session, context["saved_team_id"])
+            member_ids = teams.member_ids(session, team)
+            tr = person_translator(lookup_person(session, user_id), team)
+        created = bool(context.get("team_created"))
         problems = []
         for channel in dict.fromkeys([team.channel_id, team.admin_channel_id]):
             problem = _join(client, channel, tr)
@@ -126,8 +136,6 @@ def register(app: App, deps: Deps) -> None:
 
     # --- ideas -----------------------------------------------------------------------------
 
-    @app.view(Callback.IDEA)
-    @guard
     def submit_idea(
         ack: Ack,
         body: dict[str, Any],
@@ -154,7 +162,7 @@ def register(app: App, deps: Deps) -> None:
                     session, team, workspaces.person(session, user_id), draft, now
                 ).id
 
-            item_id = deps.run(context, submit)
+            context["saved_item_id"] = deps.run(context, submit)
         except Invalid as invalid:
             _reject(ack, tr, invalid.errors)
             return
@@ -162,11 +170,14 @@ def register(app: App, deps: Deps) -> None:
             _reject(ack, tr, {IdeaField.TITLE: error.message})
             return
         ack()
-        announce_idea(client, context, user_id, item_id)
 
-    def announce_idea(client: WebClient, context: BoltContext, user_id: str, item_id: int) -> None:
+    def announce_idea(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Triage card to the admin channel, idea card to the team channel, thanks to the
         submitter. The idea is already safe in the backlog; failures are reported."""
+        item_id = context.get("saved_item_id")
+        if not item_id:
+            return  # the submission was refused
+        user_id = body["user"]["id"]
         with deps.transaction(context) as session:
             item = backlog.get_item(session, item_id)
             team = session.get_one(Team, item.team_id)
@@ -201,61 +212,66 @@ def register(app: App, deps: Deps) -> None:
 
     # --- triage and scores -----------------------------------------------------------------
 
-    def owner_submission(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        *,
-        parse: Any,
-        apply: Any,
-        first_field: str,
-        tell_submitter: Any | None,
-    ) -> None:
-        user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
-        metadata = _metadata(view)
-        now = deps.now()
-        try:
-            parsed = parse(state_values(view))
-            item_id = int(metadata.get("item_id") or 0)
+    def owner_listeners(
+        parse: Any, apply: Any, first_field: str, tell_submitter: Any
+    ) -> tuple[Any, Any]:
+        """(ack function, lazy function) for a modal of the marketing owner's: accept,
+        rescore or decline. The change is checked and stored before the modal closes."""
 
-            def act(session: Any) -> BacklogItem:
-                return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
-
-            deps.run(context, act)
-        except Invalid as invalid:
-            _reject(ack, tr, invalid.errors)
-            return
-        except AgileError as error:
-            _reject(ack, tr, {first_field: error.message})
-            return
-        ack()
-        refresh_cards(deps, client, context, item_id)
-        if tell_submitter is not None:
-            with deps.transaction(context) as session:
-                submitter_id, message = submitter_message(
-                    session, backlog.get_item(session, item_id), tell_submitter
-                )
-            dm(client, submitter_id, message)
-        if metadata.get("response_url"):
-            with deps.transaction(context) as session:
-                item = backlog.get_item(session, item_id)
-                team = session.get_one(Team, item.team_id)
-                viewer = workspaces.person(session, user_id)
-                message = render_backlog(
-                    session,
-                    team,
-                    viewer,
-                    int(metadata.get("page") or 1),
-                    person_translator(person, team),
-                )
+        def submitted(
+            ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+        ) -> None:
+            user_id = body["user"]["id"]
+            person = load_person(deps, context, user_id)
+            tr = person_translator(person, None)
+            now = deps.now()
             try:
-                WebhookClient(metadata["response_url"]).send(replace_original=True, **message)
-            except Exception:  # noqa: BLE001 - the list is a convenience; the change is saved
-                log.info("could not refresh a backlog list", exc_info=True)
+                parsed = parse(state_values(view))
+                item_id = int(_metadata(view).get("item_id") or 0)
+
+                def act(session: Any) -> BacklogItem:
+                    return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
+
+                deps.run(context, act)
+            except Invalid as invalid:
+                _reject(ack, tr, invalid.errors)
+                return
+            except AgileError as error:
+                _reject(ack, tr, {first_field: error.message})
+                return
+            context["saved_item_id"] = item_id
+            ack()
+
+        def follow_up(
+            body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+        ) -> None:
+            """Update the cards, tell the submitter, redraw the owner's /backlog list."""
+            item_id = context.get("saved_item_id")
+            if not item_id:
+                return  # the submission was refused
+            refresh_cards(deps, client, context, item_id)
+            if tell_submitter is not None:
+                with deps.transaction(context) as session:
+                    submitter_id, message = submitter_message(
+                        session, backlog.get_item(session, item_id), tell_submitter
+                    )
+                dm(client, submitter_id, message)
+            metadata = _metadata(view)
+            if metadata.get("response_url"):
+                with deps.transaction(context) as session:
+                    item = backlog.get_item(session, item_id)
+                    team = session.get_one(Team, item.team_id)
+                    viewer = workspaces.person(session, body["user"]["id"])
+                    page = int(metadata.get("page") or 1)
+                    message = render_backlog(
+                        session, team, viewer, page, person_translator(viewer, team)
+                    )
+                try:
+                    WebhookClient(metadata["response_url"]).send(replace_original=True, **message)
+                except Exception:  # noqa: BLE001 - the list is a convenience; the change is saved
+                    log.info("could not refresh a backlog list", exc_info=True)
+
+        return submitted, follow_up
 
     owner_modals = (
         (Callback.ACCEPT, Scores.validate, backlog.accept, ScoreField.EFFORT, idea_accepted),
@@ -268,24 +284,10 @@ def register(app: App, deps: Deps) -> None:
             idea_declined,
         ),
     )
-
-    def owner_listener(parse: Any, apply: Any, first_field: str, tell_submitter: Any) -> Any:
-        def submitted(
-            ack: Ack,
-            body: dict[str, Any],
-            view: dict[str, Any],
-            client: WebClient,
-            context: BoltContext,
-        ) -> None:
-            owner_submission(
-                ack, body, view, client, context,
-                parse=parse, apply=apply, first_field=first_field, tell_submitter=tell_submitter,
-            )  # fmt: skip
-
-        return submitted
-
+    listeners.add(app.view(Callback.TEAM_SETUP), team_setup, team_saved)
+    listeners.add(app.view(Callback.IDEA), submit_idea, announce_idea)
     for callback_id, *options in owner_modals:
-        app.view(callback_id)(guard(owner_listener(*options)))
+        listeners.add(app.view(callback_id), *owner_listeners(*options))
 
 
 def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
