@@ -34,7 +34,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +42,6 @@ from bot.app import build_app
 from bot.db import make_engine, make_session_factory, unit_of_work, unscoped_unit_of_work
 from bot.handlers.cards import render_cards
 from bot.i18n import translator
-from bot.migrate import upgrade
 from bot.models import (
     BacklogEvent,
     BacklogItem,
@@ -60,8 +59,9 @@ from bot.slack import web_client
 from bot.views.ideas import idea_modal
 from bot.views.ids import Action
 from bot.web import SLACK_PATH, WebApp
+from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
-from tests.slack_requests import SIGNING_SECRET, Response, Slack, sign
+from tests.slack_requests import SIGNING_SECRET, Response, Slack
 
 log = logging.getLogger("bench")
 
@@ -84,34 +84,17 @@ BIG_CHANNEL, BIG_ADMIN = "C0BBIG001", "C0BBIGADM"
 
 
 class TimedSlack(Slack):
-    """The tests' Slack driver; `post` also records how long the app took to answer, from the
+    """The tests' Slack driver; it also records how long the app took to answer, from the
     moment the signed request is sent to the moment the whole response is read."""
 
     last_ms: float = 0.0
 
-    def post(
-        self,
-        body: str,
-        content_type: str = "application/x-www-form-urlencoded",
-        *,
-        timestamp: int | None = None,
-        signature: str | None = None,
-    ) -> Response:
-        timestamp = int(time.time()) if timestamp is None else timestamp
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": signature or sign(body, timestamp),
-        }
-        request = urllib.request.Request(self.app_url + SLACK_PATH, body.encode(), headers)
+    def send(self, request: urllib.request.Request) -> Response:
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(request, timeout=30) as reply:
-                status, data = reply.status, reply.read()
-        except urllib.error.HTTPError as error:
-            status, data = error.code, error.read()
-        self.last_ms = (time.perf_counter() - started) * 1000
-        return Response(status, data.decode())
+            return super().send(request)
+        finally:
+            self.last_ms = (time.perf_counter() - started) * 1000
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -156,31 +139,6 @@ def serve(wsgi_app: Any, name: str) -> Iterator[str]:
 
 
 # --- database ----------------------------------------------------------------------------------
-
-
-def prepare_database(url: str) -> None:
-    """A fresh schema from Alembic. On PostgreSQL: create the database if missing, and drop its
-    public schema first."""
-    if url.startswith("postgresql"):
-        target = make_url(url)
-        admin = make_engine(
-            target.set(database="postgres").render_as_string(hide_password=False),
-            isolation_level="AUTOCOMMIT",
-        )
-        try:
-            with admin.connect() as conn:
-                exists = conn.execute(
-                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-                ).scalar()
-                if not exists:
-                    conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
-        finally:
-            admin.dispose()
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
-        engine.dispose()
-    upgrade(url)
 
 
 def team_form(name: str, admin_channel: str) -> dict[str, Any]:

@@ -11,16 +11,15 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
 from bot.db import make_engine, make_session_factory, unit_of_work, unscoped_unit_of_work
-from bot.migrate import upgrade
 from bot.models import Base, Workspace
 from bot.settings import Settings, normalize_database_url
 from bot.web import WebApp
+from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 from tests.slack_requests import SIGNING_SECRET, Slack
 
@@ -43,34 +42,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
-def _create_postgres_database(url: str) -> None:
-    """Create the test database if it is missing, so a developer needs no set-up step."""
-    target = make_url(url)
-    admin = make_engine(
-        target.set(database="postgres").render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-    )
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-            ).scalar()
-            if not exists:
-                conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = database_url(tmp_path_factory)
-    if url.startswith("postgresql"):
-        _create_postgres_database(url)
-        engine = make_engine(url)
-        with engine.begin() as conn:  # start from nothing: the schema comes from Alembic only
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        engine.dispose()
-    upgrade(url)
+    prepare_database(url)
     return url
 
 

@@ -67,12 +67,33 @@ class Slack:
             "X-Slack-Request-Timestamp": str(timestamp),
             "X-Slack-Signature": signature or sign(body, timestamp),
         }
-        request = urllib.request.Request(self.app_url + "/slack/events", body.encode(), headers)
+        return self.send(
+            urllib.request.Request(self.app_url + "/slack/events", body.encode(), headers)
+        )
+
+    def send(self, request: urllib.request.Request) -> Response:
         try:
-            with urllib.request.urlopen(request, timeout=10) as reply:
+            with urllib.request.urlopen(request, timeout=30) as reply:
                 return Response(reply.status, reply.read().decode())
         except urllib.error.HTTPError as error:
             return Response(error.code, error.read().decode())
+
+    def _actor(self, user: str) -> dict[str, Any]:
+        """The `team` and `user` parts of an interaction payload."""
+        return {
+            "team": {
+                "id": self.team_id,
+                "domain": "agile-marketing",
+                "enterprise_id": "",
+                "enterprise_name": "",
+            },
+            "user": {
+                "id": user,
+                "username": user.lower(),
+                "name": user.lower(),
+                "team_id": self.team_id,
+            },
+        }
 
     def _interaction(self, payload: dict[str, Any]) -> Response:
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
@@ -155,19 +176,8 @@ class Slack:
         payload = copy.deepcopy(sample_payload("BlockActionPayload"))
         payload.update(
             type="block_actions",
-            team={
-                "id": self.team_id,
-                "domain": "agile-marketing",
-                "enterprise_id": "",
-                "enterprise_name": "",
-            },
+            **self._actor(user),
             enterprise=None,
-            user={
-                "id": user,
-                "username": user.lower(),
-                "name": user.lower(),
-                "team_id": self.team_id,
-            },
             api_app_id=API_APP_ID,
             token="legacy-verification-token",
             container={
@@ -211,19 +221,8 @@ class Slack:
         submitted.setdefault("private_metadata", "")
         payload.update(
             type="view_submission",
-            team={
-                "id": self.team_id,
-                "domain": "agile-marketing",
-                "enterprise_id": "",
-                "enterprise_name": "",
-            },
+            **self._actor(user),
             enterprise=None,
-            user={
-                "id": user,
-                "username": user.lower(),
-                "name": user.lower(),
-                "team_id": self.team_id,
-            },
             api_app_id=API_APP_ID,
             token="legacy-verification-token",
             trigger_id=self.double.new_trigger_id(user_id=user),
