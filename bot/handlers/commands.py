@@ -6,14 +6,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Message
 from bot.handlers.cards import render_backlog
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import Deps, load_person, person_translator
 from bot.i18n import N_
+from bot.models import Person
 from bot.models.backlog import TITLE_MAX
-from bot.services import teams
+from bot.services import teams, workspaces
 from bot.views.help import help_message, notice
 from bot.views.ideas import idea_modal
 from bot.views.team import setup_modal
@@ -73,27 +75,36 @@ def register(app: App, deps: Deps) -> None:
 
     def backlog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         """Answers with the page itself: no extra Slack call, and it works in channels the bot
-        has not joined."""
-        person = load_person(deps, context, command["user_id"])
-        text = (command.get("text") or "").strip()
+        has not joined. One transaction, unless the viewer's Slack profile needs a refresh."""
+        user_id = command["user_id"]
+        message = None
         with deps.transaction(context) as session:
-            channel_team = teams.team_for_channel(session, command.get("channel_id"))
-            tr = person_translator(person, channel_team)
-            if text and not text.isdigit():
-                ack(response_type="ephemeral", **help_message(tr, unknown=f"/backlog {text}"))
-                return
-            try:
-                team = channel_team or teams.resolve_team(session, None)
-            except AgileError as error:
-                ack(response_type="ephemeral", **notice(error.message.render(tr)))
-                return
-            page = int(text) if text else 1
-            message = render_backlog(session, team, person, page, person_translator(person, team))
+            person = workspaces.person(session, user_id)
+            if not workspaces.needs_profile(person, deps.now()):
+                message = _backlog_answer(session, command, person)
+        if message is None:  # first contact, or a stale profile: ask Slack first
+            person = load_person(deps, context, user_id)
+            with deps.transaction(context) as session:
+                message = _backlog_answer(session, command, person)
         ack(response_type="ephemeral", **message)
 
     listeners.add(app.command("/agile"), agile, agile_later)
     listeners.add(app.command("/idea"), just_ack, idea)
     listeners.add(app.command("/backlog"), backlog)
+
+
+def _backlog_answer(session: Session, command: dict[str, Any], person: Person) -> dict[str, Any]:
+    text = (command.get("text") or "").strip()
+    channel_team = teams.team_for_channel(session, command.get("channel_id"))
+    tr = person_translator(person, channel_team)
+    if text and not text.isdigit():
+        return help_message(tr, unknown=f"/backlog {text}")
+    try:
+        team = channel_team or teams.resolve_team(session, None)
+    except AgileError as error:
+        return notice(error.message.render(tr))
+    page = int(text) if text else 1
+    return render_backlog(session, team, person, page, person_translator(person, team))
 
 
 def open_setup(
