@@ -3,7 +3,7 @@
 from bot.models.backlog import BacklogEvent, BacklogItem, EventKind, ItemKind, ItemStatus, Vote
 from bot.models.base import Base, WorkspaceOwned, utcnow
 from bot.models.scheduling import JobRun
-from bot.models.team import MONDAY_TO_FRIDAY, Role, Team, TeamMember
+from bot.models.team import MONDAY_TO_FRIDAY, Team, TeamMember
 from bot.models.workspace import Person, Workspace
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "ItemStatus",
     "JobRun",
     "Person",
-    "Role",
     "Team",
     "TeamMember",
     "Vote",

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
 from bot.models.workspace import Person
-
-
-class Role(enum.StrEnum):
-    OWNER = "owner"
-    SCRUM_MASTER = "scrum_master"
-    MEMBER = "member"
-
 
 # Working days as a bitmask, Monday = bit 0 ... Sunday = bit 6 (date.weekday() order).
 MONDAY_TO_FRIDAY = 0b0011111
@@ -50,17 +42,6 @@ class Team(WorkspaceOwned, Base):
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team", cascade="all, delete-orphan", lazy="raise"
     )
-
-    def works_on(self, day: dt.date) -> bool:
-        return bool(self.working_days & (1 << day.weekday()))
-
-    def role_of(self, person_id: int) -> Role | None:
-        """The strongest role `person_id` holds in this team (membership is loaded separately)."""
-        if person_id == self.owner_id:
-            return Role.OWNER
-        if person_id == self.scrum_master_id:
-            return Role.SCRUM_MASTER
-        return None
 
 
 class TeamMember(WorkspaceOwned, Base):

@@ -463,10 +463,6 @@ def reset_order(session: Session, team: Team, actor: Person, now: dt.datetime) -
     record(session, team.id, None, actor, EventKind.ORDER_RESET, now)
 
 
-def is_manually_ordered(session: Session, team: Team) -> bool:
-    return _is_manually_ordered(session, team.id)
-
-
 # --- reading the backlog ---------------------------------------------------------------------
 
 
@@ -578,10 +574,6 @@ def toggle_vote(session: Session, item_id: int, voter: Person, now: dt.datetime)
     record(session, item.team_id, item.id, voter, kind, now)
     set_committed_value(item, "vote_count", count)
     return VoteResult(item=item, voted=not removed, count=count)
-
-
-def vote_count(session: Session, item_id: int) -> int:
-    return session.scalars(select(BacklogItem.vote_count).where(BacklogItem.id == item_id)).one()
 
 
 def voted_item_ids(session: Session, voter: Person, item_ids: list[int]) -> set[int]:

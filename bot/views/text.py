@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-
-from babel.dates import format_date
 
 from bot.i18n import Translator
 from bot.models import ItemKind, ItemStatus
@@ -17,7 +14,6 @@ __all__ = ["Markup", "channel", "esc", "mention"]
 SECTION_TEXT_MAX = 3000
 BUTTON_TEXT_MAX = 75
 PLAIN_OPTION_MAX = 75
-FALLBACK_TEXT_MAX = 3000
 
 
 def truncate(text: str, limit: int) -> str:
@@ -98,9 +94,3 @@ def status_label(tr: Translator, status: ItemStatus) -> str:
 
 def score_text(score: float | None) -> str:
     return "–" if score is None else f"{score:.2f}".rstrip("0").rstrip(".")
-
-
-def local_date(tr: Translator, moment: dt.datetime, time_zone: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return format_date(moment.astimezone(ZoneInfo(time_zone)).date(), "medium", locale=tr.language)
