@@ -21,8 +21,11 @@ from bot.views.ideas import idea_card, triage_card
 log = logging.getLogger(__name__)
 
 # A card is re-rendered until the count it shows is the count in the database: concurrent
-# clicks each update the card, and Slack may apply those updates out of order.
-MAX_CARD_RENDERS = 4
+# clicks each update the card, and Slack may apply those updates out of order. Whichever
+# update lands last was verified against the database after it landed, so the card ends
+# right, provided no handler gives up while the count still moves: clicks end, and so does
+# the loop. The bound is only a safety net against a pathological storm.
+MAX_CARD_RENDERS = 25
 
 
 def render_backlog(

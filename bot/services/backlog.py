@@ -549,11 +549,11 @@ class VoteResult:
 def toggle_vote(session: Session, item_id: int, voter: Person, now: dt.datetime) -> VoteResult:
     """Anyone may vote once on an idea or a backlog item; voting again takes the vote back.
 
-    The counter moves by one under the item's row lock, so concurrent clicks stay exact; the
-    unique (item, person) key makes a double click from one person harmless (the caller retries
-    the transaction on the rare unique violation).
+    The item's row is locked first, so concurrent clicks on one item take turns: the counter
+    stays exact, and each click of a frantic double-clicker toggles exactly once. (The votes
+    would queue on the counter's row anyway; the unique (item, person) key stays as a guard.)
     """
-    item = get_item(session, item_id)
+    item = get_item(session, item_id, for_update=True)
     if item.status is ItemStatus.DECLINED:
         raise Conflict(Message(N_("This idea was declined; it no longer takes votes.")))
     removed = session.execute(
