@@ -161,3 +161,27 @@ def test_admin_channel_is_where_triage_goes(slack, double):
     assert ADMIN_CHANNEL in [
         c.args["channel"] for c in double.calls_to("conversations.join", ok=None)
     ]
+
+
+def test_a_modal_spends_its_trigger_before_asking_slack_for_a_profile(slack, double):
+    set_up_team(slack)
+    slack.command("/idea", "", user=STAKEHOLDER, channel=TEAM_CHANNEL)  # first contact
+    opened_view(double, "idea.submit")
+    slack.settle()
+    calls = list(double.calls)
+    opened = next(
+        i
+        for i, c in enumerate(calls)
+        if c.method == "views.open" and c.args["view"]["callback_id"] == "idea.submit"
+    )
+    profiled = next(
+        i for i, c in enumerate(calls) if c.method == "users.info" and c.args["user"] == STAKEHOLDER
+    )
+    assert opened < profiled  # the profile is still fetched, after the modal
+
+
+def test_an_unknown_workspace_admin_is_checked_with_slack_before_being_refused(slack, double):
+    set_up_team(slack)
+    slack.command("/agile", "setup", user=ADMIN, channel=TEAM_CHANNEL)  # ADMIN: first contact
+    view = opened_view(double, "team.setup", count=2)
+    assert view["callback_id"] == "team.setup"

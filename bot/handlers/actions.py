@@ -133,13 +133,14 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
     ) -> None:
         item_id, page = _numbers(action.get("value"), 1)
-        person = load_person(deps, context, body["user"]["id"])
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             item, team = backlog.owned_item(session, item_id, person, ItemStatus.PROPOSED)
             view = decline_modal(
                 person_translator(person, team), item, metadata=_metadata(body, item_id, page)
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
+        load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack
 
     def open_scores(
         client: WebClient,
@@ -150,7 +151,7 @@ def register(app: App, deps: Deps) -> None:
         *,
         accepting: bool,
     ) -> None:
-        person = load_person(deps, context, body["user"]["id"])
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             status = ItemStatus.PROPOSED if accepting else ItemStatus.READY
             item, team = backlog.owned_item(session, item_id, person, status)
@@ -161,6 +162,7 @@ def register(app: App, deps: Deps) -> None:
                 metadata=_metadata(body, item_id, page),
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
+        load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack
 
     listeners.add(app.action(Action.VOTE), just_ack, vote)
     listeners.add(app.action(Action.PAGE_ANY), just_ack, turn_page)

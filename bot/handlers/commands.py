@@ -49,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
     def idea(
         command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
-        person = load_person(deps, context, command["user_id"])
+        person = load_person(deps, context, command["user_id"], ask_slack=False)
         channel_id = command.get("channel_id")
         with deps.transaction(context) as session:
             team = teams.team_for_channel(session, channel_id)
@@ -72,6 +72,7 @@ def register(app: App, deps: Deps) -> None:
                 channel_id=channel_id,
             )
         client.views_open(trigger_id=command["trigger_id"], view=view)
+        load_person(deps, context, command["user_id"])  # the trigger is spent: now ask Slack
 
     def backlog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         """Answers with the page itself: no extra Slack call, and it works in channels the bot
@@ -111,7 +112,12 @@ def open_setup(
     deps: Deps, client: WebClient, context: BoltContext, command: dict[str, Any]
 ) -> None:
     channel_id = command.get("channel_id") or ""
-    person = load_person(deps, context, command["user_id"])
+    person = load_person(deps, context, command["user_id"], ask_slack=False)
+    with deps.transaction(context) as session:
+        team = teams.team_for_channel(session, channel_id)
+    if team is not None and not teams.can_configure(team, person):
+        # Only a workspace admin's flag can change the answer: ask Slack before refusing.
+        person = load_person(deps, context, command["user_id"])
     with deps.transaction(context) as session:
         team = teams.team_for_channel(session, channel_id)
         tr = person_translator(person, team)
@@ -128,3 +134,4 @@ def open_setup(
             default_time_zone=person.time_zone or "UTC",
         )
     client.views_open(trigger_id=command["trigger_id"], view=view)
+    load_person(deps, context, command["user_id"])  # the trigger is spent: now ask Slack

@@ -122,15 +122,19 @@ def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
 # --- people ----------------------------------------------------------------------------------
 
 
-def load_person(deps: Deps, context: BoltContext, slack_user_id: str) -> Person:
+def load_person(
+    deps: Deps, context: BoltContext, slack_user_id: str, *, ask_slack: bool = True
+) -> Person:
     """The person, with a Slack profile (time zone, locale, admin) no older than a few hours.
 
-    The Slack call happens between two short transactions, never inside one.
+    With `ask_slack=False` it returns what we know without calling Slack: for a flow that must
+    spend its trigger id at once (a modal), which then calls again after views.open. The Slack
+    call happens between two short transactions, never inside one.
     """
     now = deps.now()
     with deps.transaction(context) as session:
         person = workspaces.person(session, slack_user_id)
-        if not workspaces.needs_profile(person, now):
+        if not ask_slack or not workspaces.needs_profile(person, now):
             return person
     try:
         user = deps.profile_client.users_info(user=slack_user_id, include_locale=True)["user"]
