@@ -4,6 +4,8 @@ channel, the public idea card in the team channel, the backlog list, and the sub
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -55,8 +57,54 @@ def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], d
     )
 
 
+class CardRefresher:
+    """Coalesces card updates per item within this process.
+
+    A storm of votes on one item would otherwise send one chat.update per click and per card,
+    and chat.update is rate limited (Tier 3, about 50 a minute). While a refresh of an item
+    runs, further requests only mark it dirty, and the running refresh makes one more pass:
+    the card still ends on the database's count, with a handful of updates.
+    """
+
+    # How long a refresh waits for a storm to settle before it renders: a click's own list
+    # redraws at once; the shared card follows a quarter of a second later with every click.
+    SETTLE_SECONDS = 0.25
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[int] = set()
+        self._dirty: set[int] = set()
+
+    def refresh(self, deps: Deps, client: WebClient, context: BoltContext, item_id: int) -> None:
+        with self._lock:
+            if item_id in self._running:
+                self._dirty.add(item_id)
+                return
+            self._running.add(item_id)
+        try:
+            while True:
+                time.sleep(self.SETTLE_SECONDS)
+                _render_until_current(deps, client, context, item_id)
+                with self._lock:
+                    if item_id not in self._dirty:
+                        self._running.discard(item_id)
+                        return
+                    self._dirty.discard(item_id)
+        except BaseException:
+            with self._lock:
+                self._running.discard(item_id)
+                self._dirty.discard(item_id)
+            raise
+
+
 def refresh_cards(deps: Deps, client: WebClient, context: BoltContext, item_id: int) -> None:
     """Update both cards of an item in place, until they show what the database holds."""
+    deps.card_refresher.refresh(deps, client, context, item_id)
+
+
+def _render_until_current(
+    deps: Deps, client: WebClient, context: BoltContext, item_id: int
+) -> None:
     shown_votes: int | None = None
     for _ in range(MAX_CARD_RENDERS):
         with deps.transaction(context) as session:

@@ -32,7 +32,10 @@ class Deps:
     now: Callable[[], dt.datetime] = utcnow
 
     def __post_init__(self) -> None:
+        from bot.handlers.cards import CardRefresher  # cards builds on this module
+
         self._workspace_ids: dict[str, int] = {}
+        self.card_refresher = CardRefresher()
 
     def workspace_id(self, slack_team_id: str, enterprise_id: str | None) -> int:
         cached = self._workspace_ids.get(slack_team_id)
