@@ -1,0 +1,100 @@
+"""The burnup chart: its numbers against hand-computed values, and the PNG itself."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from charts.burnup import (
+    DPI,
+    HEIGHT_IN,
+    WIDTH_IN,
+    Burnup,
+    Labels,
+    ideal_line,
+    render_burnup,
+    summarize,
+)
+
+LABELS = Labels("Growth · sprint 12", "Working day", "Points", "Scope", "Done", "Ideal", "Forecast")
+DAYS = [
+    "Mon 2",
+    "Tue 3",
+    "Wed 4",
+    "Thu 5",
+    "Fri 6",
+    "Mon 9",
+    "Tue 10",
+    "Wed 11",
+    "Thu 12",
+    "Fri 13",
+]
+
+
+def _sprint():
+    # 30 points committed; 6 more added on day 3; 4 days done so far.
+    scope = [30, 30, 36, 36, 36, 36, 36, 36, 36, 36]
+    done = [2, 5, 9, 12, None, None, None, None, None, None]
+    return Burnup(DAYS, scope, done)
+
+
+def test_ideal_line_goes_evenly_from_nothing_to_the_starting_scope():
+    assert ideal_line(_sprint()) == [3, 6, 9, 12, 15, 18, 21, 24, 27, 30]
+
+
+def test_summary_reads_pace_scope_change_and_forecast():
+    summary = summarize(_sprint())
+    assert (summary.days, summary.elapsed, summary.done) == (10, 4, 12)
+    assert (summary.scope, summary.scope_at_start) == (36, 30)
+    assert summary.pace == 3.0  # 12 points in 4 working days
+    assert summary.forecast_days == 12.0  # 36 points at 3 a day: two days late
+    assert not summary.on_track
+
+
+def test_no_pace_before_the_first_day_ends():
+    summary = summarize(Burnup(DAYS[:5], [10] * 5, [None] * 5))
+    assert (summary.elapsed, summary.pace, summary.forecast_days) == (0, 0.0, None)
+
+
+def test_mismatched_series_are_refused():
+    with pytest.raises(ValueError, match="one entry per working day"):
+        Burnup(DAYS, [1, 2], [None] * 10)
+
+
+def test_png_is_valid_sized_for_a_phone_and_not_blank():
+    png = render_burnup(_sprint(), LABELS)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
+    stats = ImageStat.Stat(image.convert("L"))
+    assert stats.stddev[0] > 10  # lines, text and a legend, not an empty canvas
+    colours = image.convert("RGB").getcolors(maxcolors=100_000)
+    assert colours is not None and len(colours) > 50
+
+
+def test_a_finished_and_a_fresh_sprint_render_too():
+    finished = Burnup(DAYS, [30] * 10, [3, 6, 9, 12, 15, 18, 21, 24, 27, 30])
+    fresh = Burnup(DAYS, [30] * 10, [None] * 10)
+    for burnup in (finished, fresh):
+        assert render_burnup(burnup, LABELS).startswith(b"\x89PNG")
+
+
+def test_rendering_never_touches_pyplot():
+    code = (
+        "from charts.burnup import *; import sys;"
+        "render_burnup(Burnup(['a','b'], [1,2], [1,None]), Labels(*'tabcdef'));"
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
