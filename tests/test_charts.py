@@ -98,3 +98,31 @@ def test_rendering_never_touches_pyplot():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+from charts.velocity import SprintResult, VelocityLabels, average_completed, render_velocity  # noqa: E402
+
+RESULTS = [
+    SprintResult("Sprint 9", 20, 12),
+    SprintResult("Sprint 10", 18, 18),
+    SprintResult("Sprint 11", 24, 21),
+    SprintResult("Sprint 12", 22, 0),
+]
+
+
+def test_velocity_numbers():
+    assert [r.completion for r in RESULTS] == [0.6, 1.0, 0.875, 0.0]
+    assert average_completed(RESULTS) == 13.0  # (18 + 21 + 0) / 3: the last three sprints
+    assert average_completed(RESULTS[:1]) == 12.0 and average_completed([]) is None
+    assert SprintResult("Empty", 0, 0).completion is None
+
+
+def test_velocity_png_is_valid_and_not_blank():
+    png = render_velocity(
+        RESULTS, VelocityLabels("Growth · velocity", "Points", "Committed", "Completed")
+    )
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
+    assert ImageStat.Stat(image.convert("L")).stddev[0] > 10
+    with pytest.raises(ValueError):
+        render_velocity([], VelocityLabels("t", "y", "a", "b"))

@@ -1,0 +1,79 @@
+"""The velocity chart: committed against completed points for a team's last sprints.
+
+Team-level only: it shows how much the team finishes of what it commits to (how predictable
+it is), never anyone's share. Pure: numbers in, PNG bytes out, matplotlib's object API.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from charts.burnup import DPI, HEIGHT_IN, WIDTH_IN
+
+
+@dataclass(frozen=True)
+class SprintResult:
+    label: str  # e.g. "Sprint 12", already localised
+    committed: float
+    completed: float
+
+    @property
+    def completion(self) -> float | None:
+        """Completed / committed (1.0 = everything committed was done)."""
+        return self.completed / self.committed if self.committed else None
+
+
+@dataclass(frozen=True)
+class VelocityLabels:
+    title: str
+    y_axis: str
+    committed: str
+    completed: str
+
+
+def average_completed(results: list[SprintResult], last: int = 3) -> float | None:
+    """The average completed points of the last `last` sprints: a capacity suggestion."""
+    recent = results[-last:]
+    return sum(r.completed for r in recent) / len(recent) if recent else None
+
+
+def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> bytes:
+    if not results:
+        raise ValueError("velocity needs at least one finished sprint")
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
+    axes = figure.subplots()
+    positions = list(range(len(results)))
+    width = 0.38
+    axes.bar(
+        [p - width / 2 for p in positions],
+        [r.committed for r in results],
+        width,
+        color="#c7c7c7",
+        label=labels.committed,
+    )
+    completed = axes.bar(
+        [p + width / 2 for p in positions],
+        [r.completed for r in results],
+        width,
+        color="#1f77b4",
+        label=labels.completed,
+    )
+    axes.bar_label(
+        completed,
+        labels=[f"{r.completion:.0%}" if r.completion is not None else "" for r in results],
+        fontsize=10,
+    )
+    axes.set_title(labels.title, fontsize=15, loc="left")
+    axes.set_ylabel(labels.y_axis, fontsize=12)
+    axes.set_xticks(positions, [r.label for r in results])
+    tallest = max(max(r.committed, r.completed) for r in results)
+    axes.set_ylim(0, max(tallest, 1) * 1.2)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper left", fontsize=11, frameon=False, ncols=2)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
