@@ -60,9 +60,12 @@ def guarded(
             try:
                 listener(**{name: offered[name] for name in wanted})
             except Exception as error:  # noqa: BLE001 - reported to the person, logged if unexpected
+                # A lazy listener runs after Slack has its answer: report through the
+                # response URL or a DM, never through ack().
                 report_failure(
-                    deps, error, ack=ack, body=body, client=client, context=context, respond=respond
-                )
+                    deps, error, ack=None if lazy else ack, body=body, client=client,
+                    context=context, respond=respond,
+                )  # fmt: skip
 
         guarded_listener.__name__ = listener.__name__
         guarded_listener.__qualname__ = listener.__qualname__
