@@ -106,7 +106,7 @@ def _run(settings: Settings) -> int:
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
-    scheduler = make_scheduler(factory, background=True, now=utcnow) if settings.scheduler else None
+    scheduler = make_scheduler(factory, now=utcnow) if settings.scheduler else None
     if scheduler:
         scheduler.start()
     try:
@@ -129,12 +129,25 @@ def _run(settings: Settings) -> int:
 
 
 def _clock(settings: Settings) -> int:
+    import threading
+
     from bot.models import utcnow
     from bot.scheduler import make_scheduler
 
     _, factory = _database(settings)
+    # The scheduler runs in its own threads; this thread only waits for a stop signal, so a
+    # signal never lands in the middle of the scheduler's work, and a tick that is running
+    # finishes (its claims committed) before the process exits.
+    stop = threading.Event()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stop.set())
+    scheduler = make_scheduler(factory, now=utcnow)
+    scheduler.start()
     log.info("scheduler running; it ticks every minute")
-    make_scheduler(factory, background=False, now=utcnow).start()
+    stop.wait()
+    log.info("stopping: waiting for a running tick to finish")
+    scheduler.shutdown(wait=True)
+    log.info("stopped")
     return 0
 
 

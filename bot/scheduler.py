@@ -122,15 +122,13 @@ def _run_once(
         report.ran.append(occurrence.key)
 
 
-def make_scheduler(
-    factory: sessionmaker[Session], *, background: bool, now: Callable[[], dt.datetime]
-):  # noqa: ANN201
-    """An APScheduler that ticks every minute. In-process (`run`) or alone (`clock`)."""
+def make_scheduler(factory: sessionmaker[Session], *, now: Callable[[], dt.datetime]):  # noqa: ANN201
+    """An APScheduler that ticks every minute, in its own threads: beside the web server
+    (`run`) or alone (`clock`)."""
     from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
-    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone=dt.UTC)
+    scheduler = BackgroundScheduler(timezone=dt.UTC)
     scheduler.add_job(
         lambda: tick(factory, now()),
         IntervalTrigger(seconds=TICK_SECONDS),
