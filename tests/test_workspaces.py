@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from bot.db import CrossWorkspaceWrite, unit_of_work, unscoped_unit_of_work
@@ -97,3 +97,77 @@ def test_first_contact_from_two_requests_creates_one_workspace(session_factory):
         with unscoped_unit_of_work(session_factory) as session:
             ids.add(workspaces.ensure_workspace(session, "T0RACE001", None))
     assert len(ids) == 1
+
+
+def _counts_by_query(session, team_id):
+    return {
+        status: session.scalar(
+            select(func.count()).where(BacklogItem.team_id == team_id, BacklogItem.status == status)
+        )
+        for status in ("ready", "proposed")
+    }
+
+
+def _kept_counts(session, team_id):
+    row = session.execute(
+        select(Team.ready_items, Team.proposed_items).where(Team.id == team_id)
+    ).one()
+    return {"ready": row.ready_items, "proposed": row.proposed_items}
+
+
+def test_the_database_keeps_each_teams_backlog_counts(session_factory):
+    """The counters on the team row follow every change, whoever makes it: the services, a
+    bulk INSERT, a raw UPDATE of status or team, a DELETE, a cascade."""
+    a, first = _workspace_with_item(session_factory, "T0AAAAAA1")
+    scores = backlog.Scores(effort=3, customer_value=5, business_value=5)
+    with unit_of_work(session_factory, a) as session:
+        owner = workspaces.person(session, "U0SAMEID1")
+        team = teams.team_for_channel(session, "C0SAMEID1")
+        other = Team(
+            name="Other", channel_id="C0OTHER01", admin_channel_id="C0ADMIN01",
+            owner=owner, scrum_master=owner,
+        )  # fmt: skip
+        session.add(other)
+        session.flush()
+        ids = [
+            backlog.submit_idea(
+                session, team, owner,
+                IdeaDraft(f"Idea {n}", None, ItemKind.CONTENT, None, None, None, None), NOW,
+            ).id
+            for n in range(5)
+        ]  # fmt: skip
+        backlog.accept(session, ids[0], owner, scores, NOW)
+        backlog.accept(session, ids[1], owner, scores, NOW)
+        backlog.decline(session, ids[2], owner, "Not now", NOW)
+        session.flush()
+        assert _kept_counts(session, team.id) == {"ready": 2, "proposed": 3}  # first + 2 left
+        session.execute(insert_items(a, other.id, owner.id, 3))
+        session.execute(
+            update(BacklogItem).where(BacklogItem.id == ids[3]).values(team_id=other.id)
+        )
+        session.execute(update(BacklogItem).where(BacklogItem.id == ids[4]).values(title="Renamed"))
+        session.execute(delete(BacklogItem).where(BacklogItem.id == first))
+        session.flush()
+        for team_id in (team.id, other.id):
+            assert _kept_counts(session, team_id) == _counts_by_query(session, team_id)
+        assert _kept_counts(session, team.id) == {"ready": 2, "proposed": 1}
+        assert _kept_counts(session, other.id) == {"ready": 3, "proposed": 1}
+        team_id, other_id = team.id, other.id
+    with unit_of_work(session_factory, a) as session:  # and they were committed
+        assert _kept_counts(session, team_id) == {"ready": 2, "proposed": 1}
+        session.execute(delete(Team).where(Team.id == other_id))  # cascades to its items
+        assert _counts_by_query(session, other_id) == {"ready": 0, "proposed": 0}
+
+
+def insert_items(workspace_id, team_id, submitter_id, n):
+    return insert(BacklogItem).values(
+        [
+            {
+                "workspace_id": workspace_id, "team_id": team_id, "title": f"Bulk {i}",
+                "kind": "content", "submitter_id": submitter_id, "status": "ready",
+                "effort": 1, "customer_value": 1, "business_value": 1, "score": 2.0,
+                "vote_count": 0, "created_at": NOW, "updated_at": NOW,
+            }
+            for i in range(n)
+        ]
+    )  # fmt: skip

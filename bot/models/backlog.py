@@ -69,8 +69,8 @@ class BacklogItem(WorkspaceOwned, Base):
         ),
         CheckConstraint("vote_count >= 0", name="vote_count"),
         # Serves the backlog page (equality on workspace, team and status, then the order,
-        # scanned backward: see services.backlog.ORDER) and the count by status, reading only
-        # the rows shown. Every query carries workspace_id (bot.db), so it leads; it replaces
+        # scanned backward: see services.backlog.ORDER), reading only the rows shown; the
+        # counts come from the team row (see models.team). Every query carries workspace_id (bot.db), so it leads; it replaces
         # the plain workspace_id index, which SQLite's planner would pick and scan instead.
         Index(
             "ix_backlog_items_order",

@@ -36,6 +36,11 @@ class Team(WorkspaceOwned, Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # How many of the team's backlog items are ready and how many await triage, kept by
+    # triggers on backlog_items (see migration 0002) so that a backlog page of a team with
+    # thousands of items need not count them. The application only reads them.
+    ready_items: Mapped[int] = mapped_column(default=0, server_default="0")
+    proposed_items: Mapped[int] = mapped_column(default=0, server_default="0")
 
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")
     scrum_master: Mapped[Person] = relationship(foreign_keys=[scrum_master_id], lazy="joined")

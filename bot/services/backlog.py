@@ -484,18 +484,11 @@ class BacklogPage:
 
 def page(session: Session, team: Team, number: int, per_page: int = PAGE_SIZE) -> BacklogPage:
     """One page of the backlog: ready items in order, then ideas awaiting triage."""
-    counts = dict(
-        session.execute(
-            select(BacklogItem.status, func.count())
-            .where(
-                BacklogItem.team_id == team.id,
-                BacklogItem.status.in_([ItemStatus.READY, ItemStatus.PROPOSED]),
-            )
-            .group_by(BacklogItem.status)
-        ).all()
-    )
-    ready_count = counts.get(ItemStatus.READY, 0)
-    proposed_count = counts.get(ItemStatus.PROPOSED, 0)
+    # The counts are kept on the team's row by the database (see models.team); read them
+    # fresh, since `team` may have been loaded before this transaction changed an item.
+    ready_count, proposed_count = session.execute(
+        select(Team.ready_items, Team.proposed_items).where(Team.id == team.id)
+    ).one()
     pages = max(1, math.ceil((ready_count + proposed_count) / per_page))
     number = min(max(1, number), pages)
     offset = (number - 1) * per_page
