@@ -25,6 +25,10 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
 def check(database_url: str) -> None:
     """Raise if the models and the migrations disagree (alembic check)."""
     command.check(alembic_config(database_url))

@@ -9,8 +9,8 @@ from bot.db import make_engine
 from bot.migrate import upgrade
 
 
-def prepare_database(url: str) -> None:
-    """Migrate `url` to head from nothing. On PostgreSQL, create the database if it is missing
+def prepare_database(url: str, revision: str = "head") -> None:
+    """Migrate `url` to `revision` from nothing. On PostgreSQL, create the database if it is missing
     (so a developer needs no set-up step) and drop its public schema first."""
     if url.startswith("postgresql"):
         target = make_url(url)
@@ -31,4 +31,4 @@ def prepare_database(url: str) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
         engine.dispose()
-    upgrade(url)
+    upgrade(url, revision)

@@ -1,8 +1,25 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from bot.models.backlog import BacklogEvent, BacklogItem, EventKind, ItemKind, ItemStatus, Vote
+from bot.models.backlog import (
+    BacklogEvent,
+    BacklogItem,
+    EventKind,
+    ExperimentResult,
+    ItemKind,
+    ItemStatus,
+    Vote,
+)
 from bot.models.base import Base, WorkspaceOwned, utcnow
 from bot.models.scheduling import JobRun
+from bot.models.sprint import (
+    ChangeKind,
+    Sprint,
+    SprintChange,
+    SprintItem,
+    SprintSnapshot,
+    SprintState,
+    WorkState,
+)
 from bot.models.team import MONDAY_TO_FRIDAY, Team, TeamMember
 from bot.models.workspace import Person, Workspace
 
@@ -11,14 +28,22 @@ __all__ = [
     "BacklogEvent",
     "BacklogItem",
     "Base",
+    "ChangeKind",
     "EventKind",
+    "ExperimentResult",
     "ItemKind",
     "ItemStatus",
     "JobRun",
     "Person",
+    "Sprint",
+    "SprintChange",
+    "SprintItem",
+    "SprintSnapshot",
+    "SprintState",
     "Team",
     "TeamMember",
     "Vote",
+    "WorkState",
     "Workspace",
     "WorkspaceOwned",
     "utcnow",

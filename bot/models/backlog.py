@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, IntPK, WorkspaceOwned, utcnow
+from bot.models.base import Base, IntPK, WorkspaceOwned, string_enum, utcnow
 from bot.models.workspace import Person
 
 TITLE_MAX = 150
@@ -42,18 +41,14 @@ class ItemStatus(enum.StrEnum):
     PROPOSED = "proposed"  # submitted, awaiting the owner's triage
     READY = "ready"  # accepted into the backlog
     DECLINED = "declined"
+    PLANNED = "planned"  # committed to a sprint: out of the backlog while the sprint runs
+    DONE = "done"  # finished in a sprint
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
+class ExperimentResult(enum.StrEnum):
+    WON = "won"
+    LOST = "lost"
+    INCONCLUSIVE = "inconclusive"
 
 
 class BacklogItem(WorkspaceOwned, Base):
@@ -88,7 +83,7 @@ class BacklogItem(WorkspaceOwned, Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "item_kind"))
+    kind: Mapped[ItemKind] = mapped_column(string_enum(ItemKind, "item_kind"))
     hypothesis: Mapped[str | None] = mapped_column(Text)
     kpi: Mapped[str | None] = mapped_column(String(KPI_MAX))
     submitter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
@@ -97,7 +92,7 @@ class BacklogItem(WorkspaceOwned, Base):
     proposed_business_value: Mapped[int | None]
 
     status: Mapped[ItemStatus] = mapped_column(
-        _enum(ItemStatus, "item_status"), default=ItemStatus.PROPOSED
+        string_enum(ItemStatus, "item_status"), default=ItemStatus.PROPOSED
     )
     effort: Mapped[int | None]
     customer_value: Mapped[int | None]
@@ -120,6 +115,14 @@ class BacklogItem(WorkspaceOwned, Base):
     card_message_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # An experiment's outcome, asked of the owner after the sprint that finished it.
+    result: Mapped[ExperimentResult | None] = mapped_column(
+        string_enum(ExperimentResult, "experiment_result")
+    )
+    result_figure: Mapped[str | None] = mapped_column(String(KPI_MAX))  # the KPI's value
+    learning: Mapped[str | None] = mapped_column(Text)
+    result_recorded_at: Mapped[dt.datetime | None]
 
     submitter: Mapped[Person] = relationship(foreign_keys=[submitter_id], lazy="raise")
 
@@ -160,7 +163,7 @@ class BacklogEvent(WorkspaceOwned, Base):
         ForeignKey("backlog_items.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "backlog_event_kind"))
+    kind: Mapped[EventKind] = mapped_column(string_enum(EventKind, "backlog_event_kind"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -169,6 +172,7 @@ __all__ = [
     "BacklogEvent",
     "BacklogItem",
     "EventKind",
+    "ExperimentResult",
     "ItemKind",
     "ItemStatus",
     "Vote",

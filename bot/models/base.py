@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -61,6 +62,19 @@ class WorkspaceOwned:
         return mapped_column(
             ForeignKey("workspaces.id", ondelete="CASCADE"), index=cls.__workspace_index__
         )
+
+
+def string_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK constraint, on every backend."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> dt.datetime:

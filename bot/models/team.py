@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
@@ -34,6 +34,10 @@ class Team(WorkspaceOwned, Base):
     working_days: Mapped[int] = mapped_column(default=MONDAY_TO_FRIDAY)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     language: Mapped[str] = mapped_column(String(2), default="en")
+    # What "done" means for this team: shown to confirm before an item is marked done.
+    definition_of_done: Mapped[str | None] = mapped_column(Text)
+    # Where the sprint showcase is posted for stakeholders; the team channel when unset.
+    showcase_channel_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # How many of the team's backlog items are ready and how many await triage, kept by

@@ -1,0 +1,96 @@
+"""Migrations keep the data: a rebuilt table on SQLite loses no rows that refer to it, and the
+database's own rules (count triggers, append-only ledgers) survive the rebuild."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.db import make_engine
+from bot.migrate import downgrade, upgrade
+from tests.conftest import database_url
+from tests.databases import prepare_database
+
+NOW = "2026-11-23 09:00:00"
+
+
+@pytest.fixture
+def scratch_url(tmp_path_factory):
+    url = database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        target = make_url(url)
+        url = target.set(database=f"{target.database}_migrations").render_as_string(
+            hide_password=False
+        )
+    return url
+
+
+def _seed_before_sprints(conn) -> None:
+    rows = [
+        "INSERT INTO workspaces (id, slack_team_id, created_at) VALUES (1, 'T0MIGRATE', :now)",
+        "INSERT INTO people (id, workspace_id, slack_user_id, is_workspace_admin, created_at) "
+        "VALUES (1, 1, 'U0MIGRATE', false, :now)",
+        "INSERT INTO teams (id, workspace_id, name, channel_id, admin_channel_id, owner_id, "
+        "scrum_master_id, sprint_length_weeks, standup_time, working_days, time_zone, language, "
+        "created_at, updated_at) VALUES (1, 1, 'Team', 'C0MIGRATE', 'C0MIGADMN', 1, 1, 2, "
+        "'09:30:00', 31, 'UTC', 'en', :now, :now)",
+        "INSERT INTO backlog_items (id, workspace_id, team_id, title, kind, submitter_id, status, "
+        "effort, customer_value, business_value, score, vote_count, created_at, updated_at) "
+        "VALUES (1, 1, 1, 'Kept', 'content', 1, 'ready', 3, 5, 5, 3.3, 1, :now, :now)",
+        "INSERT INTO votes (id, workspace_id, item_id, person_id, created_at) "
+        "VALUES (1, 1, 1, 1, :now)",
+        "INSERT INTO backlog_events (id, workspace_id, team_id, item_id, actor_id, kind, data, "
+        "occurred_at) VALUES (1, 1, 1, 1, 1, 'accepted', '{}', :now)",
+    ]
+    for row in rows:
+        conn.execute(text(row), {"now": NOW})
+
+
+def _scalar(engine, sql):
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar()
+
+
+def test_the_sprint_migration_keeps_rows_and_rules(scratch_url):
+    prepare_database(scratch_url, "0002")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as conn:
+            _seed_before_sprints(conn)
+        upgrade(scratch_url)
+        # The rebuilt backlog_items table kept its rows and the rows that refer to it.
+        assert _scalar(engine, "SELECT count(*) FROM votes") == 1
+        assert _scalar(engine, "SELECT count(*) FROM backlog_events") == 1
+        assert _scalar(engine, "SELECT ready_items FROM teams") == 1
+        with engine.begin() as conn:  # the new status, and the count triggers still work
+            conn.execute(text("UPDATE backlog_items SET status = 'planned' WHERE id = 1"))
+        assert _scalar(engine, "SELECT ready_items FROM teams") == 0
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO sprints (id, workspace_id, team_id, number, goal, start_date, "
+                    "end_date, length_weeks, capacity, state, created_by_id, created_at, "
+                    "updated_at) VALUES (1, 1, 1, 1, 'Goal', '2026-11-23', '2026-12-06', 2, 10, "
+                    "'active', 1, :now, :now)"
+                ),
+                {"now": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO sprint_changes (workspace_id, sprint_id, item_id, kind, "
+                    "scope_points, scope_items, done_points, done_items, data, occurred_at) "
+                    "VALUES (1, 1, 1, 'committed', 3, 1, 0, 0, '{}', :now)"
+                ),
+                {"now": NOW},
+            )
+            conn.execute(text("UPDATE sprint_changes SET scope_points = 99"))
+        # And back: a planned item returns to the backlog.
+        downgrade(scratch_url, "0002")
+        assert _scalar(engine, "SELECT status FROM backlog_items") == "ready"
+        assert _scalar(engine, "SELECT ready_items FROM teams") == 1
+        assert _scalar(engine, "SELECT count(*) FROM votes") == 1
+        upgrade(scratch_url)
+    finally:
+        engine.dispose()
