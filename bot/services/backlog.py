@@ -456,6 +456,29 @@ def move(
     return item
 
 
+def place_in_order(session: Session, item: BacklogItem) -> None:
+    """A ready item (back) in the backlog: in a manually ordered backlog it takes the slot its
+    score earns; otherwise the score orders it."""
+    session.flush()
+    if _is_manually_ordered(session, item.team_id, exclude=item.id):
+        item.position = _slot_by_score(session, item)
+    else:
+        item.position = None
+
+
+def return_to_top(session: Session, team: Team, item_ids: list[int], now: dt.datetime) -> None:
+    """Unfinished work back from a sprint: ready again, at the top of the backlog, in the given
+    order. The backlog is then in a manual order, which the owner may reset."""
+    session.execute(
+        update(BacklogItem)
+        .where(BacklogItem.id.in_(item_ids))
+        .values(status=ItemStatus.READY, updated_at=now)
+    )
+    returning = set(item_ids)
+    rest = [i for i in _ordered_ready_ids(session, team.id) if i not in returning]
+    _renumber(session, [*item_ids, *rest])
+
+
 def reset_order(session: Session, team: Team, actor: Person, now: dt.datetime) -> None:
     """Back to the score order: forget the owner's positions."""
     require_owner(team, actor)
