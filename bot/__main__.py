@@ -101,12 +101,17 @@ def _database(settings: Settings):  # noqa: ANN202
 def _run(settings: Settings) -> int:
     from bot.app import build_app
     from bot.models import utcnow
-    from bot.scheduler import make_scheduler
+    from bot.scheduler import job_sources, make_scheduler
+    from bot.slack import web_client
 
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
-    scheduler = make_scheduler(factory, now=utcnow) if settings.scheduler else None
+    scheduler = (
+        make_scheduler(factory, job_sources(web_client(settings)), now=utcnow)
+        if settings.scheduler
+        else None
+    )
     if scheduler:
         scheduler.start()
     try:
@@ -132,8 +137,10 @@ def _clock(settings: Settings) -> int:
     import threading
 
     from bot.models import utcnow
-    from bot.scheduler import make_scheduler
+    from bot.scheduler import job_sources, make_scheduler
+    from bot.slack import web_client
 
+    settings.require_bot_token()
     _, factory = _database(settings)
     # The scheduler runs in its own threads; this thread only waits for a stop signal, so a
     # signal never lands in the middle of the scheduler's work, and a tick that is running
@@ -141,7 +148,7 @@ def _clock(settings: Settings) -> int:
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
-    scheduler = make_scheduler(factory, now=utcnow)
+    scheduler = make_scheduler(factory, job_sources(web_client(settings)), now=utcnow)
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
     stop.wait()
@@ -152,7 +159,8 @@ def _clock(settings: Settings) -> int:
 
 
 def _tick(settings: Settings, at: str) -> int:
-    from bot.scheduler import tick
+    from bot.scheduler import job_sources, tick
+    from bot.slack import web_client
 
     try:
         instant = dt.datetime.fromisoformat(at)
@@ -160,8 +168,9 @@ def _tick(settings: Settings, at: str) -> int:
         raise ConfigError(f"--at must be an ISO-8601 instant, not {at!r}.") from None
     if instant.tzinfo is None:
         raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
+    settings.require_bot_token()
     _, factory = _database(settings)
-    report = tick(factory, instant.astimezone(dt.UTC))
+    report = tick(factory, instant.astimezone(dt.UTC), job_sources(web_client(settings)))
     log.info(
         "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
         instant.isoformat(), len(report.ran), len(report.skipped_stale),

@@ -8,7 +8,7 @@ a failed run rolls its claim back and is tried again on the next tick. Occurrenc
 their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
 no one), and the log says so.
 
-Job sources are added by the sprint, standup and retrospective modules; the backlog has none.
+Job sources come from the cadence (bot.cadence): sprint starts, daily snapshots and closes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,14 +51,14 @@ class TickReport:
     failed: list[str] = field(default_factory=list)
 
 
-def job_sources() -> list[JobSource]:
-    """Every job source of the product, in the order they run within one tick."""
-    return []
+def job_sources(client: WebClient) -> list[JobSource]:
+    """Every job source of the product; within one tick, occurrences run in due order."""
+    from bot.cadence import Cadence  # the cadence builds on this module
+
+    return Cadence(client).sources()
 
 
-def tick(
-    factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource] | None = None
-) -> TickReport:
+def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:
     """Run, once, everything due up to `at` that has not run yet."""
     if at.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
@@ -65,7 +66,7 @@ def tick(
     with unscoped_unit_of_work(factory) as session:
         due = [
             occurrence
-            for source in (job_sources() if sources is None else sources)
+            for source in sources
             for occurrence in source(session, at)
             if occurrence.due_at <= at
         ]
@@ -122,7 +123,9 @@ def _run_once(
         report.ran.append(occurrence.key)
 
 
-def make_scheduler(factory: sessionmaker[Session], *, now: Callable[[], dt.datetime]):  # noqa: ANN201
+def make_scheduler(  # noqa: ANN201
+    factory: sessionmaker[Session], sources: list[JobSource], *, now: Callable[[], dt.datetime]
+):
     """An APScheduler that ticks every minute, in its own threads: beside the web server
     (`run`) or alone (`clock`)."""
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -130,7 +133,7 @@ def make_scheduler(factory: sessionmaker[Session], *, now: Callable[[], dt.datet
 
     scheduler = BackgroundScheduler(timezone=dt.UTC)
     scheduler.add_job(
-        lambda: tick(factory, now()),
+        lambda: tick(factory, now(), sources),
         IntervalTrigger(seconds=TICK_SECONDS),
         id="cadence-tick",
         replace_existing=True,

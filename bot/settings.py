@@ -74,6 +74,11 @@ class Settings:
         if missing:
             raise ConfigError(f"Missing {', '.join(missing)}. {HOW_TO_GET_TOKENS}")
 
+    def require_bot_token(self) -> None:
+        """Check what the scheduler needs to post (`clock`, `tick`)."""
+        if not self.slack_bot_token:
+            raise ConfigError(f"Missing SLACK_BOT_TOKEN. {HOW_TO_GET_TOKENS}")
+
 
 def normalize_database_url(url: str) -> str:
     """Accept Heroku's `postgres://` and plain `postgresql://`, and use the psycopg 3 driver."""

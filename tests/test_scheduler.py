@@ -103,7 +103,7 @@ def test_naive_instants_are_refused(session_factory):
 
 
 def test_the_clock_ticks_every_minute_without_overlap(session_factory):
-    scheduler = make_scheduler(session_factory, now=lambda: T0)
+    scheduler = make_scheduler(session_factory, [], now=lambda: T0)
     job = scheduler.get_job("cadence-tick")
     assert job.trigger.interval == dt.timedelta(minutes=1)
     assert (job.coalesce, job.max_instances) == (True, 1)

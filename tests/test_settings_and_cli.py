@@ -93,6 +93,9 @@ def test_malformed_setting_stops_the_cli_without_traceback(tmp_path):
 
 def test_migrate_then_tick(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "PYTHONPATH": str(REPO)}
+    no_token = _cli("tick", "--at", "2026-11-23T09:00:00+01:00", env=env, cwd=tmp_path)
+    assert no_token.returncode == 2 and "SLACK_BOT_TOKEN" in no_token.stderr
+    env["SLACK_BOT_TOKEN"] = "xoxb-test-token"  # nothing is due: Slack is not called
     assert (
         _cli("tick", "--at", "2026-11-23T09:00:00+01:00", env=env, cwd=tmp_path).returncode == 2
     )  # not migrated

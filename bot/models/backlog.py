@@ -123,6 +123,10 @@ class BacklogItem(WorkspaceOwned, Base):
     result_figure: Mapped[str | None] = mapped_column(String(KPI_MAX))  # the KPI's value
     learning: Mapped[str | None] = mapped_column(Text)
     result_recorded_at: Mapped[dt.datetime | None]
+    # The idea that a learning of this experiment became (one click, once).
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("backlog_items.id", ondelete="SET NULL")
+    )
 
     submitter: Mapped[Person] = relationship(foreign_keys=[submitter_id], lazy="raise")
 

@@ -70,6 +70,9 @@ class Sprint(WorkspaceOwned, Base):
     # The announcement in the team channel, whose item list is kept up to date.
     message_channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # The showcase, whose thread later gets each experiment's result.
+    showcase_channel_id: Mapped[str | None] = mapped_column(String(32))
+    showcase_ts: Mapped[str | None] = mapped_column(String(32))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -288,16 +288,27 @@ def get_item(session: Session, item_id: int, *, for_update: bool = False) -> Bac
     return item
 
 
+# Items whose scores the owner may edit: in the backlog, or committed to a sprint (where a new
+# effort is an estimate change, recorded as scope change by services.sprints.rescore).
+SCORABLE = (ItemStatus.READY, ItemStatus.PLANNED)
+
+
 def owned_item(
-    session: Session, item_id: int, actor: Person, status: ItemStatus, *, for_update: bool = False
+    session: Session,
+    item_id: int,
+    actor: Person,
+    status: ItemStatus | tuple[ItemStatus, ...],
+    *,
+    for_update: bool = False,
 ) -> tuple[BacklogItem, Team]:
     """The item and its team, if `actor` is the team's marketing owner and the item is in
-    `status` (proposed for triage, ready for scores). Checked when a modal opens and again
-    when it is submitted."""
+    `status` (proposed for triage; ready or planned for scores). Checked when a modal opens
+    and again when it is submitted."""
     item = get_item(session, item_id, for_update=for_update)
     team = session.get_one(Team, item.team_id)
     require_owner(team, actor)
-    if item.status is not status:
+    allowed = status if isinstance(status, tuple) else (status,)
+    if item.status not in allowed:
         if status is ItemStatus.PROPOSED:
             raise Conflict(Message(N_("This idea has already been triaged.")))
         raise Conflict(Message(N_("Only items in the backlog have scores to edit.")))
@@ -342,7 +353,7 @@ def rescore(
 ) -> BacklogItem:
     """The owner changes effort or values. A manual order stays as it is: moves are the
     owner's word."""
-    item, team = owned_item(session, item_id, actor, ItemStatus.READY, for_update=True)
+    item, team = owned_item(session, item_id, actor, SCORABLE, for_update=True)
     before = {
         "effort": item.effort,
         "customer_value": item.customer_value,

@@ -42,6 +42,7 @@ from bot.models import (
 )
 from bot.models.sprint import GOAL_MAX, LENGTH_WEEKS, SERVES_MAX
 from bot.services import backlog
+from charts.velocity import SprintResult, average_completed
 
 DAY_STARTS = dt.time(9, 0)
 DAY_ENDS = dt.time(17, 0)
@@ -172,6 +173,48 @@ def last_closed(session: Session, team: Team) -> Sprint | None:
     )
 
 
+def latest_end(session: Session, team: Team) -> dt.date | None:
+    """The last day of the team's latest sprint that is not closed early, for planning the
+    next one after it."""
+    latest = session.scalar(
+        select(Sprint).where(Sprint.team_id == team.id).order_by(Sprint.end_date.desc()).limit(1)
+    )
+    if latest is None:
+        return None
+    if latest.state is SprintState.CLOSED and latest.closed_at is not None:
+        return min(latest.end_date, local_date(team, latest.closed_at))
+    return latest.end_date
+
+
+def open_sprint_of(session: Session, item_id: int) -> Sprint | None:
+    """The planned or running sprint that holds `item_id`, if any."""
+    return session.scalar(
+        select(Sprint)
+        .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .where(
+            SprintItem.item_id == item_id,
+            SprintItem.removed_at.is_(None),
+            Sprint.state != SprintState.CLOSED,
+        )
+        .limit(1)
+    )
+
+
+def showcase_of(session: Session, item: BacklogItem) -> Sprint | None:
+    """The closed sprint that finished `item` (whose showcase thread gets its result)."""
+    return session.scalar(
+        select(Sprint)
+        .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .where(
+            SprintItem.item_id == item.id,
+            SprintItem.removed_at.is_(None),
+            Sprint.state == SprintState.CLOSED,
+        )
+        .order_by(Sprint.closed_at.desc())
+        .limit(1)
+    )
+
+
 @dataclass(frozen=True)
 class Entry:
     """An item in a sprint, as shown."""
@@ -258,10 +301,12 @@ def outcomes(session: Session, team: Team, last: int = VELOCITY_SPRINTS) -> list
 
 def suggested_capacity(session: Session, team: Team) -> int | None:
     """The average of the points completed in the last three sprints, rounded."""
-    recent = outcomes(session, team, last=3)
-    if not recent:
-        return None
-    return max(1, round(sum(o.completed for o in recent) / len(recent)))
+    results = [
+        SprintResult(str(o.number), o.committed, o.completed)
+        for o in outcomes(session, team, last=3)
+    ]
+    average = average_completed(results, last=3)
+    return None if average is None else max(1, round(average))
 
 
 # --- permissions -----------------------------------------------------------------------------
@@ -602,6 +647,15 @@ def change_estimate(
         scope_points=delta, done_points=delta if done else 0,
         data={"from": new_points - delta, "to": new_points},
     )  # fmt: skip
+
+
+def rescore(
+    session: Session, item_id: int, actor: Person, scores: backlog.Scores, now: dt.datetime
+) -> BacklogItem:
+    """The owner's new scores; for an item in a sprint, a new effort is an estimate change."""
+    item = backlog.rescore(session, item_id, actor, scores, now)
+    change_estimate(session, item, scores.effort, actor, now)
+    return item
 
 
 # --- moving items ----------------------------------------------------------------------------

@@ -23,9 +23,14 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
                 "triage, reorder and rescore from it."
             ),
             tr.gettext(
+                "`/sprint`: the team's sprint board; `/sprint plan`, `edit`, `start`, `end` for "
+                "the owner and scrum master; `/sprint velocity`. `/sprint help` tells more."
+            ),
+            tr.gettext("`/burnup`: post the sprint's burnup chart in the channel."),
+            tr.gettext(
                 "`/agile setup`: set up or edit the team of this channel (name, admin channel, "
                 "owner, scrum master, members, sprint length, standup time, working days, "
-                "language)."
+                "language, Definition of Done, showcase channel)."
             ),
             tr.gettext("`/agile help`: this help."),
         ]
@@ -43,6 +48,39 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
         blocks.append(section(":grey_question: " + warning))
         fallback = warning
     blocks += [section(intro), section(commands), context(scoring)]
+    return {"text": fallback, "blocks": blocks}
+
+
+def sprint_help(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
+    """`/sprint help`: the sprint commands and how the cadence runs."""
+    lines = "\n".join(
+        [
+            tr.gettext("`/sprint`: the current sprint: goal, dates, days left, points, items."),
+            tr.gettext(
+                "`/sprint plan`: plan the next sprint (marketing owner or scrum master): goal, "
+                "start, length, capacity, and items from the top of the backlog."
+            ),
+            tr.gettext("`/sprint edit`: change the current sprint's goal, capacity or items."),
+            tr.gettext("`/sprint start` and `/sprint end`: start or end the sprint now."),
+            tr.gettext("`/sprint velocity`: committed against completed, sprint by sprint."),
+            tr.gettext("`/burnup`: the burnup chart of the running sprint."),
+        ]
+    )
+    cadence = tr.gettext(
+        "A sprint starts at 9:00 on its first working day and closes at 17:00 on its last, in "
+        "the team's time zone: I announce it, take a snapshot every working day, and post the "
+        "showcase with the charts at the close. Unfinished items go back to the top of the "
+        "backlog."
+    )
+    blocks: list[dict[str, Any]] = []
+    fallback = lines
+    if unknown is not None:
+        warning = tr.gettext("I don't know the command `{command}`. Here is what I can do:").format(
+            command=esc(unknown[:100])
+        )
+        blocks.append(section(":grey_question: " + warning))
+        fallback = warning
+    blocks += [section(lines), context(cadence)]
     return {"text": fallback, "blocks": blocks}
 
 

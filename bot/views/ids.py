@@ -13,6 +13,15 @@ class Action:
     RESET_ORDER = "backlog.reset_order"
     TRIAGE_ACCEPT = "triage.accept"
     TRIAGE_DECLINE = "triage.decline"
+    SPRINT_MOVE = "sprint.move"
+    SPRINT_BURNUP = "sprint.burnup"
+    SPRINT_REFRESH = "sprint.refresh"
+    SPRINT_ESTIMATE = "sprint.estimate"
+    # The planning modal's inputs that redraw its committed total when they change.
+    SPRINT_PLAN_CAPACITY = "sprint.plan.capacity"
+    SPRINT_PLAN_ITEMS = "sprint.plan.items"
+    EXPERIMENT_RESULT = "experiment.result"
+    LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
     PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
 
@@ -23,3 +32,5 @@ class Callback:
     ACCEPT = "triage.accept"
     RESCORE = "backlog.rescore"
     DECLINE = "triage.decline"
+    SPRINT_PLAN = "sprint.plan"
+    EXPERIMENT_RESULT = "experiment.result"

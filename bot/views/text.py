@@ -89,6 +89,8 @@ def status_label(tr: Translator, status: ItemStatus) -> str:
         ItemStatus.PROPOSED: tr.gettext("Awaiting triage"),
         ItemStatus.READY: tr.gettext("Ready"),
         ItemStatus.DECLINED: tr.gettext("Declined"),
+        ItemStatus.PLANNED: tr.gettext("In a sprint"),
+        ItemStatus.DONE: tr.gettext("Done"),
     }[status]
 
 

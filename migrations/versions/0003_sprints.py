@@ -50,6 +50,8 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("message_channel_id", sa.String(length=32), nullable=True),
         sa.Column("message_ts", sa.String(length=32), nullable=True),
+        sa.Column("showcase_channel_id", sa.String(length=32), nullable=True),
+        sa.Column("showcase_ts", sa.String(length=32), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -274,6 +276,14 @@ def _backlog_items_for_sprints() -> None:
         batch_op.add_column(
             sa.Column("result_recorded_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(sa.Column("follow_up_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_backlog_items_follow_up_id_backlog_items"),
+            "backlog_items",
+            ["follow_up_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     _recreate_count_triggers()
 
 
@@ -282,6 +292,10 @@ def _backlog_items_before_sprints() -> None:
     op.execute("UPDATE backlog_items SET status = 'declined' WHERE status = 'done'")
     with op.batch_alter_table("backlog_items", recreate=_rebuild()) as batch_op:
         batch_op.drop_constraint(op.f("ck_backlog_items_experiment_result"), type_="check")
+        batch_op.drop_constraint(
+            op.f("fk_backlog_items_follow_up_id_backlog_items"), type_="foreignkey"
+        )
+        batch_op.drop_column("follow_up_id")
         batch_op.drop_column("result_recorded_at")
         batch_op.drop_column("learning")
         batch_op.drop_column("result_figure")

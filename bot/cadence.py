@@ -1,0 +1,277 @@
+"""The sprint's milestones in Slack, for the scheduler and the commands alike: the start
+announcement, the board kept up to date, the daily snapshot, the close with its showcase and
+charts, and the owner's questions about finished experiments.
+
+Scheduled work runs inside the transaction that claims it (bot.scheduler): a Slack failure
+that matters (the announcement, the showcase text) raises, the claim is rolled back with
+everything else, and the next tick tries again. What follows the main post (charts, the board,
+DMs) is retried here and reported in the team's admin channel if it still fails; it never
+undoes the post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.i18n import Translator, translator
+from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
+from bot.mrkdwn import esc
+from bot.scheduler import JobSource, Occurrence
+from bot.services import sprints
+from bot.services.sprints import Closed
+from bot.views.charts import Chart, burnup_chart, velocity_chart
+from bot.views.experiments import result_request
+from bot.views.sprint import Board, board_message, showcase_message
+
+log = logging.getLogger(__name__)
+
+UPLOAD_ATTEMPTS = 3
+NEVER_STALE = dt.timedelta(days=3650)
+SNAPSHOT_STALE = dt.timedelta(days=28)  # the ledger makes a late snapshot exact
+
+
+@dataclass
+class Cadence:
+    client: WebClient
+    retry_pause: float = 2.0  # seconds between chart upload attempts
+
+    # --- what the scheduler runs -------------------------------------------------------------
+
+    def sources(self) -> list[JobSource]:
+        return [self._closes, self._starts, self._snapshots]
+
+    def _open_sprints(self, session: Session) -> Iterable[tuple[Sprint, Team]]:
+        rows = session.execute(
+            select(Sprint, Team)
+            .join(Team, Team.id == Sprint.team_id)
+            .where(Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]))
+        )
+        return rows.tuples().all()
+
+    def _starts(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        for sprint, team in self._open_sprints(session):
+            if sprint.state is not SprintState.PLANNED:
+                continue
+            due = sprints.starts_at(team, sprint)
+            if due > until:
+                continue
+            yield Occurrence(
+                key=f"sprint_start:sprint={sprint.id}",
+                workspace_id=sprint.workspace_id,
+                due_at=due,
+                run=self._start_job(sprint.id),
+                # Still worth announcing while the sprint runs; after that, the close does it.
+                stale_after=sprints.closes_at(team, sprint) - due,
+            )
+
+    def _snapshots(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        for sprint, team in self._open_sprints(session):
+            if sprint.state is not SprintState.ACTIVE:
+                continue
+            # The last working day closed by `until` (the close takes the sprint's last one);
+            # its snapshot job also fills any day missed while the scheduler was down.
+            days = [
+                d
+                for d in sprints.working_days(team, sprint)[:-1]
+                if sprints.snapshot_at(team, d) <= until
+            ]
+            if not days:
+                continue
+            day = days[-1]
+            yield Occurrence(
+                key=f"sprint_snapshot:sprint={sprint.id}:{day.isoformat()}",
+                workspace_id=sprint.workspace_id,
+                due_at=sprints.snapshot_at(team, day),
+                run=self._snapshot_job(sprint.id, day),
+                stale_after=SNAPSHOT_STALE,
+            )
+
+    def _closes(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        for sprint, team in self._open_sprints(session):
+            due = sprints.closes_at(team, sprint)
+            if due > until:
+                continue
+            yield Occurrence(
+                key=f"sprint_close:sprint={sprint.id}",
+                workspace_id=sprint.workspace_id,
+                due_at=due,
+                run=self._close_job(sprint.id),
+                stale_after=NEVER_STALE,  # a sprint always closes, however late
+            )
+
+    def _start_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], None]:
+        def run(session: Session, at: dt.datetime) -> None:
+            sprint = sprints.start(session, sprint_id, at)
+            if sprint is not None:
+                self.announce(session, sprint, at)
+
+        return run
+
+    def _snapshot_job(self, sprint_id: int, day: dt.date) -> Callable[[Session, dt.datetime], None]:
+        def run(session: Session, at: dt.datetime) -> None:
+            sprint = sprints.get_sprint(session, sprint_id)
+            if sprint.state is SprintState.ACTIVE:
+                team = session.get_one(Team, sprint.team_id)
+                sprints.take_snapshots(session, team, sprint, sprints.snapshot_at(team, day), at)
+
+        return run
+
+    def _close_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], None]:
+        def run(session: Session, at: dt.datetime) -> None:
+            closed = sprints.close(session, sprint_id, at)
+            if closed is not None:
+                self.showcase(session, closed, at)
+
+        return run
+
+    # --- the board ---------------------------------------------------------------------------
+
+    def board(self, session: Session, team: Team, sprint: Sprint, now: dt.datetime) -> Board:
+        return Board(
+            team=team,
+            sprint=sprint,
+            entries=sprints.entries(session, sprint),
+            totals=sprints.totals(session, sprint.id),
+            days_left=sprints.days_left(team, sprint, now),
+            working_days=len(sprints.working_days(team, sprint)),
+        )
+
+    def announce(self, session: Session, sprint: Sprint, now: dt.datetime) -> None:
+        """The sprint starts: its goal and committed items in the team channel, as the board
+        that the team then moves items on. Raises if Slack refuses it (the start is retried)."""
+        team = session.get_one(Team, sprint.team_id)
+        tr = translator(team.language)
+        message = board_message(
+            tr,
+            self.board(session, team, sprint, now),
+            headline=":rocket: " + tr.gettext("*The sprint starts!*"),
+        )
+        reply = self.client.chat_postMessage(channel=team.channel_id, **message)
+        sprint.message_channel_id = reply["channel"]
+        sprint.message_ts = reply["ts"]
+
+    def refresh_board(self, session: Session, sprint: Sprint, now: dt.datetime) -> bool:
+        """Redraw the board in the channel after a change. False when Slack refused."""
+        if not sprint.message_ts or not sprint.message_channel_id:
+            return True
+        team = session.get_one(Team, sprint.team_id)
+        tr = translator(team.language)
+        headline = (
+            ":checkered_flag: " + tr.gettext("*This sprint is closed.*")
+            if sprint.state is SprintState.CLOSED
+            else ":rocket: " + tr.gettext("*The sprint is running.*")
+        )
+        message = board_message(tr, self.board(session, team, sprint, now), headline=headline)
+        try:
+            self.client.chat_update(
+                channel=sprint.message_channel_id, ts=sprint.message_ts, **message
+            )
+        except SlackApiError as error:
+            log.warning("could not update the board of sprint %s: %s", sprint.id, error)
+            return False
+        return True
+
+    # --- the close ---------------------------------------------------------------------------
+
+    def showcase(self, session: Session, closed: Closed, now: dt.datetime) -> None:
+        """The showcase where the team configured it, then the charts, the closed board, and
+        the owner's questions about finished experiments."""
+        team, sprint = closed.team, closed.sprint
+        tr = translator(team.language)
+        burnup = burnup_chart(tr, team, sprint, sprints.burnup_data(session, team, sprint, now))
+        channel = team.showcase_channel_id or team.channel_id
+        reply = self.client.chat_postMessage(
+            channel=channel, **showcase_message(tr, closed, burnup.alt_text)
+        )
+        sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]
+        self.upload(team, tr, burnup, channel)
+        outcomes = sprints.outcomes(session, team)
+        if outcomes:
+            self.upload(team, tr, velocity_chart(tr, team, outcomes), channel, reply["ts"])
+        self.refresh_board(session, sprint, now)
+        self.ask_for_results(session, closed)
+
+    def ask_for_results(self, session: Session, closed: Closed) -> None:
+        finished = [e for e in closed.finished if e.kind is ItemKind.EXPERIMENT]
+        if not finished:
+            return
+        team = closed.team
+        owner = team.owner
+        tr = translator(team.language)
+        items = session.scalars(
+            select(BacklogItem).where(BacklogItem.id.in_([e.item_id for e in finished]))
+        ).all()
+        try:
+            self.client.chat_postMessage(
+                channel=owner.slack_user_id, **result_request(tr, team, closed.sprint, items)
+            )
+        except SlackApiError as error:
+            self.report(
+                team, tr,
+                tr.gettext(
+                    "I could not ask <@{owner}> for the results of sprint {number}'s "
+                    "experiments ({reason})."
+                ).format(owner=owner.slack_user_id, number=closed.sprint.number,
+                         reason=_reason(error)),
+            )  # fmt: skip
+
+    # --- files and reports -------------------------------------------------------------------
+
+    def upload(
+        self,
+        team: Team,
+        tr: Translator,
+        chart: Chart,
+        channel: str,
+        thread_ts: str | None = None,
+    ) -> bool:
+        """Upload a chart (files upload v2), retried; reported in the admin channel if it
+        still fails. Never raises: the text it belongs with is already posted."""
+        error: Exception | None = None
+        for attempt in range(1, UPLOAD_ATTEMPTS + 1):
+            try:
+                args: dict[str, Any] = {
+                    "channel": channel,
+                    "file": chart.png,
+                    "filename": chart.filename,
+                    "title": chart.title,
+                    "alt_txt": chart.alt_text,
+                }
+                if thread_ts:
+                    args["thread_ts"] = thread_ts
+                self.client.files_upload_v2(**args)
+                return True
+            except Exception as exc:  # noqa: BLE001 - retried, then reported
+                error = exc
+                log.warning("upload of %s failed (attempt %d): %s", chart.filename, attempt, exc)
+                if attempt < UPLOAD_ATTEMPTS:
+                    time.sleep(self.retry_pause * attempt)
+        self.report(
+            team, tr,
+            tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).")
+            .format(title=esc(chart.title), channel=channel, reason=_reason(error)),
+        )  # fmt: skip
+        return False
+
+    def report(self, team: Team, tr: Translator, text: str) -> None:
+        """Tell the team's admin channel (the scrum master's) what went wrong."""
+        try:
+            self.client.chat_postMessage(channel=team.admin_channel_id, text=":warning: " + text)
+        except Exception:  # noqa: BLE001 - the log is all that is left
+            log.exception("could not report to the admin channel of team %s: %s", team.id, text)
+
+
+def _reason(error: Exception | None) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error.response.status_code)
+    return type(error).__name__ if error else "unknown"

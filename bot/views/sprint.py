@@ -1,0 +1,477 @@
+"""Sprint messages: the sprint board (announcement in the channel and `/sprint`), the planning
+modal, the showcase, and the experiment-result flow. Team-level only: no message counts or
+ranks what individuals did."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from babel.dates import format_date
+
+from bot.i18n import Translator
+from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
+from bot.models.sprint import GOAL_MAX, SERVES_MAX
+from bot.services.sprints import CAPACITY_MAX, Closed, Entry, SprintField, Totals
+from bot.views.ids import Action, Callback
+from bot.views.text import KIND_EMOJI, button, context, esc, option, plain, section, truncate
+
+BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
+CONFIRM_TEXT_MAX = 300
+OPTION_TEXT_MAX = 75
+
+
+def day_label(tr: Translator, day: dt.date) -> str:
+    return format_date(day, "EEE d MMM", locale=tr.language)
+
+
+def state_label(tr: Translator, state: WorkState) -> str:
+    return {
+        WorkState.TODO: tr.gettext("To do"),
+        WorkState.DOING: tr.gettext("Doing"),
+        WorkState.DONE: tr.gettext("Done"),
+    }[state]
+
+
+STATE_EMOJI = {
+    WorkState.TODO: ":white_circle:",
+    WorkState.DOING: ":large_blue_circle:",
+    WorkState.DONE: ":white_check_mark:",
+}
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the sprint board shows, gathered by the caller."""
+
+    team: Team
+    sprint: Sprint
+    entries: list[Entry]
+    totals: Totals
+    days_left: int
+    working_days: int
+
+
+def sprint_title(tr: Translator, team: Team, sprint: Sprint) -> str:
+    return tr.gettext("{team} · Sprint {number}").format(team=esc(team.name), number=sprint.number)
+
+
+def goal_lines(tr: Translator, sprint: Sprint) -> str:
+    lines = [tr.gettext("*Goal:* {goal}").format(goal=esc(sprint.goal))]
+    if sprint.serves:
+        lines.append(tr.gettext("*Serves:* {serves}").format(serves=esc(sprint.serves)))
+    return "\n".join(lines)
+
+
+def board_message(
+    tr: Translator,
+    board: Board,
+    *,
+    headline: str | None = None,
+    interactive: bool = True,
+    owner_controls: bool = False,
+) -> dict[str, Any]:
+    """The sprint board: goal, dates, progress, and the items by state, each with the button
+    that moves it on (for team members, checked on the server). `owner_controls` (only in the
+    owner's own `/sprint` answer) adds a menu to change an item's estimate."""
+    team, sprint, t = board.team, board.sprint, board.totals
+    dates = tr.gettext("{start} → {end}").format(
+        start=day_label(tr, sprint.start_date), end=day_label(tr, sprint.end_date)
+    )
+    if sprint.state is SprintState.ACTIVE:
+        when = tr.ngettext("{n} working day left", "{n} working days left", board.days_left).format(
+            n=board.days_left
+        )
+    elif sprint.state is SprintState.PLANNED:
+        when = tr.gettext("starts {day}").format(day=day_label(tr, sprint.start_date))
+    else:
+        when = tr.gettext("closed")
+    progress = tr.gettext("{done} of {scope} points done · capacity {capacity}").format(
+        done=t.done_points, scope=t.scope_points, capacity=sprint.capacity
+    )
+    heading = f"*{sprint_title(tr, team, sprint)}*"
+    if headline:
+        heading = f"{headline}\n{heading}"
+    blocks: list[dict[str, Any]] = [
+        section(f"{heading}\n{goal_lines(tr, sprint)}"),
+        context(f"{dates} · {when} · {progress}"),
+        {"type": "divider"},
+    ]
+    if not board.entries:
+        blocks.append(section(tr.gettext("No items in this sprint yet.")))
+    movable = interactive and sprint.state is SprintState.ACTIVE
+    shown = 0
+    overflow: list[str] = []
+    for state in WorkState:
+        group = [e for e in board.entries if e.state is state]
+        if not group:
+            continue
+        blocks.append(context(f"*{state_label(tr, state)}* ({len(group)})"))
+        for entry in group:
+            line = _entry_line(tr, entry)
+            if shown >= BOARD_ITEMS_MAX:
+                overflow.append(line)
+                continue
+            shown += 1
+            accessory = _move_button(tr, team, entry) if movable else None
+            blocks.append(
+                section(line, accessory=accessory, block_id=f"sprint_item:{entry.sprint_item_id}")
+            )
+    if overflow:
+        blocks.append(
+            context(
+                tr.ngettext(
+                    "…and {n} more item: see `/sprint`.", "…and {n} more items: see `/sprint`.",
+                    len(overflow),
+                ).format(n=len(overflow))
+            )
+        )  # fmt: skip
+    if owner_controls and board.entries and sprint.state is not SprintState.CLOSED:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "sprint_owner",
+                "elements": [
+                    {
+                        "type": "static_select",
+                        "action_id": Action.SPRINT_ESTIMATE,
+                        "placeholder": plain(tr.gettext("Edit an estimate…")),
+                        "options": [
+                            option(truncate(e.title, OPTION_TEXT_MAX), str(e.item_id))
+                            for e in board.entries[:100]
+                        ],
+                    }
+                ],
+            }
+        )
+    if interactive:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "sprint_nav",
+                "elements": [
+                    button(tr.gettext("Burnup chart"), Action.SPRINT_BURNUP, str(sprint.id)),
+                    button(tr.gettext("Refresh"), Action.SPRINT_REFRESH, str(sprint.id)),
+                ],
+            }
+        )
+    fallback = f"{team.name} · Sprint {sprint.number}: {sprint.goal}"
+    return {"text": esc(truncate(fallback, 300)), "blocks": blocks}
+
+
+def _entry_line(tr: Translator, entry: Entry) -> str:
+    points = tr.ngettext("{n} point", "{n} points", entry.points).format(n=entry.points)
+    added = "" if entry.committed else " · " + tr.gettext("added during the sprint")
+    return (
+        f"{STATE_EMOJI[entry.state]} {KIND_EMOJI[entry.kind]} *{esc(entry.title)}* · "
+        f"{points}{added}"
+    )
+
+
+def _move_button(tr: Translator, team: Team, entry: Entry) -> dict[str, Any]:
+    value = f"{entry.sprint_item_id}:"
+    if entry.state is WorkState.TODO:
+        return button(tr.gettext("Start"), Action.SPRINT_MOVE, value + WorkState.DOING.value)
+    if entry.state is WorkState.DONE:
+        return button(tr.gettext("Reopen"), Action.SPRINT_MOVE, value + WorkState.DOING.value)
+    dod = (team.definition_of_done or "").strip()
+    text = (
+        tr.gettext("Definition of Done:") + "\n" + dod
+        if dod
+        else tr.gettext(
+            "Mark this item done? (The scrum master can set a Definition of Done in /agile setup.)"
+        )
+    )
+    confirm = {
+        "title": plain(tr.gettext("Is it done?"), 100),
+        "text": plain(truncate(text, CONFIRM_TEXT_MAX)),
+        "confirm": plain(tr.gettext("Yes, it is done"), 30),
+        "deny": plain(tr.gettext("Not yet"), 30),
+    }
+    return button(
+        tr.gettext("Done"), Action.SPRINT_MOVE, value + WorkState.DONE.value, "primary", confirm
+    )
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanForm:
+    """What the planning modal needs. `sprint` is set when editing one."""
+
+    team: Team
+    choices: list[BacklogItem]  # the top of the backlog, and an edited sprint's own items
+    points: dict[int, int]  # item id -> points
+    suggestion: int | None
+    start: dt.date
+    length_weeks: int
+    capacity: int | None
+    goal: str = ""
+    serves: str = ""
+    selected: tuple[int, ...] = ()
+    sprint: Sprint | None = None
+
+
+def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
+    editing = form.sprint is not None
+    started = editing and form.sprint.state is SprintState.ACTIVE  # type: ignore[union-attr]
+    blocks: list[dict[str, Any]] = [
+        _input(
+            SprintField.GOAL,
+            tr.gettext("Sprint goal"),
+            {
+                "type": "plain_text_input",
+                "action_id": "value",
+                "max_length": GOAL_MAX,
+                "multiline": True,
+                "placeholder": plain(
+                    tr.gettext("The one outcome the team commits to, e.g. 200 trial sign-ups")
+                ),
+                **({"initial_value": form.goal} if form.goal else {}),
+            },
+        ),
+        _input(
+            SprintField.SERVES,
+            tr.gettext("What it serves (a quarterly objective or KPI)"),
+            {
+                "type": "plain_text_input",
+                "action_id": "value",
+                "max_length": SERVES_MAX,
+                **({"initial_value": form.serves} if form.serves else {}),
+            },
+            optional=True,
+        ),
+    ]
+    if started:
+        blocks.append(
+            context(
+                tr.gettext("Running since {start}; it ends {end}.").format(
+                    start=day_label(tr, form.sprint.start_date),  # type: ignore[union-attr]
+                    end=day_label(tr, form.sprint.end_date),  # type: ignore[union-attr]
+                )
+            )
+        )
+    else:
+        blocks.append(
+            _input(
+                SprintField.START,
+                tr.gettext("Start date"),
+                {
+                    "type": "datepicker",
+                    "action_id": "value",
+                    "initial_date": form.start.isoformat(),
+                },
+            )
+        )
+        blocks.append(
+            _input(
+                SprintField.LENGTH,
+                tr.gettext("Length"),
+                {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": [_weeks(tr, n) for n in range(1, 5)],
+                    "initial_option": _weeks(tr, form.length_weeks),
+                },
+            )
+        )
+    capacity_hint = (
+        tr.gettext("Suggested: {points} points, the average completed in the last sprints.").format(
+            points=form.suggestion
+        )
+        if form.suggestion
+        else tr.gettext("No finished sprints yet to suggest from: your best estimate.")
+    )
+    capacity: dict[str, Any] = {
+        "type": "number_input",
+        "action_id": Action.SPRINT_PLAN_CAPACITY,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": str(CAPACITY_MAX),
+        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+    }
+    if form.capacity:
+        capacity["initial_value"] = str(form.capacity)
+    blocks.append(
+        _input(
+            SprintField.CAPACITY, tr.gettext("Capacity (points)"), capacity, hint=capacity_hint,
+            dispatch=True,
+        )
+    )  # fmt: skip
+    if form.choices:
+        options = [_item_option(tr, item, form.points) for item in form.choices]
+        items: dict[str, Any] = {
+            "type": "multi_static_select",
+            "action_id": Action.SPRINT_PLAN_ITEMS,
+            "options": options,
+            "placeholder": plain(tr.gettext("Choose from the top of the backlog")),
+        }
+        chosen = [o for o in options if int(o["value"]) in set(form.selected)]
+        if chosen:
+            items["initial_options"] = chosen
+        blocks.append(
+            _input(
+                SprintField.ITEMS, tr.gettext("Items to commit"), items, optional=True,
+                dispatch=True,
+                hint=tr.gettext("Listed in backlog order, top first."),
+            )
+        )  # fmt: skip
+    else:
+        blocks.append(
+            section(tr.gettext("The backlog has no ready items yet: accept some ideas first."))
+        )
+    blocks.append(_total_block(tr, form))
+    metadata = {"team": form.team.id, "sprint": form.sprint.id if form.sprint else None}
+    title = tr.gettext("Edit the sprint") if editing else tr.gettext("Plan a sprint")
+    return {
+        "type": "modal",
+        "callback_id": Callback.SPRINT_PLAN,
+        "title": plain(title, 24),
+        "submit": plain(tr.gettext("Save") if editing else tr.gettext("Plan"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "private_metadata": json.dumps(metadata),
+        "blocks": blocks,
+    }
+
+
+def _total_block(tr: Translator, form: PlanForm) -> dict[str, Any]:
+    total = sum(form.points.get(i, 0) for i in form.selected)
+    text = tr.ngettext(
+        "Committed: {total} points in {n} item", "Committed: {total} points in {n} items",
+        len(form.selected),
+    ).format(total=total, n=len(form.selected))  # fmt: skip
+    if form.capacity:
+        text += " · " + tr.gettext("capacity {capacity}").format(capacity=form.capacity)
+        if total > form.capacity:
+            text += "\n:warning: " + tr.gettext(
+                "{over} points over capacity: consider leaving something in the backlog."
+            ).format(over=total - form.capacity)
+    return section(text, block_id="sprint_total")
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+    dispatch: bool = False,
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    if dispatch:
+        block["dispatch_action"] = True
+    return block
+
+
+def _weeks(tr: Translator, n: int) -> dict[str, Any]:
+    return option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n))
+
+
+def _item_option(tr: Translator, item: BacklogItem, points: dict[int, int]) -> dict[str, Any]:
+    n = points.get(item.id, item.effort or 0)
+    suffix = " · " + tr.ngettext("{n} pt", "{n} pts", n).format(n=n)
+    title = truncate(item.title, OPTION_TEXT_MAX - len(suffix) - 6)
+    return option(f"#{item.id} {title}{suffix}", str(item.id))
+
+
+# --- the showcase ----------------------------------------------------------------------------
+
+
+def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str, Any]:
+    team, sprint = closed.team, closed.sprint
+    committed, final = closed.committed, closed.final
+    verdict = (
+        ":white_check_mark: " + tr.gettext("Goal met")
+        if closed.goal_met
+        else ":heavy_minus_sign: " + tr.gettext("Goal not met")
+    )
+    numbers = tr.gettext(
+        "*Committed:* {c_points} points in {c_items} items · *Completed:* {d_points} points in "
+        "{d_items} items"
+    ).format(
+        c_points=committed.scope_points, c_items=committed.scope_items,
+        d_points=final.done_points, d_items=final.done_items,
+    )  # fmt: skip
+    change = final.scope_points - committed.scope_points
+    if change:
+        numbers += "\n" + tr.gettext(
+            "Scope changed during the sprint by {change:+d} points (now {scope})."
+        ).format(change=change, scope=final.scope_points)
+    blocks: list[dict[str, Any]] = [
+        section(
+            ":tada: *"
+            + tr.gettext("Sprint showcase: {title}").format(title=sprint_title(tr, team, sprint))
+            + f"*\n{goal_lines(tr, sprint)}\n{verdict}"
+        ),
+        section(numbers),
+    ]
+    reached = [e for e in closed.finished if e.kind is not ItemKind.EXPERIMENT]
+    if reached:
+        blocks.append(
+            section(
+                "*" + tr.gettext("What reached customers") + "*\n"
+                + "\n".join(f"• {KIND_EMOJI[e.kind]} {esc(e.title)}" for e in reached[:20])
+                + _more(tr, len(reached) - 20)
+            )
+        )  # fmt: skip
+    experiments = [e for e in closed.finished + closed.unfinished if e.kind is ItemKind.EXPERIMENT]
+    if experiments:
+        lines = []
+        for e in experiments[:20]:
+            lines.append(f"• {KIND_EMOJI[e.kind]} *{esc(e.title)}*: {experiment_status(tr, e)}")
+        blocks.append(
+            section(
+                "*" + tr.gettext("Experiments") + "*\n" + "\n".join(lines)
+                + _more(tr, len(experiments) - 20)
+            )
+        )  # fmt: skip
+    if closed.unfinished:
+        blocks.append(
+            section(
+                "*" + tr.gettext("Back to the top of the backlog") + "*\n"
+                + "\n".join(f"• {esc(e.title)}" for e in closed.unfinished[:20])
+                + _more(tr, len(closed.unfinished) - 20)
+            )
+        )  # fmt: skip
+    blocks.append(context(alt_text))
+    fallback = tr.gettext("Sprint showcase: {title}").format(
+        title=f"{team.name} · Sprint {sprint.number}"
+    )
+    return {"text": esc(fallback), "blocks": blocks}
+
+
+def experiment_status(tr: Translator, entry: Entry) -> str:
+    if entry.state is not WorkState.DONE:
+        return tr.gettext("not finished; back on the backlog")
+    if entry.result is None:
+        return tr.gettext("finished; the result is coming from the marketing owner")
+    return result_text(tr, entry.result, entry.result_figure, entry.kpi)
+
+
+def result_text(tr: Translator, result: str, figure: str | None, kpi: str | None) -> str:
+    label = {
+        "won": ":trophy: " + tr.gettext("won"),
+        "lost": ":x: " + tr.gettext("lost"),
+        "inconclusive": ":grey_question: " + tr.gettext("inconclusive"),
+    }[result]
+    if figure:
+        label += f" ({esc(kpi) + ': ' if kpi else ''}{esc(figure)})"
+    return label
+
+
+def _more(tr: Translator, n: int) -> str:
+    if n <= 0:
+        return ""
+    return "\n" + tr.ngettext("…and {n} more.", "…and {n} more.", n).format(n=n)
