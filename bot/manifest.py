@@ -12,6 +12,12 @@ COMMANDS = (
     ("/agile", "Help, and the team set-up of this channel", "[help | setup]"),
     ("/idea", "Submit an idea to the team's marketing backlog", "[title]"),
     ("/backlog", "See the team's ordered backlog, and vote", "[page]"),
+    (
+        "/sprint",
+        "The team's sprint: board, plan, start, end, velocity",
+        "[plan | edit | start | end | velocity | help]",
+    ),
+    ("/burnup", "Post the sprint's burnup chart in the channel", ""),
 )
 
 BOT_SCOPES = (
@@ -20,6 +26,7 @@ BOT_SCOPES = (
     "chat:write",  # cards, confirmations, DMs to submitters
     "chat:write.public",  # post idea cards in a public team channel before being invited
     "commands",  # the slash commands
+    "files:write",  # burnup and velocity charts (files upload v2)
     "users:read",  # time zone, locale and admin status from people's profiles
 )
 
@@ -34,9 +41,10 @@ def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
         command: dict[str, Any] = {
             "command": name,
             "description": description,
-            "usage_hint": hint,
             "should_escape": False,
         }
+        if hint:
+            command["usage_hint"] = hint
         if request_url:
             command["url"] = request_url
         commands.append(command)

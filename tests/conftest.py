@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
 from bot.db import make_engine, make_session_factory, unit_of_work, unscoped_unit_of_work
+from bot.manifest import BOT_SCOPES
 from bot.models import Base, Workspace
 from bot.settings import Settings, normalize_database_url
 from bot.web import WebApp
@@ -114,7 +115,7 @@ def read(session_factory: sessionmaker[Session]) -> Callable[..., Any]:
 
 @pytest.fixture(scope="session")
 def slack_double() -> Iterator[SlackDouble]:
-    double = SlackDouble()
+    double = SlackDouble(scopes=set(BOT_SCOPES))
     double.start()
     yield double
     double.stop()

@@ -151,7 +151,7 @@ class Slack:
             "block_id": block.get("block_id", "b"),
             "action_ts": f"{time.time():.6f}",
         }
-        if element["type"] == "overflow":
+        if element["type"] in ("overflow", "static_select"):
             action["selected_option"] = next(
                 o for o in element["options"] if o["value"] == option_value
             )
@@ -200,6 +200,51 @@ class Slack:
         )
         for key in (
             "view",
+            "state",
+            "function_data",
+            "interactivity",
+            "bot_access_token",
+            "is_cleared",
+        ):
+            payload.pop(key, None)
+        return self._interaction(payload)
+
+    def view_action(
+        self, view: dict[str, Any], block_id: str, values: dict[str, Any], *, user: str
+    ) -> Response:
+        """Change the dispatching input `block_id` of an open modal (`view`, as the double
+        holds it, with its id and hash) to `values[block_id]`, with the modal's other inputs
+        as in `values`: the block_actions payload Slack sends for `dispatch_action` inputs."""
+        payload = copy.deepcopy(sample_payload("BlockActionPayload"))
+        state = state_for(view, values)
+        current = copy.deepcopy(view)
+        current["state"] = {"values": state}
+        block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+        element = block["element"]
+        action = {
+            "type": element["type"],
+            "action_id": element["action_id"],
+            "block_id": block_id,
+            "action_ts": f"{time.time():.6f}",
+            **state[block_id][element["action_id"]],
+        }
+        action["type"] = element["type"]
+        payload.update(
+            type="block_actions",
+            **self._actor(user),
+            enterprise=None,
+            api_app_id=API_APP_ID,
+            token="legacy-verification-token",
+            container={"type": "view", "view_id": view["id"]},
+            trigger_id=self.double.new_trigger_id(user_id=user, view_id=view["id"]),
+            view=current,
+            actions=[action],
+            is_enterprise_install=False,
+        )
+        for key in (
+            "channel",
+            "message",
+            "response_url",
             "state",
             "function_data",
             "interactivity",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import actions, commands, errors, events, submissions
+from bot.handlers import actions, commands, errors, events, sprints, submissions
 from bot.handlers.support import Deps, workspace_middleware
 
 
@@ -15,4 +15,5 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     submissions.register(app, deps)
+    sprints.register(app, deps)
     events.register(app, deps)

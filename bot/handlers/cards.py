@@ -14,8 +14,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handlers.support import Deps, person_translator, team_translator
+from bot.handlers.support import Deps, person_translator, slack_error_reason, team_translator
 from bot.models import BacklogItem, Person, Team
+from bot.mrkdwn import channel_link
 from bot.services import backlog, teams
 from bot.views.backlog import backlog_message
 from bot.views.ideas import idea_card, triage_card
@@ -55,6 +56,41 @@ def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], d
         triage_card(tr, item, team, submitter, triager),
         idea_card(tr, item, submitter, triager),
     )
+
+
+def post_cards(
+    deps: Deps, client: WebClient, context: BoltContext, item_id: int, tr: Any
+) -> list[str]:
+    """Post a new idea's triage card (admin channel) and public card (team channel), and
+    remember where. The idea is already safe in the backlog: returns the problems to report."""
+    with deps.transaction(context) as session:
+        item = backlog.get_item(session, item_id)
+        team = session.get_one(Team, item.team_id)
+        triage, card = render_cards(session, item)
+    problems = []
+    posted: dict[str, tuple[str, str]] = {}
+    for key, channel, message in (
+        ("triage", team.admin_channel_id, triage),
+        ("card", team.channel_id, card),
+    ):
+        try:
+            response = client.chat_postMessage(channel=channel, **message)
+            posted[key] = (response["channel"], response["ts"])
+        except SlackApiError as error:
+            problems.append(
+                tr.gettext(
+                    "Your idea is saved, but I could not post it in {channel} ({reason}). "
+                    "The owner still sees it in `/backlog`."
+                ).format(channel=channel_link(channel), reason=slack_error_reason(error))
+            )
+    if posted:
+        with deps.transaction(context) as session:
+            item = backlog.get_item(session, item_id)
+            if "triage" in posted:
+                item.triage_channel_id, item.triage_message_ts = posted["triage"]
+            if "card" in posted:
+                item.card_channel_id, item.card_message_ts = posted["card"]
+    return problems
 
 
 class CardRefresher:

@@ -15,8 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.cadence import Cadence
 from bot.errors import AgileError, Invalid, Message
-from bot.handlers.cards import refresh_cards, render_backlog, render_cards, submitter_message
+from bot.handlers.cards import post_cards, refresh_cards, render_backlog, submitter_message
 from bot.handlers.errors import Listeners
 from bot.handlers.support import (
     Deps,
@@ -31,7 +32,7 @@ from bot.handlers.support import (
 from bot.i18n import N_, Translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
-from bot.services import backlog, teams, workspaces
+from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import (
     DeclineField,
     IdeaDraft,
@@ -117,7 +118,8 @@ def register(app: App, deps: Deps) -> None:
             tr = person_translator(lookup_person(session, user_id), team)
         created = bool(context.get("team_created"))
         problems = []
-        for channel in dict.fromkeys([team.channel_id, team.admin_channel_id]):
+        channels = [team.channel_id, team.admin_channel_id, team.showcase_channel_id]
+        for channel in dict.fromkeys(c for c in channels if c):
             problem = _join(client, channel, tr)
             if problem:
                 problems.append(problem)
@@ -180,33 +182,11 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         with deps.transaction(context) as session:
             item = backlog.get_item(session, item_id)
-            team = session.get_one(Team, item.team_id)
-            triage, card = render_cards(session, item)
             submitter_id, thanks = submitter_message(session, item, idea_received)
-            tr = person_translator(session.get_one(Person, item.submitter_id), team)
-        problems = []
-        posted: dict[str, tuple[str, str]] = {}
-        for key, channel, message in (
-            ("triage", team.admin_channel_id, triage),
-            ("card", team.channel_id, card),
-        ):
-            try:
-                response = client.chat_postMessage(channel=channel, **message)
-                posted[key] = (response["channel"], response["ts"])
-            except SlackApiError as error:
-                problems.append(
-                    tr.gettext(
-                        "Your idea is saved, but I could not post it in {channel} ({reason}). "
-                        "The owner still sees it in `/backlog`."
-                    ).format(channel=channel_link(channel), reason=slack_error_reason(error))
-                )
-        if posted:
-            with deps.transaction(context) as session:
-                item = backlog.get_item(session, item_id)
-                if "triage" in posted:
-                    item.triage_channel_id, item.triage_message_ts = posted["triage"]
-                if "card" in posted:
-                    item.card_channel_id, item.card_message_ts = posted["card"]
+            tr = person_translator(
+                session.get_one(Person, item.submitter_id), session.get_one(Team, item.team_id)
+            )
+        problems = post_cards(deps, client, context, item_id, tr)
         dm(client, submitter_id, thanks)
         report(client, user_id, tr, problems)
 
@@ -250,6 +230,10 @@ def register(app: App, deps: Deps) -> None:
             if not item_id:
                 return  # the submission was refused
             refresh_cards(deps, client, context, item_id)
+            with deps.transaction(context) as session:  # an estimate change in a sprint
+                sprint = sprints.open_sprint_of(session, item_id)
+                if sprint is not None:
+                    Cadence(client).refresh_board(session, sprint, deps.now())
             if tell_submitter is not None:
                 with deps.transaction(context) as session:
                     submitter_id, message = submitter_message(
@@ -275,7 +259,7 @@ def register(app: App, deps: Deps) -> None:
 
     owner_modals = (
         (Callback.ACCEPT, Scores.validate, backlog.accept, ScoreField.EFFORT, idea_accepted),
-        (Callback.RESCORE, Scores.validate, backlog.rescore, ScoreField.EFFORT, None),
+        (Callback.RESCORE, Scores.validate, sprints.rescore, ScoreField.EFFORT, None),
         (
             Callback.DECLINE,
             validate_decline_reason,

@@ -19,6 +19,7 @@ from bot.services import workspaces
 
 NAME_MAX = 80
 MAX_MEMBERS = 50
+DOD_MAX = 280  # shown in a confirm dialog, whose text Slack caps at 300 characters
 # Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
 # can never smuggle markup such as `<!channel>` into a mention.
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
@@ -38,6 +39,8 @@ class Field:
     WORKING_DAYS = "working_days"
     TIME_ZONE = "time_zone"
     LANGUAGE = "language"
+    DEFINITION_OF_DONE = "definition_of_done"
+    SHOWCASE_CHANNEL = "showcase_channel"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class TeamSettings:
     working_days: int  # bitmask, Monday = bit 0
     time_zone: str
     language: str
+    definition_of_done: str | None = None
+    showcase_channel_id: str | None = None  # None: the team channel
 
     @classmethod
     def validate(cls, raw: dict[str, Any]) -> TeamSettings:
@@ -106,6 +111,16 @@ class TeamSettings:
         language = raw.get(Field.LANGUAGE)
         if language not in LANGUAGES:
             errors[Field.LANGUAGE] = Message(N_("Choose the team's language."))
+        dod = (raw.get(Field.DEFINITION_OF_DONE) or "").strip() or None
+        if dod and len(dod) > DOD_MAX:
+            errors[Field.DEFINITION_OF_DONE] = Message(
+                N_("Keep the Definition of Done to {max} characters: Slack shows it in a "
+                   "confirmation."),
+                {"max": DOD_MAX},
+            )  # fmt: skip
+        showcase = raw.get(Field.SHOWCASE_CHANNEL) or None
+        if showcase is not None and not CHANNEL_ID.match(str(showcase)):
+            errors[Field.SHOWCASE_CHANNEL] = Message(N_("Choose a channel from the list."))
         if errors:
             raise Invalid(errors)
         return cls(
@@ -119,6 +134,8 @@ class TeamSettings:
             working_days=days,
             time_zone=time_zone,
             language=language,  # type: ignore[arg-type]
+            definition_of_done=dod,
+            showcase_channel_id=showcase,
         )
 
 
@@ -265,6 +282,8 @@ def save_team(
     team.working_days = settings.working_days
     team.time_zone = settings.time_zone
     team.language = settings.language
+    team.definition_of_done = settings.definition_of_done
+    team.showcase_channel_id = settings.showcase_channel_id
     team.updated_at = now
     session.flush()
 

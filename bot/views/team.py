@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.i18n import LANGUAGES, Translator
 from bot.models import MONDAY_TO_FRIDAY, Team
-from bot.services.teams import NAME_MAX, Field
+from bot.services.teams import DOD_MAX, NAME_MAX, Field
 from bot.views.ids import Callback
 from bot.views.text import channel, esc, mention, option, plain, section
 
@@ -165,6 +165,8 @@ def setup_modal(
                 "initial_option": language_options[LANGUAGES.index(language)],
             },
         },
+        _dod_input(tr, team),
+        _showcase_input(tr, team),
     ]
     return {
         "type": "modal",
@@ -174,6 +176,52 @@ def setup_modal(
         "submit": plain(tr.gettext("Save"), 24),
         "close": plain(tr.gettext("Cancel"), 24),
         "blocks": blocks,
+    }
+
+
+def _dod_input(tr: Translator, team: Team | None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": Field.DEFINITION_OF_DONE,
+        "multiline": True,
+        "max_length": DOD_MAX,
+    }
+    if team and team.definition_of_done:
+        element["initial_value"] = team.definition_of_done
+    return {
+        "type": "input",
+        "block_id": Field.DEFINITION_OF_DONE,
+        "optional": True,
+        "label": plain(tr.gettext("Definition of Done")),
+        "hint": plain(
+            tr.gettext(
+                "What every item needs before it counts as done, e.g. proofread, approved, "
+                "scheduled. Shown to confirm when someone marks an item done."
+            )
+        ),
+        "element": element,
+    }
+
+
+def _showcase_input(tr: Translator, team: Team | None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": Field.SHOWCASE_CHANNEL,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if team and team.showcase_channel_id:
+        element["initial_conversation"] = team.showcase_channel_id
+    return {
+        "type": "input",
+        "block_id": Field.SHOWCASE_CHANNEL,
+        "optional": True,
+        "label": plain(tr.gettext("Showcase channel")),
+        "hint": plain(
+            tr.gettext(
+                "Where stakeholders follow the sprint showcase. Leave empty for the team channel."
+            )
+        ),
+        "element": element,
     }
 
 

@@ -1,0 +1,667 @@
+"""Sprints in Slack: `/sprint` (board, plan, edit, start, end, velocity), `/burnup`, moving
+items on the board, the planning modal with its live total, and experiment results.
+
+Every privileged action is checked on the server (services raise NotAllowed): only the owner
+or scrum master plans, starts or ends a sprint, only team members move items, only the owner
+records an experiment's result. A hand-made payload changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.cadence import Cadence
+from bot.errors import AgileError, Conflict, Invalid, Message, NoTeam, NotFound
+from bot.handlers.cards import post_cards
+from bot.handlers.errors import Listeners, just_ack
+from bot.handlers.support import (
+    Deps,
+    field_errors,
+    load_person,
+    person_translator,
+    slack_error_reason,
+    state_values,
+    team_translator,
+)
+from bot.i18n import N_, Translator
+from bot.models import (
+    BacklogItem,
+    ExperimentResult,
+    ItemKind,
+    Person,
+    Sprint,
+    SprintState,
+    Team,
+    WorkState,
+)
+from bot.models.backlog import KPI_MAX
+from bot.mrkdwn import channel_link, esc
+from bot.services import backlog, sprints, teams, workspaces
+from bot.services.backlog import IdeaDraft
+from bot.services.sprints import SprintDraft, SprintField
+from bot.views.charts import burnup_chart, velocity_chart
+from bot.views.experiments import (
+    LEARNING_MAX,
+    ResultField,
+    result_in_thread,
+    result_modal,
+    result_recorded,
+)
+from bot.views.help import notice, sprint_help
+from bot.views.ideas import scores_modal
+from bot.views.ids import Action, Callback
+from bot.views.sprint import PlanForm, board_message, plan_modal
+
+log = logging.getLogger(__name__)
+
+
+def _words(command: dict[str, Any]) -> list[str]:
+    return (command.get("text") or "").lower().split()
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
+
+
+def _team_here(session: Session, channel_id: str | None) -> Team:
+    team = teams.team_for_channel(session, channel_id)
+    if team is None:
+        raise NoTeam(
+            Message(
+                N_(
+                    "This channel has no team. Run `/sprint` in your team's channel, or set "
+                    "one up here with `/agile setup`."
+                )
+            )
+        )
+    return team
+
+
+def plan_form(
+    session: Session, team: Team, now: dt.datetime, sprint: Sprint | None = None
+) -> PlanForm:
+    """The planning modal's starting values: the team's default length, the day after the
+    last sprint (or today), the suggested capacity; for an edit, the sprint's own values."""
+    candidates = sprints.plan_candidates(session, team)
+    suggestion = sprints.suggested_capacity(session, team)
+    today = sprints.local_date(team, now)
+    if sprint is not None:
+        own = [session.get_one(BacklogItem, e.item_id) for e in sprints.entries(session, sprint)]
+        choices = own + [c for c in candidates if c.id not in {i.id for i in own}]
+        points = {e.item_id: e.points for e in sprints.entries(session, sprint)}
+        points.update({c.id: c.effort or 0 for c in candidates})
+        return PlanForm(
+            team=team, choices=choices[: sprints.PLAN_CHOICES], points=points,
+            suggestion=suggestion, start=sprint.start_date, length_weeks=sprint.length_weeks,
+            capacity=sprint.capacity, goal=sprint.goal, serves=sprint.serves or "",
+            selected=tuple(i.id for i in own), sprint=sprint,
+        )  # fmt: skip
+    start = today
+    latest = sprints.latest_end(session, team)
+    if latest is not None and latest >= today:
+        start = latest + dt.timedelta(days=1)
+    while not sprints.is_working_day(team, start):
+        start += dt.timedelta(days=1)
+    return PlanForm(
+        team=team, choices=candidates, points={c.id: c.effort or 0 for c in candidates},
+        suggestion=suggestion, start=start, length_weeks=team.sprint_length_weeks,
+        capacity=suggestion,
+    )  # fmt: skip
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = Listeners(deps)
+
+    def board_for(session: Session, team: Team, sprint: Sprint, viewer: Person) -> dict[str, Any]:
+        """The board for one viewer's private answer (with the owner's estimate menu)."""
+        cadence = Cadence(app.client)
+        return board_message(
+            person_translator(viewer, team),
+            cadence.board(session, team, sprint, deps.now()),
+            owner_controls=teams.is_owner(team, viewer),
+        )
+
+    def current_board(session: Session, team: Team, person: Person) -> dict[str, Any]:
+        tr = person_translator(person, team)
+        sprint = sprints.current_sprint(session, team) or sprints.last_closed(session, team)
+        if sprint is None:
+            return notice(
+                tr.gettext(
+                    "{team} has no sprint yet. The marketing owner or scrum master plans one "
+                    "with `/sprint plan`."
+                ).format(team=esc(team.name))
+            )
+        return board_for(session, team, sprint, person)
+
+    # --- /sprint ---------------------------------------------------------------------------
+
+    def sprint_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        words = _words(command)
+        sub = words[0] if words else ""
+        if sub in ("plan", "edit", "start", "end", "velocity"):
+            ack()  # the lazy part opens the modal, or posts
+            return
+        person = load_person(deps, context, command["user_id"])
+        with deps.transaction(context) as session:
+            here = teams.team_for_channel(session, command.get("channel_id"))
+            tr = person_translator(person, here)
+            if sub:  # help, or a subcommand we do not know
+                unknown = None if sub == "help" else "/sprint " + command.get("text", "").strip()
+                ack(response_type="ephemeral", **sprint_help(tr, unknown=unknown))
+                return
+            try:
+                message = current_board(
+                    session, _team_here(session, command.get("channel_id")), person
+                )
+            except AgileError as error:
+                message = notice(error.message.render(tr))
+        ack(response_type="ephemeral", **message)
+
+    def sprint_later(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        words = _words(command)
+        sub = words[0] if words else ""
+        if sub in ("plan", "edit"):
+            open_plan(command, client, context, editing=sub == "edit")
+        elif sub == "start":
+            start_now(command, client, context, respond)
+        elif sub == "end":
+            end_now(command, client, context, respond)
+        elif sub == "velocity":
+            post_velocity(command, client, context, respond)
+
+    def open_plan(
+        command: dict[str, Any], client: WebClient, context: BoltContext, *, editing: bool
+    ) -> None:
+        user_id = command["user_id"]
+        person = load_person(deps, context, user_id, ask_slack=False)
+        with deps.transaction(context) as session:
+            team = _team_here(session, command.get("channel_id"))
+            sprints.require_planner(team, person)
+            sprint = None
+            if editing:
+                sprint = sprints.current_sprint(session, team)
+                if sprint is None:
+                    raise Conflict(
+                        Message(N_("There is no sprint to edit. Plan one with `/sprint plan`."))
+                    )
+            view = plan_modal(
+                person_translator(person, team), plan_form(session, team, deps.now(), sprint)
+            )
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    def start_now(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        user_id = command["user_id"]
+        person = load_person(deps, context, user_id)
+        now = deps.now()
+        cadence = Cadence(client)
+
+        def start(session: Session) -> str:
+            team = _team_here(session, command.get("channel_id"))
+            actor = workspaces.person(session, user_id)
+            sprints.require_planner(team, actor)
+            upcoming = sprints.next_sprint(session, team)
+            if upcoming is None:
+                running = sprints.active_sprint(session, team)
+                if running is not None:
+                    raise Conflict(
+                        Message(
+                            N_("Sprint {number} is already running."), {"number": running.number}
+                        )
+                    )
+                raise Conflict(Message(N_("There is no planned sprint to start.")))
+            sprint = sprints.start(session, upcoming.id, now, actor=actor)
+            cadence.announce(session, sprint, now)  # type: ignore[arg-type]
+            return (
+                person_translator(person, team)
+                .gettext("Sprint {number} has started; the board is in {channel}.")
+                .format(number=sprint.number, channel=channel_link(team.channel_id))
+            )  # type: ignore[union-attr]
+
+        respond(response_type="ephemeral", **notice(":rocket: " + deps.run(context, start)))
+
+    def end_now(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        user_id = command["user_id"]
+        person = load_person(deps, context, user_id)
+        now = deps.now()
+        cadence = Cadence(client)
+
+        def end(session: Session) -> str:
+            team = _team_here(session, command.get("channel_id"))
+            actor = workspaces.person(session, user_id)
+            sprints.require_planner(team, actor)
+            running = sprints.active_sprint(session, team)
+            if running is None:
+                raise Conflict(Message(N_("No sprint is running.")))
+            closed = sprints.close(session, running.id, now, actor=actor)
+            cadence.showcase(session, closed, now)  # type: ignore[arg-type]
+            channel = team.showcase_channel_id or team.channel_id
+            return (
+                person_translator(person, team)
+                .gettext("Sprint {number} is closed; the showcase is in {channel}.")
+                .format(number=running.number, channel=channel_link(channel))
+            )
+
+        respond(response_type="ephemeral", **notice(":checkered_flag: " + deps.run(context, end)))
+
+    def post_velocity(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        person = load_person(deps, context, command["user_id"])
+        with deps.transaction(context) as session:
+            team = _team_here(session, command.get("channel_id"))
+            tr = team_translator(team)
+            outcomes = sprints.outcomes(session, team)
+            if not outcomes:
+                respond(
+                    response_type="ephemeral",
+                    **notice(
+                        person_translator(person, team).gettext(
+                            "No sprint has finished yet, so there is no velocity to show."
+                        )
+                    ),
+                )
+                return
+            chart = velocity_chart(tr, team, outcomes)
+        if not Cadence(client, retry_pause=0.5).upload(team, tr, chart, team.channel_id):
+            raise Conflict(
+                Message(N_("I could not upload the chart; the admin channel has the details."))
+            )
+
+    listeners.add(app.command("/sprint"), sprint_command, sprint_later)
+
+    # --- /burnup and the board's buttons -------------------------------------------------------
+
+    def post_burnup(
+        context: BoltContext, client: WebClient, user_id: str, channel_id: str | None,
+        sprint_id: int | None, respond: Respond,
+    ) -> None:  # fmt: skip
+        person = load_person(deps, context, user_id)
+        with deps.transaction(context) as session:
+            if sprint_id is not None:
+                sprint = sprints.get_sprint(session, sprint_id)
+                team = session.get_one(Team, sprint.team_id)
+            else:
+                team = _team_here(session, channel_id)
+                sprint = sprints.active_sprint(session, team) or sprints.last_closed(session, team)
+            if sprint is None or sprint.state is SprintState.PLANNED:
+                respond(
+                    response_type="ephemeral",
+                    **notice(
+                        person_translator(person, team).gettext(
+                            "There is no running or finished sprint to chart yet."
+                        )
+                    ),
+                )
+                return
+            tr = team_translator(team)
+            chart = burnup_chart(
+                tr, team, sprint, sprints.burnup_data(session, team, sprint, deps.now())
+            )
+        if not Cadence(client, retry_pause=0.5).upload(team, tr, chart, team.channel_id):
+            raise Conflict(
+                Message(N_("I could not upload the chart; the admin channel has the details."))
+            )
+
+    def burnup_command(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        post_burnup(context, client, command["user_id"], command.get("channel_id"), None, respond)
+
+    def burnup_button(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        post_burnup(context, client, body["user"]["id"], None, _int(action.get("value")), respond)
+
+    listeners.add(app.command("/burnup"), just_ack, burnup_command)
+    listeners.add(app.action(Action.SPRINT_BURNUP), just_ack, burnup_button)
+
+    def redraw(
+        body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond,
+        sprint_id: int,
+    ) -> None:  # fmt: skip
+        """Redraw the board where it was clicked: the shared message in the channel (for
+        everyone), or the person's own `/sprint` answer; the channel board follows either way."""
+        user_id = body["user"]["id"]
+        cadence = Cadence(client)
+        with deps.transaction(context) as session:
+            sprint = sprints.get_sprint(session, sprint_id)
+            team = session.get_one(Team, sprint.team_id)
+            in_channel = (body.get("container") or {}).get("message_ts") == sprint.message_ts
+            refreshed = cadence.refresh_board(session, sprint, deps.now())
+            if not in_channel:
+                viewer = workspaces.person(session, user_id)
+                respond(replace_original=True, **board_for(session, team, sprint, viewer))
+            tr = person_translator(workspaces.person(session, user_id), team)
+        if not refreshed:
+            respond(
+                response_type="ephemeral", replace_original=False,
+                **notice(":warning: " + tr.gettext(
+                    "Your change is saved, but I could not update the sprint board in the "
+                    "channel. `/sprint` shows it as it is."
+                )),
+            )  # fmt: skip
+
+    def move_item(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        raw_id, _, raw_state = (action.get("value") or "").partition(":")
+        sprint_item_id = _int(raw_id)
+        try:
+            to = WorkState(raw_state)
+        except ValueError:
+            raise NotFound(
+                Message(N_("That button no longer works. Run the command again."))
+            ) from None
+        user_id = body["user"]["id"]
+        now = deps.now()
+        result = deps.run(
+            context,
+            lambda s: sprints.move(s, sprint_item_id, workspaces.person(s, user_id), to, now),
+        )
+        redraw(body, client, context, respond, result.sprint.id)
+
+    def refresh(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        redraw(body, client, context, respond, _int(action.get("value")))
+
+    def open_estimate(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        item_id = _int((action.get("selected_option") or {}).get("value"))
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+        with deps.transaction(context) as session:
+            item, team = backlog.owned_item(session, item_id, person, backlog.SCORABLE)
+            view = scores_modal(
+                person_translator(person, team), item, accepting=False,
+                metadata={"item_id": item_id},
+            )  # fmt: skip
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    listeners.add(app.action(Action.SPRINT_ESTIMATE), just_ack, open_estimate)
+    listeners.add(app.action(Action.SPRINT_MOVE), just_ack, move_item)
+    listeners.add(app.action(Action.SPRINT_REFRESH), just_ack, refresh)
+
+    # --- the planning modal ----------------------------------------------------------------------
+
+    def plan_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Items or capacity changed in the open modal: redraw its committed total."""
+        view = body["view"]
+        metadata = _metadata(view)
+        values = state_values(view)
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+        with deps.transaction(context) as session:
+            team = teams.get_team(session, _int(metadata.get("team")))
+            sprint = (
+                sprints.get_sprint(session, _int(metadata["sprint"]))
+                if metadata.get("sprint")
+                else None
+            )
+            form = plan_form(session, team, deps.now(), sprint)
+            selected = tuple(
+                int(v) for v in values.get(SprintField.ITEMS) or [] if str(v).isdigit()
+            )
+            capacity = str(values.get(SprintField.CAPACITY) or "").strip()
+            updated = replace(
+                form,
+                selected=selected,
+                capacity=int(capacity) if capacity.isdigit() else None,
+                goal=values.get(SprintField.GOAL) or "",
+                serves=values.get(SprintField.SERVES) or "",
+            )
+            modal = plan_modal(person_translator(person, team), updated)
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
+        except SlackApiError as error:
+            if slack_error_reason(error) != "hash_conflict":  # a newer redraw is on its way
+                raise
+
+    listeners.add(app.action(Action.SPRINT_PLAN_ITEMS), just_ack, plan_changed)
+    listeners.add(app.action(Action.SPRINT_PLAN_CAPACITY), just_ack, plan_changed)
+
+    def plan_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        metadata = _metadata(view)
+        now = deps.now()
+        try:
+
+            def save(session: Session) -> int:
+                team = teams.get_team(session, _int(metadata.get("team")))
+                actor = workspaces.person(session, user_id)
+                today = sprints.local_date(team, now)
+                values = state_values(view)
+                if metadata.get("sprint"):
+                    sprint = sprints.get_sprint(session, _int(metadata["sprint"]))
+                    started = sprint.state is not SprintState.PLANNED
+                    if started:  # dates are not in a running sprint's modal
+                        values[SprintField.START] = sprint.start_date.isoformat()
+                        values[SprintField.LENGTH] = str(sprint.length_weeks)
+                    draft = SprintDraft.validate(values, today, started=started)
+                    return sprints.edit(session, sprint.id, actor, draft, now).id
+                draft = SprintDraft.validate(values, today)
+                return sprints.plan(session, team, actor, draft, now).id
+
+            context["saved_sprint_id"] = deps.run(context, save)
+        except Invalid as invalid:
+            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
+            return
+        except AgileError as error:
+            ack(response_action="errors", errors={SprintField.GOAL: error.message.render(tr)})
+            return
+        ack()
+
+    def plan_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        sprint_id = context.get("saved_sprint_id")
+        if not sprint_id:
+            return
+        user_id = body["user"]["id"]
+        cadence = Cadence(client)
+        with deps.transaction(context) as session:
+            sprint = sprints.get_sprint(session, sprint_id)
+            team = session.get_one(Team, sprint.team_id)
+            viewer = workspaces.person(session, user_id)
+            tr = person_translator(viewer, team)
+            cadence.refresh_board(session, sprint, deps.now())
+            totals = sprints.totals(session, sprint.id)
+            text = tr.gettext(
+                "Sprint {number} is saved: {points} points committed against a capacity of "
+                "{capacity}, from {start}. It starts on its own at 9:00 on its first working "
+                "day; `/sprint start` starts it now."
+            ).format(
+                number=sprint.number, points=totals.scope_points, capacity=sprint.capacity,
+                start=sprint.start_date.isoformat(),
+            )  # fmt: skip
+            if sprint.state is not SprintState.PLANNED:
+                text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
+        client.chat_postMessage(channel=user_id, **notice(":white_check_mark: " + text))
+
+    listeners.add(app.view(Callback.SPRINT_PLAN), plan_submitted, plan_saved)
+
+    # --- experiment results ------------------------------------------------------------------
+
+    def open_result(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        item_id = _int(action.get("value"))
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+        with deps.transaction(context) as session:
+            item = backlog.get_item(session, item_id)
+            team = session.get_one(Team, item.team_id)
+            teams.require_owner(team, person)
+            if item.kind is not ItemKind.EXPERIMENT:
+                raise Conflict(Message(N_("Only experiments have a result to record.")))
+            view = result_modal(person_translator(person, team), item)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    listeners.add(app.action(Action.EXPERIMENT_RESULT), just_ack, open_result)
+
+    def result_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        values = state_values(view)
+        now = deps.now()
+        errors: dict[str, Message] = {}
+        try:
+            result = ExperimentResult(values.get(ResultField.RESULT))
+        except ValueError:
+            errors[ResultField.RESULT] = Message(N_("Choose won, lost or inconclusive."))
+        figure = (values.get(ResultField.FIGURE) or "").strip()
+        if not figure:
+            errors[ResultField.FIGURE] = Message(N_("Give the KPI's figure, e.g. 3.4%."))
+        elif len(figure) > KPI_MAX:
+            errors[ResultField.FIGURE] = Message(
+                N_("Keep this under {limit} characters."), {"limit": KPI_MAX}
+            )
+        learning = (values.get(ResultField.LEARNING) or "").strip() or None
+        if learning and len(learning) > LEARNING_MAX:
+            errors[ResultField.LEARNING] = Message(
+                N_("Keep this under {limit} characters."), {"limit": LEARNING_MAX}
+            )
+        if errors:
+            ack(response_action="errors", errors=field_errors(tr, errors))
+            return
+        item_id = _int(_metadata(view).get("item"))
+
+        def record(session: Session) -> None:
+            item = backlog.get_item(session, item_id, for_update=True)
+            team = session.get_one(Team, item.team_id)
+            teams.require_owner(team, workspaces.person(session, user_id))
+            item.result, item.result_figure, item.learning = result, figure, learning
+            item.result_recorded_at = now
+
+        try:
+            deps.run(context, record)
+        except AgileError as error:
+            ack(response_action="errors", errors={ResultField.RESULT: error.message.render(tr)})
+            return
+        context["saved_item_id"] = item_id
+        ack()
+
+    def result_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        item_id = context.get("saved_item_id")
+        if not item_id:
+            return
+        user_id = body["user"]["id"]
+        with deps.transaction(context) as session:
+            item = backlog.get_item(session, item_id)
+            team = session.get_one(Team, item.team_id)
+            showcase = sprints.showcase_of(session, item)
+            viewer_tr = person_translator(workspaces.person(session, user_id), team)
+            recorded = result_recorded(viewer_tr, item)
+            in_thread = result_in_thread(team_translator(team), item)
+        problems = []
+        if showcase is not None and showcase.showcase_ts:
+            try:
+                client.chat_postMessage(
+                    channel=showcase.showcase_channel_id,
+                    thread_ts=showcase.showcase_ts,
+                    **in_thread,
+                )
+            except SlackApiError as error:
+                problems.append(
+                    viewer_tr.gettext(
+                        "The result is saved, but I could not post it in the showcase thread "
+                        "({reason})."
+                    ).format(reason=slack_error_reason(error))
+                )
+        client.chat_postMessage(channel=user_id, **recorded)
+        if problems:
+            client.chat_postMessage(channel=user_id, **notice(":warning: " + problems[0]))
+
+    listeners.add(app.view(Callback.EXPERIMENT_RESULT), result_submitted, result_saved)
+
+    def learning_to_idea(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        item_id = _int(action.get("value"))
+        user_id = body["user"]["id"]
+        now = deps.now()
+
+        def create(session: Session) -> tuple[int, Translator]:
+            source = backlog.get_item(session, item_id, for_update=True)
+            team = session.get_one(Team, source.team_id)
+            actor = workspaces.person(session, user_id)
+            teams.require_owner(team, actor)
+            if not source.learning:
+                raise Conflict(Message(N_("This experiment has no learning recorded.")))
+            if source.follow_up_id is not None:
+                raise Conflict(
+                    Message(N_("This learning is already idea #{id}."), {"id": source.follow_up_id})
+                )
+            tr = team_translator(team)
+            title = tr.gettext("Follow-up: {title}").format(title=source.title)
+            draft = IdeaDraft(
+                title=title[: backlog.TITLE_MAX],
+                description=tr.gettext("Learned from experiment #{id}: {learning}").format(
+                    id=source.id, learning=source.learning
+                )[: backlog.DESCRIPTION_MAX],
+                kind=ItemKind.CAMPAIGN,
+                hypothesis=None, kpi=None, customer_value=None, business_value=None,
+            )  # fmt: skip
+            idea = backlog.submit_idea(session, team, actor, draft, now)
+            source.follow_up_id = idea.id
+            return idea.id, tr
+
+        new_id, _ = deps.run(context, create)
+        person = load_person(deps, context, user_id)
+        with deps.transaction(context) as session:
+            team = session.get_one(Team, backlog.get_item(session, new_id).team_id)
+            tr = person_translator(person, team)
+        problems = post_cards(deps, client, context, new_id, tr)
+        text = tr.gettext(
+            "The learning is now idea #{id}, waiting for triage in the admin channel."
+        ).format(id=new_id)
+        respond(
+            response_type="ephemeral", replace_original=False,
+            **notice(":bulb: " + " ".join([text, *problems])),
+        )  # fmt: skip
+
+    listeners.add(app.action(Action.LEARNING_TO_IDEA), just_ack, learning_to_idea)
