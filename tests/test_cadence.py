@@ -283,3 +283,29 @@ def test_agilebot_tick_at_runs_the_cadence_as_a_process(sprint, double, db_url):
     closing = cli_tick("2026-10-30T17:00:00+01:00")
     assert closing.returncode == 0, closing.stderr
     assert any("showcase" in all_text(m) for m in double.messages_in(TEAM_CHANNEL))
+
+
+def test_a_sprint_ended_by_hand_is_not_closed_again_by_the_scheduler(sprint, double):
+    sprint.tick(rome(MONDAY, 9))
+    with sprint.session() as session:
+        closed = sprints.close(
+            session, sprint.sprint_id, rome(day(3), 12), actor=workspaces.person(session, SCRUM)
+        )
+        sprint.cadence.showcase(session, closed, rome(day(3), 12))
+    report = sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
+    assert report.ran == [] and report.failed == []
+    assert sum("showcase" in all_text(m) for m in double.messages_in(TEAM_CHANNEL)) == 1
+
+
+def test_after_downtime_through_a_whole_sprint_the_start_is_skipped_and_the_close_runs(
+    sprint, double, caplog
+):
+    caplog.set_level("INFO")
+    report = sprint.tick(dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC))  # the Monday after
+    assert report.skipped_stale == [f"sprint_start:sprint={sprint.sprint_id}"]
+    assert report.ran == [f"sprint_close:sprint={sprint.sprint_id}"]
+    assert any("skipped sprint_start" in r.getMessage() for r in caplog.records)
+    showcases = [m for m in double.messages_in(TEAM_CHANNEL) if "showcase" in all_text(m)]
+    assert len(showcases) == 1  # and no announcement of a sprint that is already over
+    assert "The sprint starts" not in "".join(all_text(m) for m in double.messages_in(TEAM_CHANNEL))
+    assert "Completed:* 0 points in 0 items" in all_text(showcases[0])

@@ -204,7 +204,7 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
     slack.command("/sprint", "end", user=SCRUM, channel=TEAM_CHANNEL)
     slack.settle()
     showcase = next(m for m in double.messages_in(TEAM_CHANNEL) if "Sprint showcase" in all_text(m))
-    assert "Completed:* 5 points in 1 items" in all_text(showcase)
+    assert "Completed:* 5 points in 1 item" in all_text(showcase)
 
     # The owner records the experiment's result from the DM; it lands in the showcase thread.
     ask = double.messages_in(OWNER)[-1]

@@ -397,13 +397,20 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
         if closed.goal_met
         else ":heavy_minus_sign: " + tr.gettext("Goal not met")
     )
-    numbers = tr.gettext(
-        "*Committed:* {c_points} points in {c_items} items · *Completed:* {d_points} points in "
-        "{d_items} items"
-    ).format(
-        c_points=committed.scope_points, c_items=committed.scope_items,
-        d_points=final.done_points, d_items=final.done_items,
-    )  # fmt: skip
+    numbers = " · ".join(
+        [
+            tr.ngettext(
+                "*Committed:* {points} points in {n} item",
+                "*Committed:* {points} points in {n} items",
+                committed.scope_items,
+            ).format(points=committed.scope_points, n=committed.scope_items),
+            tr.ngettext(
+                "*Completed:* {points} points in {n} item",
+                "*Completed:* {points} points in {n} items",
+                final.done_items,
+            ).format(points=final.done_points, n=final.done_items),
+        ]
+    )
     change = final.scope_points - committed.scope_points
     if change:
         numbers += "\n" + tr.gettext(
