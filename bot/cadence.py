@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import Translator, translator
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
 from bot.mrkdwn import esc
-from bot.scheduler import JobSource, Occurrence
+from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import sprints
 from bot.services.sprints import Closed
 from bot.views.charts import Chart, burnup_chart, velocity_chart
@@ -34,6 +34,20 @@ from bot.views.experiments import result_request
 from bot.views.sprint import Board, board_message, showcase_message
 
 log = logging.getLogger(__name__)
+
+# Slack errors that a retry will not cure: the channel is gone, archived, or closed to the bot.
+PERMANENT_ERRORS = frozenset(
+    {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
+)
+
+
+@dataclass(frozen=True)
+class BoardUpdate:
+    sprint_id: int
+    channel: str
+    ts: str
+    message: dict[str, Any]
+
 
 UPLOAD_ATTEMPTS = 3
 NEVER_STALE = dt.timedelta(days=3650)
@@ -126,11 +140,10 @@ class Cadence:
 
         return run
 
-    def _close_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], None]:
-        def run(session: Session, at: dt.datetime) -> None:
+    def _close_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
+        def run(session: Session, at: dt.datetime) -> FollowUp | None:
             closed = sprints.close(session, sprint_id, at)
-            if closed is not None:
-                self.showcase(session, closed, at)
+            return None if closed is None else self.showcase(session, closed, at)
 
         return run
 
@@ -148,7 +161,9 @@ class Cadence:
 
     def announce(self, session: Session, sprint: Sprint, now: dt.datetime) -> None:
         """The sprint starts: its goal and committed items in the team channel, as the board
-        that the team then moves items on. Raises if Slack refuses it (the start is retried)."""
+        that the team then moves items on. Raises if Slack fails for now (the start is retried
+        on the next tick); if the channel is gone for good, the sprint starts anyway and the
+        admin channel is told."""
         team = session.get_one(Team, sprint.team_id)
         tr = translator(team.language)
         message = board_message(
@@ -156,14 +171,18 @@ class Cadence:
             self.board(session, team, sprint, now),
             headline=":rocket: " + tr.gettext("*The sprint starts!*"),
         )
-        reply = self.client.chat_postMessage(channel=team.channel_id, **message)
-        sprint.message_channel_id = reply["channel"]
-        sprint.message_ts = reply["ts"]
+        reply = self._post_or_report(team, tr, team.channel_id, message, sprint)
+        if reply is not None:
+            sprint.message_channel_id = reply["channel"]
+            sprint.message_ts = reply["ts"]
 
-    def refresh_board(self, session: Session, sprint: Sprint, now: dt.datetime) -> bool:
-        """Redraw the board in the channel after a change. False when Slack refused."""
+    def board_update(
+        self, session: Session, sprint: Sprint, now: dt.datetime
+    ) -> BoardUpdate | None:
+        """The board as it should read now, to push with `push_board` once the transaction
+        is over (a Slack call never holds a transaction open)."""
         if not sprint.message_ts or not sprint.message_channel_id:
-            return True
+            return None
         team = session.get_one(Team, sprint.team_id)
         tr = translator(team.language)
         headline = (
@@ -172,58 +191,95 @@ class Cadence:
             else ":rocket: " + tr.gettext("*The sprint is running.*")
         )
         message = board_message(tr, self.board(session, team, sprint, now), headline=headline)
+        return BoardUpdate(sprint.id, sprint.message_channel_id, sprint.message_ts, message)
+
+    def push_board(self, update: BoardUpdate | None) -> bool:
+        """Redraw the board in the channel. False when Slack refused (logged)."""
+        if update is None:
+            return True
         try:
-            self.client.chat_update(
-                channel=sprint.message_channel_id, ts=sprint.message_ts, **message
-            )
-        except SlackApiError as error:
-            log.warning("could not update the board of sprint %s: %s", sprint.id, error)
+            self.client.chat_update(channel=update.channel, ts=update.ts, **update.message)
+        except Exception as error:  # noqa: BLE001 - the change is saved; the caller says so
+            log.warning("could not update the board of sprint %s: %s", update.sprint_id, error)
             return False
         return True
 
     # --- the close ---------------------------------------------------------------------------
 
-    def showcase(self, session: Session, closed: Closed, now: dt.datetime) -> None:
-        """The showcase where the team configured it, then the charts, the closed board, and
-        the owner's questions about finished experiments."""
+    def showcase(self, session: Session, closed: Closed, now: dt.datetime) -> FollowUp:
+        """Post the showcase where the team configured it, in the close's transaction (if
+        Slack fails for now, the close is retried). Returns the follow-up to run after the
+        commit: the charts, the closed board, and the owner's questions about finished
+        experiments, each retried or reported, none able to undo the close."""
         team, sprint = closed.team, closed.sprint
         tr = translator(team.language)
         burnup = burnup_chart(tr, team, sprint, sprints.burnup_data(session, team, sprint, now))
-        channel = team.showcase_channel_id or team.channel_id
-        reply = self.client.chat_postMessage(
-            channel=channel, **showcase_message(tr, closed, burnup.alt_text)
-        )
-        sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]
-        self.upload(team, tr, burnup, channel)
         outcomes = sprints.outcomes(session, team)
-        if outcomes:
-            self.upload(team, tr, velocity_chart(tr, team, outcomes), channel, reply["ts"])
-        self.refresh_board(session, sprint, now)
-        self.ask_for_results(session, closed)
+        velocity = velocity_chart(tr, team, outcomes) if outcomes else None
+        channel = team.showcase_channel_id or team.channel_id
+        reply = self._post_or_report(
+            team, tr, channel, showcase_message(tr, closed, burnup.alt_text), sprint
+        )
+        if reply is not None:
+            sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]
+        board = self.board_update(session, sprint, now)
+        request = self._result_request(session, closed)
 
-    def ask_for_results(self, session: Session, closed: Closed) -> None:
+        def follow_up() -> None:
+            if reply is not None:
+                self.upload(team, tr, burnup, channel)
+                if velocity is not None:
+                    self.upload(team, tr, velocity, channel, reply["ts"])
+            self.push_board(board)
+            if request is not None:
+                self._send_result_request(team, tr, closed.sprint.number, request)
+
+        return follow_up
+
+    def _result_request(self, session: Session, closed: Closed) -> dict[str, Any] | None:
         finished = [e for e in closed.finished if e.kind is ItemKind.EXPERIMENT]
         if not finished:
-            return
-        team = closed.team
-        owner = team.owner
-        tr = translator(team.language)
+            return None
         items = session.scalars(
             select(BacklogItem).where(BacklogItem.id.in_([e.item_id for e in finished]))
         ).all()
+        tr = translator(closed.team.language)
+        return result_request(tr, closed.team, closed.sprint, items)
+
+    def _send_result_request(
+        self, team: Team, tr: Translator, number: int, message: dict[str, Any]
+    ) -> None:
+        owner = team.owner.slack_user_id
         try:
-            self.client.chat_postMessage(
-                channel=owner.slack_user_id, **result_request(tr, team, closed.sprint, items)
-            )
-        except SlackApiError as error:
+            self.client.chat_postMessage(channel=owner, **message)
+        except Exception as error:  # noqa: BLE001 - reported to the scrum master's channel
             self.report(
                 team, tr,
                 tr.gettext(
                     "I could not ask <@{owner}> for the results of sprint {number}'s "
                     "experiments ({reason})."
-                ).format(owner=owner.slack_user_id, number=closed.sprint.number,
-                         reason=_reason(error)),
+                ).format(owner=owner, number=number, reason=_reason(error)),
             )  # fmt: skip
+
+    def _post_or_report(
+        self, team: Team, tr: Translator, channel: str, message: dict[str, Any], sprint: Sprint
+    ) -> Any:
+        """Post a milestone message. A failure Slack may get over (rate limits, outages)
+        raises, so the milestone is retried on the next tick; a channel that is gone for good
+        is reported in the admin channel instead, and the milestone goes on without it."""
+        try:
+            return self.client.chat_postMessage(channel=channel, **message)
+        except SlackApiError as error:
+            if _reason(error) not in PERMANENT_ERRORS:
+                raise
+            self.report(
+                team, tr,
+                tr.gettext(
+                    "I could not post the update of sprint {number} in <#{channel}> ({reason}). "
+                    "Invite me there, or choose another channel in `/agile setup`."
+                ).format(number=sprint.number, channel=channel, reason=_reason(error)),
+            )  # fmt: skip
+            return None
 
     # --- files and reports -------------------------------------------------------------------
 
@@ -238,11 +294,13 @@ class Cadence:
         """Upload a chart (files upload v2), retried; reported in the admin channel if it
         still fails. Never raises: the text it belongs with is already posted."""
         error: Exception | None = None
+        png: bytes | None = None
         for attempt in range(1, UPLOAD_ATTEMPTS + 1):
             try:
+                png = png if png is not None else chart.render()
                 args: dict[str, Any] = {
                     "channel": channel,
-                    "file": chart.png,
+                    "file": png,
                     "filename": chart.filename,
                     "title": chart.title,
                     "alt_txt": chart.alt_text,

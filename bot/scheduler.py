@@ -36,11 +36,15 @@ class Occurrence:
     key: str  # unique forever: job name + its subject + its local date/time
     workspace_id: int
     due_at: dt.datetime  # UTC
-    run: Callable[[Session, dt.datetime], None]
+    # The work, in the claim's transaction. It may return a follow-up, run after the commit:
+    # the slow Slack calls that come after the main post (charts, DMs), which must neither
+    # hold the transaction open nor undo the post if they fail.
+    run: Callable[[Session, dt.datetime], FollowUp | None]
     stale_after: dt.timedelta = dt.timedelta(hours=12)
 
 
 JobSource = Callable[[Session, dt.datetime], Iterable[Occurrence]]
+FollowUp = Callable[[], None]
 
 
 @dataclass
@@ -91,6 +95,7 @@ def _run_once(
     factory: sessionmaker[Session], occurrence: Occurrence, at: dt.datetime, report: TickReport
 ) -> None:
     stale = at - occurrence.due_at > occurrence.stale_after
+    follow_up = None
     try:
         with unit_of_work(factory, occurrence.workspace_id) as session:
             session.add(
@@ -103,7 +108,7 @@ def _run_once(
             )
             session.flush()  # the claim: a concurrent process blocks here, then fails
             if not stale:
-                occurrence.run(session, at)
+                follow_up = occurrence.run(session, at)
     except IntegrityError:
         report.already_done.append(occurrence.key)
         return
@@ -121,6 +126,11 @@ def _run_once(
     else:
         log.info("ran %s (due %s)", occurrence.key, occurrence.due_at.isoformat())
         report.ran.append(occurrence.key)
+    if follow_up is not None:
+        try:
+            follow_up()
+        except Exception:  # noqa: BLE001 - the job is done; its follow-up reports its own failures
+            log.exception("the follow-up of %s failed", occurrence.key)
 
 
 def make_scheduler(  # noqa: ANN201

@@ -128,7 +128,8 @@ def render_burnup(burnup: Burnup, labels: Labels) -> bytes:
         )
         last_x = max(days, math.ceil(end_x))
 
-    axes.set_title(labels.title, fontsize=15, loc="left")
+    # parse_math off: a team name like "$$ Growth" is text, not a formula.
+    axes.set_title(labels.title, fontsize=15, loc="left", parse_math=False)
     axes.set_xlabel(labels.x_axis, fontsize=12)
     axes.set_ylabel(labels.y_axis, fontsize=12)
     axes.set_xlim(0.5, last_x + 0.5)

@@ -67,7 +67,7 @@ def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> byte
         labels=[f"{r.completion:.0%}" if r.completion is not None else "" for r in results],
         fontsize=10,
     )
-    axes.set_title(labels.title, fontsize=15, loc="left")
+    axes.set_title(labels.title, fontsize=15, loc="left", parse_math=False)
     axes.set_ylabel(labels.y_axis, fontsize=12)
     axes.set_xticks(positions, [r.label for r in results])
     tallest = max(max(r.committed, r.completed) for r in results)

@@ -224,7 +224,7 @@ def test_a_failed_chart_upload_is_retried_then_reported(sprint, double):
 
 def test_a_showcase_that_slack_refuses_is_posted_on_the_next_tick(sprint, double):
     sprint.tick(rome(MONDAY, 9))
-    double.fail_next("chat.postMessage", error="channel_not_found", times=1)
+    double.fail_next("chat.postMessage", error="internal_error", times=1)  # for now
     close_at = dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC)
     assert sprint.tick(close_at).failed == [f"sprint_close:sprint={sprint.sprint_id}"]
     assert sprint.tick(close_at + dt.timedelta(minutes=1)).ran == [
@@ -291,7 +291,8 @@ def test_a_sprint_ended_by_hand_is_not_closed_again_by_the_scheduler(sprint, dou
         closed = sprints.close(
             session, sprint.sprint_id, rome(day(3), 12), actor=workspaces.person(session, SCRUM)
         )
-        sprint.cadence.showcase(session, closed, rome(day(3), 12))
+        follow_up = sprint.cadence.showcase(session, closed, rome(day(3), 12))
+    follow_up()
     report = sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
     assert report.ran == [] and report.failed == []
     assert sum("showcase" in all_text(m) for m in double.messages_in(TEAM_CHANNEL)) == 1
@@ -309,3 +310,23 @@ def test_after_downtime_through_a_whole_sprint_the_start_is_skipped_and_the_clos
     assert len(showcases) == 1  # and no announcement of a sprint that is already over
     assert "The sprint starts" not in "".join(all_text(m) for m in double.messages_in(TEAM_CHANNEL))
     assert "Completed:* 0 points in 0 items" in all_text(showcases[0])
+
+
+def test_a_showcase_channel_gone_for_good_is_reported_and_the_sprint_still_closes(sprint, double):
+    sprint.tick(rome(MONDAY, 9))
+    double.fail_next("chat.postMessage", error="is_archived", times=1)
+    close_at = dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC)
+    assert f"sprint_close:sprint={sprint.sprint_id}" in sprint.tick(close_at).ran
+    reports = [all_text(m) for m in double.messages_in(ADMIN_CHANNEL)]
+    assert any("could not post the update of sprint 1" in r and "is_archived" in r for r in reports)
+    with sprint.session() as session:
+        assert sprints.get_sprint(session, sprint.sprint_id).state.value == "closed"
+
+
+def test_a_team_name_with_dollars_draws_as_text(sprint, double):
+    with sprint.session() as session:
+        session.get_one(Team, sprint.team_id).name = "$$ Growth $x^2$"
+    sprint.tick(rome(MONDAY, 9))
+    sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
+    uploads = double.calls_to("files.getUploadURLExternal")
+    assert [c.args["filename"] for c in uploads] == ["burnup-sprint-1.png", "velocity.png"]

@@ -267,3 +267,27 @@ def test_set_up_keeps_the_definition_of_done_and_the_showcase_channel(slack, dou
     assert team.showcase_channel_id == OTHER_CHANNEL
     too_long = set_up_team(slack, definition_of_done="x" * 281)
     assert "definition_of_done" in too_long.json["errors"]
+
+
+def test_a_forged_chart_click_from_elsewhere_is_refused(slack, double, team, read):
+    from tests.conftest import OTHER_CHANNEL
+
+    def plan_and_start(session):
+        team_row = session.get_one(Team, team["id"])
+        owner = workspaces.person(session, OWNER)
+        draft = sprints.SprintDraft.validate(
+            plan_values(team["items"][:1], **{SprintField.START: "2026-10-22"}), today=TODAY
+        )
+        sprint = sprints.plan(session, team_row, owner, draft, NOW)
+        sprints.start(session, sprint.id, NOW)
+        return sprint.id
+
+    sprint_id = read(plan_and_start)
+    slack.block_action(
+        [{"type": "button", "action_id": Action.SPRINT_BURNUP, "block_id": "sprint_nav",
+          "value": str(sprint_id), "action_ts": "1700000000.000001"}],
+        user=STAKEHOLDER, channel=OTHER_CHANNEL,
+    )  # fmt: skip
+    slack.settle()
+    assert "belongs to Growth" in all_text(wait_for_response(double, STAKEHOLDER))
+    assert double.calls_to("files.getUploadURLExternal") == []

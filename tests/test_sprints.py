@@ -276,3 +276,27 @@ def test_the_scrum_master_starts_early_and_ends_early(world):
         assert sorted(snaps) == [MONDAY + dt.timedelta(days=n) for n in range(4)]
     with world.session() as session, pytest.raises(Conflict, match="already closed"):
         sprints.close(session, sprint_id, early, actor=workspaces.person(session, "U0SCRUM01"))
+
+
+def test_a_start_by_hand_may_not_run_into_the_next_sprint(world):
+    first = plan(world, world.items[:1], start=MONDAY + dt.timedelta(days=7))
+    plan(world, world.items[1:2], start=MONDAY + dt.timedelta(days=21))
+    with world.session() as session, pytest.raises(Conflict, match="overlap"):
+        # Started a day late, it would end on the day the next sprint starts.
+        sprints.start(
+            session, first, at_rome(MONDAY + dt.timedelta(days=8), 10),
+            actor=workspaces.person(session, "U0SCRUM01"),
+        )  # fmt: skip
+
+
+def test_the_next_sprint_is_suggested_after_the_days_taken(world):
+    first = plan(world, world.items[:1])
+    with world.session() as session:
+        scrum = workspaces.person(session, "U0SCRUM01")
+        sprints.start(session, first, at_rome(MONDAY, 9))
+        sprints.close(session, first, at_rome(MONDAY + dt.timedelta(days=2), 12), actor=scrum)
+    second = plan(world, world.items[1:2], start=MONDAY + dt.timedelta(days=3))
+    with world.session() as session:
+        team = session.get_one(Team, world.team_id)
+        # Sprint 1 was closed early on Wednesday; sprint 2 runs from Thursday for two weeks.
+        assert sprints.latest_end(session, team) == sprints.get_sprint(session, second).end_date

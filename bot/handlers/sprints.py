@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.cadence import Cadence
-from bot.errors import AgileError, Conflict, Invalid, Message, NoTeam, NotFound
+from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam, NotFound
 from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import (
@@ -94,6 +94,24 @@ def _team_here(session: Session, channel_id: str | None) -> Team:
             )
         )
     return team
+
+
+def require_viewer(session: Session, team: Team, person: Person, body: dict[str, Any]) -> None:
+    """Read-only sprint actions (redraw, chart) come from the team's own channels or from
+    someone on the team: a forged sprint id cannot reveal another team's board."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    if channel and channel in (team.channel_id, team.admin_channel_id, team.showcase_channel_id):
+        return
+    if sprints.can_plan(team, person) or sprints.is_member(session, team, person):
+        return
+    raise NotAllowed(
+        Message(
+            N_("That sprint belongs to {team}: its board is in the team's channel."),
+            {"team": team.name},
+        )
+    )
 
 
 def plan_form(
@@ -250,7 +268,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         cadence = Cadence(client)
 
-        def end(session: Session) -> str:
+        def end(session: Session) -> tuple[str, Any]:
             team = _team_here(session, command.get("channel_id"))
             actor = workspaces.person(session, user_id)
             sprints.require_planner(team, actor)
@@ -258,15 +276,18 @@ def register(app: App, deps: Deps) -> None:
             if running is None:
                 raise Conflict(Message(N_("No sprint is running.")))
             closed = sprints.close(session, running.id, now, actor=actor)
-            cadence.showcase(session, closed, now)  # type: ignore[arg-type]
+            follow_up = cadence.showcase(session, closed, now)  # type: ignore[arg-type]
             channel = team.showcase_channel_id or team.channel_id
-            return (
+            text = (
                 person_translator(person, team)
                 .gettext("Sprint {number} is closed; the showcase is in {channel}.")
                 .format(number=running.number, channel=channel_link(channel))
             )
+            return text, follow_up
 
-        respond(response_type="ephemeral", **notice(":checkered_flag: " + deps.run(context, end)))
+        text, follow_up = deps.run(context, end)
+        respond(response_type="ephemeral", **notice(":checkered_flag: " + text))
+        follow_up()  # charts, the closed board, the owner's questions: after the commit
 
     def post_velocity(
         command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
@@ -297,14 +318,16 @@ def register(app: App, deps: Deps) -> None:
     # --- /burnup and the board's buttons -------------------------------------------------------
 
     def post_burnup(
-        context: BoltContext, client: WebClient, user_id: str, channel_id: str | None,
+        context: BoltContext, client: WebClient, body: dict[str, Any], channel_id: str | None,
         sprint_id: int | None, respond: Respond,
     ) -> None:  # fmt: skip
+        user_id = body.get("user_id") or body["user"]["id"]
         person = load_person(deps, context, user_id)
         with deps.transaction(context) as session:
             if sprint_id is not None:
                 sprint = sprints.get_sprint(session, sprint_id)
                 team = session.get_one(Team, sprint.team_id)
+                require_viewer(session, team, workspaces.person(session, user_id), body)
             else:
                 team = _team_here(session, channel_id)
                 sprint = sprints.active_sprint(session, team) or sprints.last_closed(session, team)
@@ -330,7 +353,7 @@ def register(app: App, deps: Deps) -> None:
     def burnup_command(
         command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
-        post_burnup(context, client, command["user_id"], command.get("channel_id"), None, respond)
+        post_burnup(context, client, command, command.get("channel_id"), None, respond)
 
     def burnup_button(
         body: dict[str, Any],
@@ -339,7 +362,7 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        post_burnup(context, client, body["user"]["id"], None, _int(action.get("value")), respond)
+        post_burnup(context, client, body, None, _int(action.get("value")), respond)
 
     listeners.add(app.command("/burnup"), just_ack, burnup_command)
     listeners.add(app.action(Action.SPRINT_BURNUP), just_ack, burnup_button)
@@ -355,12 +378,15 @@ def register(app: App, deps: Deps) -> None:
         with deps.transaction(context) as session:
             sprint = sprints.get_sprint(session, sprint_id)
             team = session.get_one(Team, sprint.team_id)
+            viewer = workspaces.person(session, user_id)
+            require_viewer(session, team, viewer, body)
             in_channel = (body.get("container") or {}).get("message_ts") == sprint.message_ts
-            refreshed = cadence.refresh_board(session, sprint, deps.now())
-            if not in_channel:
-                viewer = workspaces.person(session, user_id)
-                respond(replace_original=True, **board_for(session, team, sprint, viewer))
-            tr = person_translator(workspaces.person(session, user_id), team)
+            update = cadence.board_update(session, sprint, deps.now())
+            mine = None if in_channel else board_for(session, team, sprint, viewer)
+            tr = person_translator(viewer, team)
+        refreshed = cadence.push_board(update)
+        if mine is not None:
+            respond(replace_original=True, **mine)
         if not refreshed:
             respond(
                 response_type="ephemeral", replace_original=False,
@@ -429,6 +455,7 @@ def register(app: App, deps: Deps) -> None:
         person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             team = teams.get_team(session, _int(metadata.get("team")))
+            sprints.require_planner(team, person)
             sprint = (
                 sprints.get_sprint(session, _int(metadata["sprint"]))
                 if metadata.get("sprint")
@@ -502,7 +529,7 @@ def register(app: App, deps: Deps) -> None:
             team = session.get_one(Team, sprint.team_id)
             viewer = workspaces.person(session, user_id)
             tr = person_translator(viewer, team)
-            cadence.refresh_board(session, sprint, deps.now())
+            update = cadence.board_update(session, sprint, deps.now())
             totals = sprints.totals(session, sprint.id)
             text = tr.gettext(
                 "Sprint {number} is saved: {points} points committed against a capacity of "
@@ -514,6 +541,7 @@ def register(app: App, deps: Deps) -> None:
             )  # fmt: skip
             if sprint.state is not SprintState.PLANNED:
                 text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
+        cadence.push_board(update)
         client.chat_postMessage(channel=user_id, **notice(":white_check_mark: " + text))
 
     listeners.add(app.view(Callback.SPRINT_PLAN), plan_submitted, plan_saved)

@@ -230,10 +230,11 @@ def register(app: App, deps: Deps) -> None:
             if not item_id:
                 return  # the submission was refused
             refresh_cards(deps, client, context, item_id)
+            cadence = Cadence(client)
             with deps.transaction(context) as session:  # an estimate change in a sprint
                 sprint = sprints.open_sprint_of(session, item_id)
-                if sprint is not None:
-                    Cadence(client).refresh_board(session, sprint, deps.now())
+                update = cadence.board_update(session, sprint, deps.now()) if sprint else None
+            cadence.push_board(update)
             if tell_submitter is not None:
                 with deps.transaction(context) as session:
                     submitter_id, message = submitter_message(

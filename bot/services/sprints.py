@@ -174,16 +174,20 @@ def last_closed(session: Session, team: Team) -> Sprint | None:
 
 
 def latest_end(session: Session, team: Team) -> dt.date | None:
-    """The last day of the team's latest sprint that is not closed early, for planning the
-    next one after it."""
-    latest = session.scalar(
-        select(Sprint).where(Sprint.team_id == team.id).order_by(Sprint.end_date.desc()).limit(1)
-    )
-    if latest is None:
-        return None
-    if latest.state is SprintState.CLOSED and latest.closed_at is not None:
-        return min(latest.end_date, local_date(team, latest.closed_at))
-    return latest.end_date
+    """The last day the team's sprints occupy (a sprint closed early frees its remaining
+    days), for planning the next one after it."""
+    ends = [
+        min(s.end_date, local_date(team, s.closed_at))
+        if s.state is SprintState.CLOSED and s.closed_at is not None
+        else s.end_date
+        for s in session.scalars(
+            select(Sprint)
+            .where(Sprint.team_id == team.id)
+            .order_by(Sprint.end_date.desc())
+            .limit(3)  # the latest few suffice: a team's sprints do not overlap
+        )
+    ]
+    return max(ends, default=None)
 
 
 def open_sprint_of(session: Session, item_id: int) -> Sprint | None:
@@ -401,10 +405,9 @@ class SprintDraft:
                 N_("Give the capacity as a whole number of points, from 1 to {max}."),
                 {"max": CAPACITY_MAX},
             )
-        item_ids = []
-        for value in raw.get(SprintField.ITEMS) or []:
-            if str(value).isdigit():
-                item_ids.append(int(value))
+        item_ids = list(
+            dict.fromkeys(int(v) for v in raw.get(SprintField.ITEMS) or [] if str(v).isdigit())
+        )
         if errors:
             raise Invalid(errors)
         return cls(goal, serves, start, length, capacity, tuple(item_ids))  # type: ignore[arg-type]
@@ -539,9 +542,9 @@ def edit(
     current = {
         si.item_id: si
         for si in session.scalars(
-            select(SprintItem).where(
-                SprintItem.sprint_id == sprint.id, SprintItem.removed_at.is_(None)
-            )
+            select(SprintItem)
+            .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_at.is_(None))
+            .with_for_update()
         )
     }
     wanted = set(draft.item_ids)
@@ -564,7 +567,7 @@ def _add(
     )
     if existing is not None:  # taken out earlier, and back again
         existing.removed_at, existing.state, existing.points = None, WorkState.TODO, points
-        existing.done_at = None
+        existing.done_at, existing.committed, existing.added_at = None, not running, now
     else:
         session.add(
             SprintItem(
@@ -625,18 +628,21 @@ def change_estimate(
     session: Session, item: BacklogItem, new_points: int, actor: Person, now: dt.datetime
 ) -> None:
     """An item in a planned or running sprint got a new estimate: scope changes with it."""
-    row = session.execute(
-        select(SprintItem, Sprint)
-        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+    sprint = open_sprint_of(session, item.id)
+    if sprint is None:
+        return
+    sprint = get_sprint(session, sprint.id, for_update=True)  # moves of its items wait
+    sprint_item = session.scalar(
+        select(SprintItem)
         .where(
+            SprintItem.sprint_id == sprint.id,
             SprintItem.item_id == item.id,
             SprintItem.removed_at.is_(None),
-            Sprint.state != SprintState.CLOSED,
         )
-    ).first()
-    if row is None:
+        .with_for_update()
+    )
+    if sprint_item is None:
         return
-    sprint_item, sprint = row
     delta = new_points - sprint_item.points
     if delta == 0:
         return
@@ -672,12 +678,17 @@ def move(
     session: Session, sprint_item_id: int, actor: Person, to: WorkState, now: dt.datetime
 ) -> MoveResult:
     """A team member moves an item of the running sprint to do, doing or done."""
+    # The sprint's row first, then the item's: a move and a close (or an edit) of the same
+    # sprint take turns, so a Done cannot slip into a sprint that is closing.
+    sprint_id = session.scalar(select(SprintItem.sprint_id).where(SprintItem.id == sprint_item_id))
+    if sprint_id is None:
+        raise NotFound(Message(N_("That item is no longer in the sprint.")))
+    sprint = get_sprint(session, sprint_id, for_update=True)
     sprint_item = session.scalar(
         select(SprintItem).where(SprintItem.id == sprint_item_id).with_for_update()
     )
     if sprint_item is None or sprint_item.removed_at is not None:
         raise NotFound(Message(N_("That item is no longer in the sprint.")))
-    sprint = get_sprint(session, sprint_item.sprint_id)
     team = session.get_one(Team, sprint.team_id)
     require_member(session, team, actor)
     if sprint.state is SprintState.PLANNED:
@@ -727,9 +738,14 @@ def start(
         )
     today = local_date(team, now)
     if actor is not None and today != sprint.start_date:
-        # Early or late by hand: the sprint runs its full length from today.
-        sprint.start_date = today
-        sprint.end_date = end_date_for(today, sprint.length_weeks)
+        # Early or late by hand: the sprint runs its full length from today, if that leaves
+        # room before the team's next sprint.
+        end = end_date_for(today, sprint.length_weeks)
+        try:
+            _check_overlap(session, team, today, end, exclude=sprint.id)
+        except Invalid as invalid:
+            raise Conflict(next(iter(invalid.errors.values()))) from None
+        sprint.start_date, sprint.end_date = today, end
     sprint.state = SprintState.ACTIVE
     sprint.started_at = now
     sprint.updated_at = now
@@ -809,6 +825,14 @@ def close(
                 Message(
                     N_("Sprint {number} has not started yet; there is nothing to end."),
                     {"number": sprint.number},
+                )
+            )
+        running = active_sprint(session, team)
+        if running is not None:  # it cannot have run alongside: that one closes first
+            raise Conflict(
+                Message(
+                    N_("Sprint {number} is still running. End it first with `/sprint end`."),
+                    {"number": running.number},
                 )
             )
         # The scheduler was down through the whole start: it started, and now it closes.

@@ -3,6 +3,7 @@ that says its numbers (for screen readers, and for anyone whose phone does not l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.i18n import Translator
@@ -17,10 +18,16 @@ ALT_TEXT_MAX = 1000  # files.getUploadURLExternal's limit
 
 @dataclass(frozen=True)
 class Chart:
-    png: bytes
+    """A chart ready to render: its words and numbers now, its pixels when `render()` is
+    called (outside any database transaction: drawing takes a tenth of a second or more)."""
+
+    draw: Callable[[], bytes]
     filename: str
     title: str
     alt_text: str
+
+    def render(self) -> bytes:
+        return self.draw()
 
 
 def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -> Chart:
@@ -40,7 +47,7 @@ def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -
         forecast=tr.gettext("Forecast"),
     )
     return Chart(
-        png=render_burnup(burnup, labels),
+        draw=lambda: render_burnup(burnup, labels),
         filename=f"burnup-sprint-{sprint.number}.png",
         title=title,
         alt_text=burnup_alt_text(tr, burnup)[:ALT_TEXT_MAX],
@@ -100,7 +107,7 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
     ]
     alt = tr.gettext("Velocity chart, committed against completed points.") + " " + "; ".join(lines)
     return Chart(
-        png=render_velocity(results, labels),
+        draw=lambda: render_velocity(results, labels),
         filename="velocity.png",
         title=title,
         alt_text=alt[:ALT_TEXT_MAX],

@@ -44,7 +44,7 @@ def result_request(
                 block_id=f"experiment:{item.id}",
             )
         )  # fmt: skip
-    return {"text": esc(intro), "blocks": blocks}
+    return {"text": intro, "blocks": blocks}
 
 
 def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:

@@ -17,7 +17,13 @@ PLAIN_OPTION_MAX = 75
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:]:  # never split an escape such as &amp;
+        cut = cut[:entity]
+    return cut.rstrip() + "…"
 
 
 def plain(text: str, limit: int | None = None) -> dict[str, Any]:
