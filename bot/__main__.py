@@ -108,7 +108,7 @@ def _run(settings: Settings) -> int:
     engine, factory = _database(settings)
     app = build_app(settings, factory)
     scheduler = (
-        make_scheduler(factory, job_sources(web_client(settings)), now=utcnow)
+        make_scheduler(factory, job_sources(web_client(settings), factory), now=utcnow)
         if settings.scheduler
         else None
     )
@@ -148,7 +148,7 @@ def _clock(settings: Settings) -> int:
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
-    scheduler = make_scheduler(factory, job_sources(web_client(settings)), now=utcnow)
+    scheduler = make_scheduler(factory, job_sources(web_client(settings), factory), now=utcnow)
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
     stop.wait()
@@ -170,7 +170,7 @@ def _tick(settings: Settings, at: str) -> int:
         raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
     settings.require_bot_token()
     _, factory = _database(settings)
-    report = tick(factory, instant.astimezone(dt.UTC), job_sources(web_client(settings)))
+    report = tick(factory, instant.astimezone(dt.UTC), job_sources(web_client(settings), factory))
     log.info(
         "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
         instant.isoformat(), len(report.ran), len(report.skipped_stale),

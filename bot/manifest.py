@@ -18,6 +18,11 @@ COMMANDS = (
         "[plan | edit | start | end | velocity | help]",
     ),
     ("/burnup", "Post the sprint's burnup chart in the channel", ""),
+    (
+        "/standup",
+        "Answer today's standup; away, back, team holidays",
+        "[away FROM TO | back | holiday DATE [name] | holidays]",
+    ),
 )
 
 BOT_SCOPES = (

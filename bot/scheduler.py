@@ -8,7 +8,8 @@ a failed run rolls its claim back and is tried again on the next tick. Occurrenc
 their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
 no one), and the log says so.
 
-Job sources come from the cadence (bot.cadence): sprint starts, daily snapshots and closes.
+Job sources come from the cadences: sprint starts, daily snapshots and closes (bot.cadence);
+standup prompts, reminders and blockers raised again (bot.standup_cadence).
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ class TickReport:
     failed: list[str] = field(default_factory=list)
 
 
-def job_sources(client: WebClient) -> list[JobSource]:
+def job_sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
     """Every job source of the product; within one tick, occurrences run in due order."""
-    from bot.cadence import Cadence  # the cadence builds on this module
+    from bot.cadence import Cadence  # the cadences build on this module
+    from bot.standup_cadence import Standups
 
-    return Cadence(client).sources()
+    return [*Cadence(client).sources(), *Standups(client, factory).sources()]
 
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import actions, commands, errors, events, sprints, submissions
+from bot.handlers import actions, commands, errors, events, sprints, standups, submissions
 from bot.handlers.support import Deps, workspace_middleware
 
 
@@ -16,4 +16,5 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     submissions.register(app, deps)
     sprints.register(app, deps)
+    standups.register(app, deps)
     events.register(app, deps)

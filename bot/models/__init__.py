@@ -20,11 +20,25 @@ from bot.models.sprint import (
     SprintState,
     WorkState,
 )
+from bot.models.standup import (
+    AwayPeriod,
+    Blocker,
+    StandupAnswer,
+    StandupDay,
+    StandupPrompt,
+    TeamHoliday,
+)
 from bot.models.team import MONDAY_TO_FRIDAY, Team, TeamMember
 from bot.models.workspace import Person, Workspace
 
 __all__ = [
     "MONDAY_TO_FRIDAY",
+    "AwayPeriod",
+    "Blocker",
+    "StandupAnswer",
+    "StandupDay",
+    "StandupPrompt",
+    "TeamHoliday",
     "BacklogEvent",
     "BacklogItem",
     "Base",

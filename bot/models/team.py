@@ -38,6 +38,9 @@ class Team(WorkspaceOwned, Base):
     definition_of_done: Mapped[str | None] = mapped_column(Text)
     # Where the sprint showcase is posted for stakeholders; the team channel when unset.
     showcase_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Minutes after the standup prompt before one friendly reminder to those who have not
+    # answered (0: no reminder).
+    standup_reminder_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # How many of the team's backlog items are ready and how many await triage, kept by

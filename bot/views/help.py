@@ -28,6 +28,11 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
             ),
             tr.gettext("`/burnup`: post the sprint's burnup chart in the channel."),
             tr.gettext(
+                "`/standup`: answer today's standup (I also ask each member privately at the "
+                "team's standup time, in their own time zone); `/standup help` for away days "
+                "and team holidays."
+            ),
+            tr.gettext(
                 "`/agile setup`: set up or edit the team of this channel (name, admin channel, "
                 "owner, scrum master, members, sprint length, standup time, working days, "
                 "language, Definition of Done, showcase channel)."

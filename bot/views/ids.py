@@ -21,6 +21,8 @@ class Action:
     SPRINT_PLAN_CAPACITY = "sprint.plan.capacity"
     SPRINT_PLAN_ITEMS = "sprint.plan.items"
     EXPERIMENT_RESULT = "experiment.result"
+    STANDUP_OPEN = "standup.open"
+    BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
     PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
@@ -34,3 +36,4 @@ class Callback:
     DECLINE = "triage.decline"
     SPRINT_PLAN = "sprint.plan"
     EXPERIMENT_RESULT = "experiment.result"
+    STANDUP = "standup.answer"

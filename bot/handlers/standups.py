@@ -1,0 +1,288 @@
+"""Standups in Slack: `/standup` (answer, away, back, holidays), the prompt's button, the
+standup modal, and the scrum master's Resolve button on blockers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import AgileError, Conflict, Invalid, Message, NoTeam, NotFound
+from bot.handlers.errors import Listeners, just_ack
+from bot.handlers.support import (
+    Deps,
+    field_errors,
+    load_person,
+    person_translator,
+    state_values,
+)
+from bot.i18n import N_
+from bot.models import (
+    BacklogItem,
+    Person,
+    SprintItem,
+    StandupAnswer,
+    StandupDay,
+    Team,
+    TeamMember,
+)
+from bot.mrkdwn import esc
+from bot.services import sprints, standups, teams, workspaces
+from bot.services.standups import AnswerDraft, StandupField
+from bot.standup_cadence import Standups
+from bot.views.help import notice
+from bot.views.ids import Action, Callback
+from bot.views.standup import blocker_message, standup_modal
+
+
+def _team_for(session: Session, person: Person, channel_id: str | None) -> Team:
+    """The channel's team, or the person's only team (from a DM)."""
+    team = teams.team_for_channel(session, channel_id)
+    if team is not None:
+        return team
+    mine = list(
+        session.scalars(
+            select(Team)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.person_id == person.id)
+        )
+    )
+    if len(mine) == 1:
+        return mine[0]
+    raise NoTeam(Message(N_("Run `/standup` in your team's channel.")))
+
+
+def _sprint_items(session: Session, team: Team) -> list[tuple[int, str]]:
+    sprint = sprints.active_sprint(session, team)
+    if sprint is None:
+        return []
+    return [
+        (item_id, title)
+        for item_id, title in session.execute(
+            select(BacklogItem.id, BacklogItem.title)
+            .join(SprintItem, SprintItem.item_id == BacklogItem.id)
+            .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_at.is_(None))
+            .order_by(SprintItem.id)
+        )
+    ]
+
+
+def _open_modal(
+    deps: Deps, client: WebClient, context: BoltContext, user_id: str, trigger_id: str,
+    team_id: int | None, channel_id: str | None, day: dt.date | None,
+) -> None:  # fmt: skip
+    person = load_person(deps, context, user_id, ask_slack=False)
+    with deps.transaction(context) as session:
+        team = (
+            teams.get_team(session, team_id)
+            if team_id is not None
+            else _team_for(session, person, channel_id)
+        )
+        standups.require_member(session, team, person)
+        day = day or standups.local_today(team, person, deps.now())
+        answer = session.scalar(
+            select(StandupAnswer)
+            .join(StandupDay, StandupDay.id == StandupAnswer.standup_day_id)
+            .where(
+                StandupDay.team_id == team.id,
+                StandupDay.day == day,
+                StandupAnswer.person_id == person.id,
+            )
+        )
+        view = standup_modal(
+            person_translator(person, team), team, day, answer=answer,
+            items=_sprint_items(session, team),
+        )  # fmt: skip
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = Listeners(deps)
+
+    def standup_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        words = (command.get("text") or "").split()
+        if not words:
+            ack()  # the modal opens right after
+            return
+        user_id = command["user_id"]
+        person = load_person(deps, context, user_id)
+        now = deps.now()
+        sub = words[0].lower()
+
+        def act(session: Session) -> str:
+            actor = workspaces.person(session, user_id)
+            here = teams.team_for_channel(session, command.get("channel_id"))
+            tr = person_translator(actor, here)
+            zone_today = now.astimezone(standups.member_zone(actor, here)).date() if here else (
+                now.date()
+            )  # fmt: skip
+            if sub == "away" and len(words) == 3:
+                period = standups.set_away(session, actor, words[1], words[2], zone_today, now)
+                return tr.gettext(
+                    "You are away from {start} to {end}: no standup prompts until you are back."
+                ).format(start=period.start_date.isoformat(), end=period.end_date.isoformat())
+            if sub == "back":
+                standups.come_back(session, actor, zone_today)
+                return tr.gettext("Welcome back: your standup prompts resume today.")
+            if sub == "holiday" and len(words) >= 2:
+                team = _team_for(session, actor, command.get("channel_id"))
+                holiday = standups.add_holiday(
+                    session, team, actor, words[1], " ".join(words[2:]) or None,
+                    standups.local_today(team, actor, now), now,
+                )  # fmt: skip
+                return tr.gettext("{day} is a holiday for {team}: no standup that day.").format(
+                    day=holiday.day.isoformat(), team=esc(team.name)
+                )
+            if sub == "holidays":
+                team = _team_for(session, actor, command.get("channel_id"))
+                days = standups.holidays(session, team, standups.local_today(team, actor, now))
+                if not days:
+                    return tr.gettext("{team} has no holidays ahead.").format(team=esc(team.name))
+                return tr.gettext("Holidays of {team}:").format(team=esc(team.name)) + "\n" + (
+                    "\n".join(
+                        f"• {h.day.isoformat()} {esc(h.note or '')}".rstrip() for h in days
+                    )
+                )  # fmt: skip
+            raise Conflict(
+                Message(
+                    N_(
+                        "`/standup`: answer today's standup. `/standup away YYYY-MM-DD "
+                        "YYYY-MM-DD`: no prompts while you are away; `/standup back` to resume. "
+                        "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday; "
+                        "`/standup holidays` lists them."
+                    )
+                )
+            )
+
+        try:
+            text = deps.run(context, act)
+        except AgileError as error:
+            with deps.transaction(context) as session:
+                tr = person_translator(
+                    person, teams.team_for_channel(session, command.get("channel_id"))
+                )
+            text = error.message.render(tr)
+        ack(response_type="ephemeral", **notice(text))
+
+    def standup_later(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if (command.get("text") or "").strip():
+            return
+        _open_modal(
+            deps, client, context, command["user_id"], command["trigger_id"], None,
+            command.get("channel_id"), None,
+        )  # fmt: skip
+
+    listeners.add(app.command("/standup"), standup_command, standup_later)
+
+    def open_from_prompt(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        raw_team, _, raw_day = (action.get("value") or "").partition(":")
+        try:
+            team_id, day = int(raw_team), dt.date.fromisoformat(raw_day)
+        except ValueError:
+            raise NotFound(
+                Message(N_("That button no longer works. Run the command again."))
+            ) from None
+        _open_modal(
+            deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day
+        )
+
+    listeners.add(app.action(Action.STANDUP_OPEN), just_ack, open_from_prompt)
+
+    def submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+            team_id, day = int(metadata["team"]), dt.date.fromisoformat(metadata["day"])
+        except (ValueError, KeyError, TypeError):
+            ack(response_action="errors", errors={StandupField.DONE: tr.gettext(
+                "That button no longer works. Run the command again."
+            )})  # fmt: skip
+            return
+        now = deps.now()
+        try:
+            draft = AnswerDraft.validate(state_values(view))
+
+            def save(session: Session) -> int:
+                team = teams.get_team(session, team_id)
+                saved = standups.save_answer(
+                    session, team, workspaces.person(session, user_id), day, draft, now
+                )
+                return saved.answer.id
+
+            context["saved_answer_id"] = deps.run(context, save)
+        except Invalid as invalid:
+            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
+            return
+        except AgileError as error:
+            ack(response_action="errors", errors={StandupField.DONE: error.message.render(tr)})
+            return
+        ack()
+
+    def publish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        answer_id = context.get("saved_answer_id")
+        if not answer_id:
+            return
+        problems = Standups(client, deps.session_factory).publish(
+            context["workspace_id"], answer_id, deps.now()
+        )
+        if problems:
+            person = load_person(deps, context, body["user"]["id"])
+            tr = person_translator(person, None)
+            client.chat_postMessage(
+                channel=body["user"]["id"],
+                **notice(":warning: " + tr.gettext(
+                    "Your standup is saved, but I could not post it in the team's thread "
+                    "({reason})."
+                ).format(reason=", ".join(problems))),
+            )  # fmt: skip
+
+    listeners.add(app.view(Callback.STANDUP), submitted, publish)
+
+    def resolve(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        try:
+            blocker_id = int(action.get("value") or "")
+        except ValueError:
+            raise NotFound(
+                Message(N_("That button no longer works. Run the command again."))
+            ) from None
+        user_id = body["user"]["id"]
+        now = deps.now()
+
+        def act(session: Session) -> tuple[dict[str, Any], str, str, Any, Any]:
+            actor = workspaces.person(session, user_id)
+            blocker = standups.resolve_blocker(session, blocker_id, actor, now)
+            team = session.get_one(Team, blocker.team_id)
+            person = session.get_one(Person, blocker.person_id)
+            tr = person_translator(person, team)
+            message = blocker_message(
+                person_translator(None, team), team, blocker, person.slack_user_id,
+                resolved_by=actor.slack_user_id,
+            )  # fmt: skip
+            told = tr.gettext("{scrum} resolved your blocker: {text}").format(
+                scrum=f"<@{actor.slack_user_id}>", text=esc(blocker.text)
+            )
+            return message, person.slack_user_id, told, blocker.channel_id, blocker.message_ts
+
+        message, person_id, told, channel, ts = deps.run(context, act)
+        if channel and ts:
+            client.chat_update(channel=channel, ts=ts, **message)
+        client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
+
+    listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)

@@ -1,0 +1,293 @@
+"""Standups in Slack, for the scheduler and the handlers alike: the prompts at each member's
+standup time, one reminder, the day's thread, and blockers in the admin channel (raised at
+once, raised again after two working days, resolved by the scrum master).
+
+A DM that fails for one member never stops the others: the Web API client retries 429s and
+5xx, and what still fails (a member who left Slack, say) is recorded on the prompt and
+reported in the team's admin channel, without names of who did not answer anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+from bot.i18n import translator
+from bot.models import (
+    BacklogItem,
+    Blocker,
+    Person,
+    StandupAnswer,
+    StandupDay,
+    StandupPrompt,
+    Team,
+)
+from bot.scheduler import FollowUp, JobSource, Occurrence
+from bot.services import standups
+from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
+
+log = logging.getLogger(__name__)
+
+PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
+NEVER_STALE = dt.timedelta(days=3650)
+
+
+@dataclass
+class Standups:
+    client: WebClient
+    factory: sessionmaker[Session]
+
+    def sources(self) -> list[JobSource]:
+        return [self._prompts, self._reminders, self._reraises]
+
+    # --- prompts -----------------------------------------------------------------------------
+
+    def _prompts(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        cal = standups.calendar(session, until)
+        for due in standups.due_prompts(cal, until, PROMPT_STALE):
+            yield Occurrence(
+                key=f"standup_prompt:team={due.team.id}:{due.at.isoformat()}",
+                workspace_id=due.team.workspace_id,
+                due_at=due.at,
+                run=self._prompt_job(due),
+                stale_after=PROMPT_STALE,
+            )
+
+    def _prompt_job(self, due: standups.Due) -> Callable[[Session, dt.datetime], FollowUp]:
+        def run(session: Session, at: dt.datetime) -> FollowUp:
+            to_send = standups.record_prompts(session, due, at)
+            team = due.team
+
+            def send() -> None:
+                self._send_prompts(team, to_send, reminder=False)
+
+            return send
+
+        return run
+
+    def _send_prompts(
+        self, team: Team, to_send: list[tuple[int, Person, dt.date]], *, reminder: bool
+    ) -> None:
+        """One DM per member; a failure is recorded and reported, and the others go on."""
+        sent: list[int] = []
+        failed: list[tuple[int, str, str]] = []
+        for prompt_id, person, day in to_send:
+            tr = translator(team.language)
+            try:
+                self.client.chat_postMessage(
+                    channel=person.slack_user_id, **prompt_message(tr, team, day, reminder=reminder)
+                )
+                sent.append(prompt_id)
+            except Exception as error:  # noqa: BLE001 - one member's DM never stops the others
+                reason = _reason(error)
+                log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
+                failed.append((prompt_id, person.slack_user_id, reason))
+        now = dt.datetime.now(dt.UTC)
+        with unit_of_work(self.factory, team.workspace_id) as session:
+            for prompt in session.scalars(
+                select(StandupPrompt).where(StandupPrompt.id.in_(sent + [f[0] for f in failed]))
+            ):
+                if prompt.id in sent:
+                    if reminder:
+                        prompt.reminded_at = now
+                    else:
+                        prompt.sent_at = now
+                elif not reminder:
+                    prompt.failure = next(f[2] for f in failed if f[0] == prompt.id)
+        if failed:
+            tr = translator(team.language)
+            lines = [
+                tr.gettext("<@{person}> ({reason})").format(person=user, reason=reason)
+                for _, user, reason in failed
+            ]
+            text = (
+                tr.gettext("I could not send the standup reminder to: {people}.")
+                if reminder
+                else tr.gettext("I could not send the standup prompt to: {people}.")
+            )
+            self.report(team, text.format(people=", ".join(lines)))
+
+    # --- reminders ---------------------------------------------------------------------------
+
+    def _reminders(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        rows = session.execute(
+            select(StandupPrompt.team_id, StandupPrompt.due_at, StandupPrompt.workspace_id)
+            .where(
+                StandupPrompt.sent_at.is_not(None),
+                StandupPrompt.reminded_at.is_(None),
+                StandupPrompt.due_at > until - dt.timedelta(days=1),
+            )
+            .distinct()
+        ).all()
+        if not rows:
+            return
+        delays = dict(
+            session.execute(
+                select(Team.id, Team.standup_reminder_minutes).where(
+                    Team.id.in_({r.team_id for r in rows})
+                )
+            ).all()
+        )
+        for team_id, prompted_at, workspace_id in rows:
+            minutes = delays.get(team_id) or 0
+            if minutes <= 0:
+                continue
+            due = prompted_at + dt.timedelta(minutes=minutes)
+            if due > until:
+                continue
+            yield Occurrence(
+                key=f"standup_reminder:team={team_id}:{prompted_at.isoformat()}",
+                workspace_id=workspace_id,
+                due_at=due,
+                run=self._reminder_job(team_id, prompted_at),
+                stale_after=PROMPT_STALE,
+            )
+
+    def _reminder_job(
+        self, team_id: int, prompted_at: dt.datetime
+    ) -> Callable[[Session, dt.datetime], FollowUp]:
+        def run(session: Session, at: dt.datetime) -> FollowUp:
+            team = session.get_one(Team, team_id)
+            prompts = standups.to_remind(session, team, prompted_at)
+            people = {
+                p.id: p
+                for p in session.scalars(
+                    select(Person).where(Person.id.in_([p.person_id for p in prompts]))
+                )
+            }
+            to_send = [(p.id, people[p.person_id], p.day) for p in prompts]
+
+            def send() -> None:
+                self._send_prompts(team, to_send, reminder=True)
+
+            return send
+
+        return run
+
+    # --- blockers ----------------------------------------------------------------------------
+
+    def _reraises(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        for blocker, team in standups.open_blockers(session):
+            due = standups.reraise_due(team, blocker)
+            if due > until:
+                continue
+            yield Occurrence(
+                key=f"blocker_reraise:blocker={blocker.id}",
+                workspace_id=blocker.workspace_id,
+                due_at=due,
+                run=self._reraise_job(blocker.id),
+                stale_after=NEVER_STALE,
+            )
+
+    def _reraise_job(self, blocker_id: int) -> Callable[[Session, dt.datetime], None]:
+        def run(session: Session, at: dt.datetime) -> None:
+            blocker = session.scalar(
+                select(Blocker).where(Blocker.id == blocker_id).with_for_update()
+            )
+            if blocker is None or blocker.resolved_at is not None:
+                return
+            team = session.get_one(Team, blocker.team_id)
+            person = session.get_one(Person, blocker.person_id)
+            message = blocker_message(
+                translator(team.language), team, blocker, person.slack_user_id, again=True
+            )
+            self.client.chat_postMessage(channel=team.admin_channel_id, **message)
+            blocker.reraised_at = at
+
+        return run
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def publish(self, workspace_id: int, answer_id: int, now: dt.datetime) -> list[str]:
+        """Post (or update) an answer in its day's thread, the day's count on the parent, and
+        its blocker in the admin channel. Returns problems to tell the member."""
+        problems: list[str] = []
+        with unit_of_work(self.factory, workspace_id) as session:
+            answer = session.get_one(StandupAnswer, answer_id)
+            sd = session.scalar(
+                select(StandupDay).where(StandupDay.id == answer.standup_day_id).with_for_update()
+            )
+            assert sd is not None
+            team = session.get_one(Team, sd.team_id)
+            person = session.get_one(Person, answer.person_id)
+            tr = translator(team.language)
+            answered, asked = standups.participation(session, sd)
+            parent = thread_parent(tr, team, sd.day, answered, asked)
+            if sd.thread_ts is None:  # the day's first answer opens the thread, once
+                reply = self.client.chat_postMessage(channel=team.channel_id, **parent)
+                sd.channel_id, sd.thread_ts = reply["channel"], reply["ts"]
+                parent = None
+            titles = [
+                t
+                for (t,) in session.execute(
+                    select(BacklogItem.title).where(BacklogItem.id.in_(answer.item_ids or []))
+                )
+            ]
+            late = answer.answered_at.astimezone(standups.member_zone(person, team)).date() > sd.day
+            message = answer_reply(tr, person.slack_user_id, answer, titles, late)
+            place = (sd.channel_id, sd.thread_ts, answer.reply_ts)
+            blocker = session.scalar(select(Blocker).where(Blocker.answer_id == answer.id))
+            blocker_post = None
+            if blocker is not None:
+                resolver = (
+                    session.get_one(Person, blocker.resolved_by_id).slack_user_id
+                    if blocker.resolved_by_id
+                    else None
+                )
+                blocker_post = (
+                    blocker.id,
+                    blocker.channel_id,
+                    blocker.message_ts,
+                    blocker_message(tr, team, blocker, person.slack_user_id, resolved_by=resolver),
+                )
+        channel, thread_ts, reply_ts = place
+        try:
+            if reply_ts:
+                self.client.chat_update(channel=channel, ts=reply_ts, **message)
+            else:
+                reply_ts = self.client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, **message
+                )["ts"]
+            if parent is not None:
+                self.client.chat_update(channel=channel, ts=thread_ts, **parent)
+        except SlackApiError as error:
+            problems.append(_reason(error))
+        blocker_ts = None
+        if blocker_post is not None:
+            blocker_id, b_channel, b_ts, b_message = blocker_post
+            try:
+                if b_ts:
+                    self.client.chat_update(channel=b_channel, ts=b_ts, **b_message)
+                else:
+                    posted = self.client.chat_postMessage(
+                        channel=team.admin_channel_id, **b_message
+                    )
+                    blocker_ts = (posted["channel"], posted["ts"])
+            except SlackApiError as error:
+                problems.append(_reason(error))
+        with unit_of_work(self.factory, workspace_id) as session:
+            session.get_one(StandupAnswer, answer_id).reply_ts = reply_ts
+            if blocker_ts is not None:
+                row = session.get_one(Blocker, blocker_post[0])  # type: ignore[index]
+                row.channel_id, row.message_ts = blocker_ts
+        return problems
+
+    def report(self, team: Team, text: str) -> None:
+        try:
+            self.client.chat_postMessage(channel=team.admin_channel_id, text=":warning: " + text)
+        except Exception:  # noqa: BLE001 - the log is all that is left
+            log.exception("could not report to the admin channel of team %s", team.id)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error.response.status_code)
+    return type(error).__name__

@@ -1,0 +1,172 @@
+"""Standup messages: the private prompt and reminder, the modal, the day's thread in the team
+channel (a parent with the team's participation, one reply per answer), and blockers in the
+admin channel. Participation is a team count: no list of who did not answer, anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from bot.i18n import Translator
+from bot.models import Blocker, StandupAnswer, Team
+from bot.models.standup import ANSWER_MAX
+from bot.services.standups import StandupField
+from bot.views.ids import Action, Callback
+from bot.views.sprint import day_label
+from bot.views.text import button, context, esc, mention, option, plain, section, truncate
+
+
+def prompt_message(tr: Translator, team: Team, day: dt.date, *, reminder: bool) -> dict[str, Any]:
+    text = (
+        tr.gettext("A friendly reminder: your standup for {team} ({day}) is still open.")
+        if reminder
+        else tr.gettext("Good morning! Time for your standup for {team} ({day}).")
+    ).format(team=esc(team.name), day=day_label(tr, day))
+    return {
+        "text": text,
+        "blocks": [
+            section(
+                ":sunrise: " + text,
+                accessory=button(
+                    tr.gettext("Answer the standup"), Action.STANDUP_OPEN,
+                    f"{team.id}:{day.isoformat()}", style="primary",
+                ),
+            ),
+            context(tr.gettext("Three short answers; they go to the team's thread for the day.")),
+        ],
+    }  # fmt: skip
+
+
+def standup_modal(
+    tr: Translator,
+    team: Team,
+    day: dt.date,
+    *,
+    answer: StandupAnswer | None,
+    items: list[tuple[int, str]],
+) -> dict[str, Any]:
+    def text_input(block_id: str, label: str, value: str | None, optional: bool) -> dict[str, Any]:
+        element: dict[str, Any] = {
+            "type": "plain_text_input", "action_id": "value", "multiline": True,
+            "max_length": ANSWER_MAX,
+        }  # fmt: skip
+        if value:
+            element["initial_value"] = value
+        return {
+            "type": "input", "block_id": block_id, "label": plain(label, 2000),
+            "element": element, "optional": optional,
+        }  # fmt: skip
+
+    blocks: list[dict[str, Any]] = [
+        context(
+            tr.gettext("{team} · standup of {day}").format(
+                team=esc(team.name), day=day_label(tr, day)
+            )
+        ),
+        text_input(
+            StandupField.DONE, tr.gettext("What I finished since last time"),
+            answer.done if answer else None, True,
+        ),
+        text_input(
+            StandupField.NEXT, tr.gettext("What I will do next"),
+            answer.next if answer else None, True,
+        ),
+        text_input(
+            StandupField.BLOCKERS, tr.gettext("Anything blocking me"),
+            answer.blockers if answer else None, True,
+        ),
+    ]  # fmt: skip
+    if items:
+        options = [option(truncate(title, 70), str(item_id)) for item_id, title in items[:100]]
+        element: dict[str, Any] = {
+            "type": "multi_static_select",
+            "action_id": "value",
+            "options": options,
+            "placeholder": plain(tr.gettext("Sprint items this is about")),
+        }
+        chosen = [o for o in options if answer and int(o["value"]) in (answer.item_ids or [])]
+        if chosen:
+            element["initial_options"] = chosen
+        blocks.append(
+            {
+                "type": "input", "block_id": StandupField.ITEMS, "optional": True,
+                "label": plain(tr.gettext("Sprint items")), "element": element,
+            }
+        )  # fmt: skip
+    return {
+        "type": "modal",
+        "callback_id": Callback.STANDUP,
+        "title": plain(tr.gettext("Daily standup"), 24),
+        "submit": plain(tr.gettext("Send"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "private_metadata": json.dumps({"team": team.id, "day": day.isoformat()}),
+        "blocks": blocks,
+    }
+
+
+def thread_parent(
+    tr: Translator, team: Team, day: dt.date, answered: int, asked: int
+) -> dict[str, Any]:
+    text = tr.gettext("*Standup of {day}* · {team}").format(
+        day=day_label(tr, day), team=esc(team.name)
+    )
+    count = tr.ngettext(
+        "{answered} of {asked} member answered", "{answered} of {asked} members answered", asked
+    ).format(answered=answered, asked=asked)
+    return {
+        "text": f"{text} · {count}",
+        "blocks": [
+            section(":spiral_calendar_pad: " + text),
+            context(count + " · " + tr.gettext("Answers are in the thread.")),
+        ],
+    }
+
+
+def answer_reply(
+    tr: Translator, slack_user_id: str, answer: StandupAnswer, item_titles: list[str], late: bool
+) -> dict[str, Any]:
+    lines = [mention(slack_user_id) + (" · " + tr.gettext("late answer") if late else "")]
+    if answer.done:
+        lines.append(tr.gettext("*Done:* {text}").format(text=esc(answer.done)))
+    if answer.next:
+        lines.append(tr.gettext("*Next:* {text}").format(text=esc(answer.next)))
+    if answer.blockers:
+        lines.append(":construction: " + tr.gettext("*Blocked:* {text}").format(
+            text=esc(answer.blockers)
+        ))  # fmt: skip
+    if item_titles:
+        lines.append(
+            tr.gettext("*Items:* {items}").format(items=", ".join(esc(t) for t in item_titles))
+        )
+    text = "\n".join(lines)
+    return {"text": text, "blocks": [section(text)]}
+
+
+def blocker_message(
+    tr: Translator, team: Team, blocker: Blocker, slack_user_id: str, *, again: bool = False,
+    resolved_by: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    head = (
+        tr.gettext("Still blocked after two working days") if again else tr.gettext("New blocker")
+    )
+    text = f":construction: *{head}* · {esc(team.name)}\n" + tr.gettext("{person}: {text}").format(
+        person=mention(slack_user_id), text=esc(blocker.text)
+    )
+    blocks: list[dict[str, Any]] = []
+    if resolved_by:
+        text = text.replace(":construction:", ":white_check_mark:", 1)
+        blocks = [
+            section(text),
+            context(tr.gettext("Resolved by {person}.").format(person=mention(resolved_by))),
+        ]
+    else:
+        blocks = [
+            section(
+                text,
+                accessory=button(
+                    tr.gettext("Resolve"), Action.BLOCKER_RESOLVE, str(blocker.id), "primary"
+                ),
+            )
+        ]
+    return {"text": text, "blocks": blocks}

@@ -1,0 +1,227 @@
+"""Asynchronous standups by time travel: members in Rome, Amsterdam and New York asked at
+their own 9:00 (across the week when Europe has left summer time and New York has not), never
+on weekends, team holidays or away days; one reminder; the day's thread with late and edited
+answers; blockers raised at once, raised again, and resolved by the scrum master."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.models import Team
+from bot.scheduler import tick
+from bot.services import teams, workspaces
+from bot.services.teams import TeamSettings
+from bot.slack import web_client
+from bot.standup_cadence import Standups
+from bot.views.ids import Action, Callback
+from tests.conftest import (
+    ADMIN_CHANNEL,
+    ITALIAN,
+    MEMBER,
+    OWNER,
+    SCRUM,
+    STAKEHOLDER,
+    TEAM_CHANNEL,
+)
+from tests.conftest import test_settings as settings_for
+from tests.scenario import all_text, wait_for_response
+
+ROME, AMSTERDAM, NEW_YORK = ITALIAN, MEMBER, STAKEHOLDER  # the members, by where they live
+ZONES = {ROME: "Europe/Rome", AMSTERDAM: "Europe/Amsterdam", NEW_YORK: "America/New_York"}
+
+
+def utc(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def team(slack, double, db_url, session_factory, workspace_id, read, clock):
+    clock.fixed = utc(10, 22, 12)
+
+    def create(session):
+        owner = workspaces.person(session, OWNER)
+        for user, zone in ZONES.items():
+            workspaces.person(session, user).time_zone = zone
+        settings = TeamSettings(
+            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM, member_user_ids=tuple(ZONES),
+            sprint_length_weeks=2, standup_time=dt.time(9, 0), working_days=0b0011111,
+            time_zone="Europe/Rome", language="en",
+        )  # fmt: skip
+        team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, clock.fixed)
+        return team.id, team.workspace_id
+
+    team_id, workspace_id = read(create)
+    cadence = Standups(web_client(settings_for(double, db_url)), session_factory)
+    return {"id": team_id, "workspace": workspace_id, "cadence": cadence}
+
+
+def run(team, session_factory, at):
+    return tick(session_factory, at, team["cadence"].sources())
+
+
+def prompted(double, user):
+    return [m for m in double.messages_in(user) if "Time for your standup" in all_text(m)]
+
+
+def reminded(double, user):
+    return [m for m in double.messages_in(user) if "friendly reminder" in all_text(m)]
+
+
+def test_prompts_follow_each_members_clock(team, double, session_factory, slack, read, clock):
+    # Friday 23 October, summer time everywhere: Rome and Amsterdam at 7:00 UTC, New York at
+    # 13:00 UTC.
+    assert run(team, session_factory, utc(10, 23, 6, 59)).ran == []
+    run(team, session_factory, utc(10, 23, 7))
+    assert [len(prompted(double, u)) for u in (ROME, AMSTERDAM, NEW_YORK)] == [1, 1, 0]
+    run(team, session_factory, utc(10, 23, 7, 1))  # a repeated tick asks no one twice
+    run(team, session_factory, utc(10, 23, 13))
+    assert [len(prompted(double, u)) for u in (ROME, AMSTERDAM, NEW_YORK)] == [1, 1, 1]
+    # The weekend: nothing.
+    for hour in range(0, 24, 2):
+        assert run(team, session_factory, utc(10, 24, hour)).ran == []
+        assert run(team, session_factory, utc(10, 25, hour)).ran == []
+    # Monday 26 October: Europe left summer time on Sunday, New York has not yet.
+    run(team, session_factory, utc(10, 26, 7))
+    assert len(prompted(double, ROME)) == 1  # 8:00 in Rome: not yet
+    run(team, session_factory, utc(10, 26, 8))
+    assert [len(prompted(double, u)) for u in (ROME, AMSTERDAM, NEW_YORK)] == [2, 2, 1]
+
+    # One friendly reminder, two hours later, to those who have not answered: never public.
+    # (Friday's went to Rome and Amsterdam; New York's came too late to be useful.)
+    clock.fixed = utc(10, 26, 9)
+    slack.command("/standup", "", user=ROME, channel=TEAM_CHANNEL)
+    slack.settle()
+    view = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.STANDUP
+    )[-1].response["view"]
+    assert slack.submit(view, {"standup_done": "Drafted the newsletter"}, user=ROME).body == ""
+    slack.settle()
+    run(team, session_factory, utc(10, 26, 10))
+    run(team, session_factory, utc(10, 26, 10, 30))
+    assert [len(reminded(double, u)) for u in (ROME, AMSTERDAM, NEW_YORK)] == [1, 2, 0]
+    run(team, session_factory, utc(10, 26, 13))  # 9:00 in New York, still on summer time
+    assert len(prompted(double, NEW_YORK)) == 2
+    channel_text = "".join(all_text(m) for m in double.messages_in(TEAM_CHANNEL))
+    assert "reminder" not in channel_text and AMSTERDAM not in channel_text.split("answered")[0]
+
+    # A team holiday on Tuesday, and Amsterdam away on Wednesday and Thursday.
+    refusal = slack.command(
+        "/standup", "holiday 2026-10-27 Team day", user=MEMBER, channel=TEAM_CHANNEL
+    )
+    assert "Only the scrum master" in all_text(refusal.json)
+    past = slack.command("/standup", "holiday 2026-10-01", user=SCRUM, channel=TEAM_CHANNEL)
+    assert "in the past" in all_text(past.json)
+    ok = slack.command("/standup", "holiday 2026-10-27 Team day", user=SCRUM, channel=TEAM_CHANNEL)
+    assert "is a holiday" in all_text(ok.json)
+    backwards = slack.command(
+        "/standup", "away 2026-10-29 2026-10-28", user=AMSTERDAM, channel=TEAM_CHANNEL
+    )
+    assert "ends before it starts" in all_text(backwards.json)
+    away = slack.command(
+        "/standup", "away 2026-10-28 2026-10-29", user=AMSTERDAM, channel=TEAM_CHANNEL
+    )
+    assert "You are away" in all_text(away.json)
+    for day in (27, 28, 29):
+        run(team, session_factory, utc(10, day, 8))
+        run(team, session_factory, utc(10, day, 13))
+    assert [len(prompted(double, u)) for u in (ROME, AMSTERDAM, NEW_YORK)] == [4, 2, 4]
+    back = slack.command("/standup", "back", user=AMSTERDAM, channel=TEAM_CHANNEL)
+    assert "Welcome back" in all_text(back.json)
+    # Monday 2 November: New York has left summer time too: 14:00 UTC.
+    run(team, session_factory, utc(11, 2, 8))
+    run(team, session_factory, utc(11, 2, 13))
+    assert len(prompted(double, NEW_YORK)) == 4
+    run(team, session_factory, utc(11, 2, 14))
+    assert len(prompted(double, NEW_YORK)) == 5
+    assert len(prompted(double, AMSTERDAM)) == 3
+
+
+def answer(slack, double, user, values, *, day=None, count=None):
+    if day is None:
+        slack.command("/standup", "", user=user, channel=TEAM_CHANNEL)
+    else:
+        prompt = prompted(double, user)[-1]
+        slack.click(prompt, Action.STANDUP_OPEN, user=user, channel=double.dm_channel(user))
+    slack.settle()
+    calls = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.STANDUP,
+        count=count or 1,
+    )  # fmt: skip
+    view = calls[-1].response["view"]
+    response = slack.submit(view, values, user=user)
+    slack.settle()
+    return response
+
+
+def test_the_days_thread_with_late_and_edited_answers_and_blockers(
+    team, double, session_factory, slack, clock, read
+):
+    run(team, session_factory, utc(10, 26, 8))  # Monday: Rome and Amsterdam asked
+    clock.fixed = utc(10, 26, 9)
+    empty = answer(slack, double, ROME, {})
+    assert set(empty.json["errors"]) == {"standup_done"}  # an empty standup stores nothing
+    answer(
+        slack,
+        double,
+        ROME,
+        {"standup_done": "Newsletter <!channel>", "standup_next": "Ads"},
+        count=2,
+    )
+    thread = double.messages_in(TEAM_CHANNEL)
+    parent = thread[0]
+    assert "Standup of Mon 26 Oct" in all_text(parent) and "1 of 2 members answered" in all_text(
+        parent
+    )
+    reply = thread[1]
+    assert reply["thread_ts"] == parent["ts"] and "&lt;!channel&gt;" in all_text(reply)
+    # The same day, an edit: the reply follows.
+    answer(slack, double, ROME, {"standup_done": "Newsletter sent", "standup_next": "Ads"}, count=3)
+    assert len(double.messages_in(TEAM_CHANNEL)) == 2
+    assert "Newsletter sent" in all_text(double.messages_in(TEAM_CHANNEL)[1])
+    # Amsterdam answers Monday's standup on Tuesday, from the prompt: late, in Monday's thread,
+    # with a blocker for the scrum master.
+    clock.fixed = utc(10, 27, 9)
+    answer(
+        slack, double, AMSTERDAM,
+        {"standup_done": "Landing page", "standup_blockers": "Waiting for legal"},
+        day="prompt", count=4,
+    )  # fmt: skip
+    late = double.messages_in(TEAM_CHANNEL)[-1]
+    assert late["thread_ts"] == parent["ts"] and "late answer" in all_text(late)
+    assert "2 of 2 members answered" in all_text(double.messages_in(TEAM_CHANNEL)[0])
+    blocker = double.messages_in(ADMIN_CHANNEL)[-1]
+    assert "Waiting for legal" in all_text(blocker) and AMSTERDAM in all_text(blocker)
+    # Yesterday's answer cannot be edited any more.
+    edit = answer(slack, double, AMSTERDAM, {"standup_done": "x"}, day="prompt", count=5)
+    assert "same day only" in edit.json["errors"]["standup_done"]
+    # Open for two working days: raised again (Tuesday 9:00 + 2 working days = Thursday).
+    assert not any(
+        k.startswith("blocker_reraise") for k in run(team, session_factory, utc(10, 28, 12)).ran
+    )
+    reraised = run(team, session_factory, utc(10, 29, 9))
+    assert any(k.startswith("blocker_reraise") for k in reraised.ran)
+    assert "Still blocked" in all_text(double.messages_in(ADMIN_CHANNEL)[-1])
+    run(team, session_factory, utc(10, 30, 9))  # raised again once only
+    assert sum("Still blocked" in all_text(m) for m in double.messages_in(ADMIN_CHANNEL)) == 1
+    # Only the scrum master resolves; the member is told.
+    slack.click(blocker, Action.BLOCKER_RESOLVE, user=OWNER, channel=ADMIN_CHANNEL)
+    slack.settle()
+    assert "Only the scrum master" in all_text(wait_for_response(double, OWNER))
+    slack.click(blocker, Action.BLOCKER_RESOLVE, user=SCRUM, channel=ADMIN_CHANNEL)
+    slack.settle()
+    assert "resolved your blocker" in all_text(double.messages_in(AMSTERDAM)[-1])
+    assert "Resolved by" in all_text(double.messages_in(ADMIN_CHANNEL)[0])
+    assert read(lambda s: s.get_one(Team, team["id"]).name) == "Growth"
+
+
+def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_factory):
+    double.users[AMSTERDAM]["deleted"] = True  # left Slack
+    double.fail_next("chat.postMessage", status=429, retry_after=1, times=1)  # and a rate limit
+    run(team, session_factory, utc(10, 26, 8))
+    assert len(prompted(double, ROME)) == 1  # retried after the 429, delivered
+    report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
+    assert "could not send the standup prompt" in report and AMSTERDAM in report
+    assert not prompted(double, NEW_YORK)  # not yet 9:00 in New York
