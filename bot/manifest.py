@@ -18,6 +18,7 @@ COMMANDS = (
         "[plan | edit | start | end | velocity | help]",
     ),
     ("/burnup", "Post the sprint's burnup chart in the channel", ""),
+    ("/retro", "The team's retrospective: open it, or add to it", "[named | anonymous]"),
     (
         "/standup",
         "Answer today's standup; away, back, team holidays",

@@ -59,9 +59,14 @@ class TickReport:
 def job_sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
     """Every job source of the product; within one tick, occurrences run in due order."""
     from bot.cadence import Cadence  # the cadences build on this module
+    from bot.retro_cadence import Retros
     from bot.standup_cadence import Standups
 
-    return [*Cadence(client).sources(), *Standups(client, factory).sources()]
+    return [
+        *Cadence(client).sources(),
+        *Retros(client).sources(),
+        *Standups(client, factory).sources(),
+    ]
 
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:

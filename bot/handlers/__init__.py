@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import actions, commands, errors, events, sprints, standups, submissions
+from bot.handlers import (
+    actions,
+    commands,
+    errors,
+    events,
+    retros,
+    sprints,
+    standups,
+    submissions,
+)
 from bot.handlers.support import Deps, workspace_middleware
 
 
@@ -17,4 +26,5 @@ def register_all(app: App, deps: Deps) -> None:
     submissions.register(app, deps)
     sprints.register(app, deps)
     standups.register(app, deps)
+    retros.register(app, deps)
     events.register(app, deps)

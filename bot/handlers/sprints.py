@@ -44,7 +44,7 @@ from bot.models import (
 )
 from bot.models.backlog import KPI_MAX
 from bot.mrkdwn import channel_link, esc
-from bot.services import backlog, sprints, teams, workspaces
+from bot.services import backlog, retros, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft
 from bot.services.sprints import SprintDraft, SprintField
 from bot.views.charts import burnup_chart, velocity_chart
@@ -121,6 +121,7 @@ def plan_form(
     last sprint (or today), the suggested capacity; for an edit, the sprint's own values."""
     candidates = sprints.plan_candidates(session, team)
     suggestion = sprints.suggested_capacity(session, team)
+    actions = tuple(a.text for a in retros.open_actions(session, team))
     today = sprints.local_date(team, now)
     if sprint is not None:
         own = [session.get_one(BacklogItem, e.item_id) for e in sprints.entries(session, sprint)]
@@ -131,7 +132,7 @@ def plan_form(
             team=team, choices=choices[: sprints.PLAN_CHOICES], points=points,
             suggestion=suggestion, start=sprint.start_date, length_weeks=sprint.length_weeks,
             capacity=sprint.capacity, goal=sprint.goal, serves=sprint.serves or "",
-            selected=tuple(i.id for i in own), sprint=sprint,
+            selected=tuple(i.id for i in own), sprint=sprint, actions=actions,
         )  # fmt: skip
     start = today
     latest = sprints.latest_end(session, team)
@@ -142,7 +143,7 @@ def plan_form(
     return PlanForm(
         team=team, choices=candidates, points={c.id: c.effort or 0 for c in candidates},
         suggestion=suggestion, start=start, length_weeks=team.sprint_length_weeks,
-        capacity=suggestion,
+        capacity=suggestion, actions=actions,
     )  # fmt: skip
 
 

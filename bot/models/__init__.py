@@ -10,6 +10,14 @@ from bot.models.backlog import (
     Vote,
 )
 from bot.models.base import Base, WorkspaceOwned, utcnow
+from bot.models.retro import (
+    Retro,
+    RetroAction,
+    RetroColumn,
+    RetroItem,
+    RetroState,
+    RetroVote,
+)
 from bot.models.scheduling import JobRun
 from bot.models.sprint import (
     ChangeKind,
@@ -49,6 +57,12 @@ __all__ = [
     "ItemStatus",
     "JobRun",
     "Person",
+    "Retro",
+    "RetroAction",
+    "RetroColumn",
+    "RetroItem",
+    "RetroState",
+    "RetroVote",
     "Sprint",
     "SprintChange",
     "SprintItem",

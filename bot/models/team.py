@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
@@ -41,6 +41,10 @@ class Team(WorkspaceOwned, Base):
     # Minutes after the standup prompt before one friendly reminder to those who have not
     # answered (0: no reminder).
     standup_reminder_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
+    # Retrospectives: items anonymous unless the scrum master names them; the collection and
+    # the voting windows each last this many working days.
+    retro_named: Mapped[bool] = mapped_column(default=False, server_default=false())
+    retro_window_days: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # How many of the team's backlog items are ready and how many await triage, kept by

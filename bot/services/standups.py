@@ -33,6 +33,7 @@ from bot.models import (
     TeamMember,
 )
 from bot.models.standup import ANSWER_MAX, NOTE_MAX
+from bot.services.sprints import after_working_days, is_working_day
 from bot.services.teams import is_time_zone
 
 BLOCKER_RERAISE_WORKING_DAYS = 2
@@ -48,10 +49,6 @@ class StandupField:
 def member_zone(person: Person, team: Team) -> ZoneInfo:
     name = person.time_zone if person.time_zone and is_time_zone(person.time_zone) else None
     return ZoneInfo(name or team.time_zone)
-
-
-def is_working_day(team: Team, day: dt.date) -> bool:
-    return bool(team.working_days >> day.weekday() & 1)
 
 
 def prompt_at(team: Team, person: Person, day: dt.date) -> dt.datetime:
@@ -370,14 +367,7 @@ def resolve_blocker(session: Session, blocker_id: int, actor: Person, now: dt.da
 
 def reraise_due(team: Team, blocker: Blocker) -> dt.datetime:
     """When an open blocker is raised again: after two of the team's working days."""
-    zone = ZoneInfo(team.time_zone)
-    local = blocker.raised_at.astimezone(zone)
-    day, counted = local.date(), 0
-    while counted < BLOCKER_RERAISE_WORKING_DAYS:
-        day += dt.timedelta(days=1)
-        if is_working_day(team, day):
-            counted += 1
-    return dt.datetime.combine(day, local.time(), tzinfo=zone).astimezone(dt.UTC)
+    return after_working_days(team, blocker.raised_at, BLOCKER_RERAISE_WORKING_DAYS)
 
 
 def open_blockers(session: Session) -> Iterable[tuple[Blocker, Team]]:

@@ -28,6 +28,10 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
             ),
             tr.gettext("`/burnup`: post the sprint's burnup chart in the channel."),
             tr.gettext(
+                "`/retro`: the team's retrospective (it also opens by itself when a sprint "
+                "closes): add items, then vote; anonymous unless the scrum master names them."
+            ),
+            tr.gettext(
                 "`/standup`: answer today's standup (I also ask each member privately at the "
                 "team's standup time, in their own time zone); `/standup help` for away days "
                 "and team holidays."

@@ -22,6 +22,9 @@ class Action:
     SPRINT_PLAN_ITEMS = "sprint.plan.items"
     EXPERIMENT_RESULT = "experiment.result"
     STANDUP_OPEN = "standup.open"
+    RETRO_ADD = "retro.add"
+    RETRO_VOTE = "retro.vote"
+    RETRO_ACTION_MENU = "retro.action"
     BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
@@ -37,3 +40,4 @@ class Callback:
     SPRINT_PLAN = "sprint.plan"
     EXPERIMENT_RESULT = "experiment.result"
     STANDUP = "standup.answer"
+    RETRO_ITEM = "retro.item"

@@ -213,6 +213,7 @@ class PlanForm:
     serves: str = ""
     selected: tuple[int, ...] = ()
     sprint: Sprint | None = None
+    actions: tuple[str, ...] = ()  # open actions from retrospectives, to plan for
 
 
 def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
@@ -324,6 +325,15 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
             section(tr.gettext("The backlog has no ready items yet: accept some ideas first."))
         )
     blocks.append(_total_block(tr, form))
+    if form.actions:
+        blocks.append(
+            context(
+                ":seedling: "
+                + tr.gettext("Open actions from retrospectives:")
+                + " "
+                + "; ".join(esc(truncate(a, 120)) for a in form.actions[:8])
+            )
+        )
     metadata = {"team": form.team.id, "sprint": form.sprint.id if form.sprint else None}
     title = tr.gettext("Edit the sprint") if editing else tr.gettext("Plan a sprint")
     return {

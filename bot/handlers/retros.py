@@ -1,0 +1,213 @@
+"""Retrospectives in Slack: `/retro` (open one, or add to the open one; `named` and
+`anonymous` for the scrum master), adding items, votes, and the actions' menu."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam, NotFound
+from bot.handlers.cards import post_cards
+from bot.handlers.errors import Listeners, just_ack
+from bot.handlers.support import Deps, field_errors, load_person, person_translator, state_values
+from bot.i18n import N_
+from bot.models import Team
+from bot.retro_cadence import Retros
+from bot.services import retros, teams, workspaces
+from bot.services.retros import ITEM_FIELD
+from bot.views.help import notice
+from bot.views.ids import Action, Callback
+from bot.views.retro import item_modal
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = Listeners(deps)
+
+    def retro_command(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        user_id = command["user_id"]
+        sub = (command.get("text") or "").strip().lower()
+        now = deps.now()
+        person = load_person(deps, context, user_id)
+        cadence = Retros(client)
+
+        def act(session: Session) -> str:
+            team = teams.team_for_channel(session, command.get("channel_id"))
+            if team is None:
+                raise NoTeam(Message(N_("Run `/retro` in your team's channel.")))
+            actor = workspaces.person(session, user_id)
+            tr = person_translator(actor, team)
+            if sub in ("named", "anonymous"):
+                if actor.id != team.scrum_master_id:
+                    raise NotAllowed(
+                        Message(N_("Only the scrum master chooses named or anonymous items."))
+                    )
+                team.retro_named = sub == "named"
+                return (
+                    tr.gettext("Retrospective items of {team} are now named.")
+                    if team.retro_named
+                    else tr.gettext("Retrospective items of {team} are now anonymous.")
+                ).format(team=team.name)
+            if sub:
+                raise Conflict(
+                    Message(
+                        N_(
+                            "`/retro`: open the team's retrospective, or add to the open one. "
+                            "`/retro named` or `/retro anonymous` (scrum master): how items are "
+                            "shown."
+                        )
+                    )
+                )
+            retros.require_participant(session, team, actor)
+            retro = retros.current_retro(session, team)
+            if retro is None:
+                retro = retros.open_retro(session, team, None, now)
+                assert retro is not None
+                cadence.post(session, retro)
+                return tr.gettext("The retrospective is open in the channel.")
+            return tr.gettext(
+                "A retrospective is already open: add your items with its button in the channel."
+            )
+
+        try:
+            text = deps.run(context, act)
+        except AgileError as error:
+            text = error.message.render(person_translator(person, None))
+        respond(response_type="ephemeral", **notice(text))
+
+    listeners.add(app.command("/retro"), just_ack, retro_command)
+
+    def open_item_modal(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        retro_id = _int(action.get("value"))
+        person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+        with deps.transaction(context) as session:
+            retro = retros.get_retro(session, retro_id)
+            team = session.get_one(Team, retro.team_id)
+            retros.require_participant(session, team, person)
+            view = item_modal(person_translator(person, team), retro)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    listeners.add(app.action(Action.RETRO_ADD), just_ack, open_item_modal)
+
+    def item_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        user_id = body["user"]["id"]
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        values = state_values(view)
+        try:
+            retro_id = _int(json.loads(view.get("private_metadata") or "{}").get("retro"))
+            now = deps.now()
+            deps.run(
+                context,
+                lambda s: retros.add_item(
+                    s, retro_id, workspaces.person(s, user_id), values.get(retros.COLUMN_FIELD),
+                    values.get(ITEM_FIELD), now,
+                ),
+            )  # fmt: skip
+        except Invalid as invalid:
+            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
+            return
+        except AgileError as error:
+            ack(response_action="errors", errors={ITEM_FIELD: error.message.render(tr)})
+            return
+        context["saved_retro_id"] = retro_id
+        ack()
+
+    def item_added(client: WebClient, context: BoltContext) -> None:
+        retro_id = context.get("saved_retro_id")
+        if not retro_id:
+            return
+        cadence = Retros(client)
+        with deps.transaction(context) as session:
+            update = cadence.update(session, retros.get_retro(session, retro_id))
+        cadence.push(update)  # the counts only: nothing that ties the item to this moment
+
+    listeners.add(app.view(Callback.RETRO_ITEM), item_submitted, item_added)
+
+    def vote(
+        body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        item_id = _int(action.get("value"))
+        user_id = body["user"]["id"]
+        now = deps.now()
+        result = deps.run(
+            context, lambda s: retros.vote(s, item_id, workspaces.person(s, user_id), now)
+        )
+        person = load_person(deps, context, user_id)
+        tr = person_translator(person, None)
+        text = (
+            tr.ngettext(
+                "Vote counted. You have {n} vote left.", "Vote counted. You have {n} votes left.",
+                result.left,
+            )
+            if result.voted
+            else tr.ngettext(
+                "Vote taken back. You have {n} vote left.",
+                "Vote taken back. You have {n} votes left.", result.left,
+            )
+        ).format(n=result.left)  # fmt: skip
+        respond(response_type="ephemeral", replace_original=False, **notice(text))
+
+    listeners.add(app.action(Action.RETRO_VOTE), just_ack, vote)
+
+    def action_menu(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        what, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+        action_id = _int(raw_id)
+        user_id = body["user"]["id"]
+        now = deps.now()
+        cadence = Retros(client)
+        person = load_person(deps, context, user_id)
+        if what == "done":
+
+            def done(session: Session) -> Any:
+                row = retros.mark_done(session, action_id, workspaces.person(session, user_id), now)
+                current = retros.current_retro(session, session.get_one(Team, row.team_id))
+                return cadence.update(session, current) if current else None
+
+            cadence.push(deps.run(context, done))
+            respond(
+                response_type="ephemeral", replace_original=False,
+                **notice(person_translator(person, None).gettext("Marked as done.")),
+            )  # fmt: skip
+        elif what == "backlog":
+            new_id = deps.run(
+                context,
+                lambda s: retros.to_backlog(s, action_id, workspaces.person(s, user_id), now),
+            )
+            tr = person_translator(person, None)
+            problems = post_cards(deps, client, context, new_id, tr)
+            respond(
+                response_type="ephemeral", replace_original=False,
+                **notice(" ".join([
+                    tr.gettext("The action is now idea #{id}, waiting for triage.").format(
+                        id=new_id
+                    ),
+                    *problems,
+                ])),
+            )  # fmt: skip
+        else:
+            raise NotFound(Message(N_("That button no longer works. Run the command again.")))
+
+    listeners.add(app.action(Action.RETRO_ACTION_MENU), just_ack, action_menu)

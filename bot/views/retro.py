@@ -1,0 +1,197 @@
+"""The retrospective in the team channel: collecting (counts only, so no item can be tied to
+the moment someone added it), voting (every item with a Vote button, no tallies), and the
+ranked results with the actions. Authors are shown only when the team chose named items."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.i18n import Translator
+from bot.models import Retro, RetroAction, RetroColumn, RetroItem, RetroState, Team
+from bot.models.retro import RETRO_ITEM_MAX, VOTES_PER_MEMBER
+from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
+from bot.views.ids import Action, Callback
+from bot.views.text import button, context, esc, mention, option, plain, section, truncate
+
+VOTE_ITEMS_MAX = 40  # one block each; a message has 50
+
+
+def column_label(tr: Translator, column: RetroColumn) -> str:
+    return {
+        RetroColumn.WORKED: tr.gettext("What worked"),
+        RetroColumn.DID_NOT: tr.gettext("What did not"),
+        RetroColumn.TRY: tr.gettext("What to try"),
+    }[column]
+
+
+COLUMN_EMOJI = {
+    RetroColumn.WORKED: ":sunny:",
+    RetroColumn.DID_NOT: ":cloud:",
+    RetroColumn.TRY: ":seedling:",
+}
+
+
+def retro_message(
+    tr: Translator,
+    team: Team,
+    retro: Retro,
+    *,
+    counts: dict[RetroColumn, int],
+    items: list[RetroItem],
+    ranked: dict[RetroColumn, list[Ranked]] | None,
+    actions: list[RetroAction],
+    earlier_actions: list[RetroAction],
+    authors: dict[int, str],
+    local_time: str,
+) -> dict[str, Any]:
+    title = tr.gettext("Retrospective · {team}").format(team=esc(team.name))
+    privacy = (
+        tr.gettext("Items are named.")
+        if retro.named
+        else tr.gettext("Items are anonymous: nobody can see who wrote what, admins included.")
+    )
+    blocks: list[dict[str, Any]] = [section(f":mirror: *{title}*")]
+    if retro.state is RetroState.COLLECTING:
+        blocks.append(
+            section(
+                tr.gettext(
+                    "Add what worked, what did not, and what to try. Voting opens {when}."
+                ).format(when=local_time),
+                accessory=button(
+                    tr.gettext("Add an item"), Action.RETRO_ADD, str(retro.id), "primary"
+                ),
+            )
+        )
+        blocks.append(
+            context(
+                " · ".join(
+                    f"{COLUMN_EMOJI[c]} {column_label(tr, c)}: {counts.get(c, 0)}"
+                    for c in RetroColumn
+                )
+                + " · "
+                + privacy
+            )
+        )
+    elif retro.state is RetroState.VOTING:
+        blocks.append(
+            context(
+                tr.ngettext(
+                    "Vote for what matters most: {n} vote each; click again to take a vote "
+                    "back. Tallies stay hidden until voting closes {when}.",
+                    "Vote for what matters most: {n} votes each; click again to take a vote "
+                    "back. Tallies stay hidden until voting closes {when}.",
+                    VOTES_PER_MEMBER,
+                ).format(n=VOTES_PER_MEMBER, when=local_time)
+            )
+        )  # fmt: skip
+        shown = 0
+        for column in RetroColumn:
+            group = [i for i in items if i.column is column]
+            if not group:
+                continue
+            blocks.append(context(f"{COLUMN_EMOJI[column]} *{column_label(tr, column)}*"))
+            for item in group:
+                if shown >= VOTE_ITEMS_MAX:
+                    break
+                shown += 1
+                blocks.append(
+                    section(
+                        _item_text(item, authors),
+                        accessory=button(tr.gettext("Vote"), Action.RETRO_VOTE, str(item.id)),
+                        block_id=f"retro_item:{item.id}",
+                    )
+                )
+    else:
+        assert ranked is not None
+        for column in RetroColumn:
+            lines = [f"{r.votes} · {_item_text(r.item, authors)}" for r in ranked[column][:15]]
+            if lines:
+                blocks.append(
+                    section(
+                        f"{COLUMN_EMOJI[column]} *{column_label(tr, column)}*\n" + "\n".join(lines)
+                    )
+                )
+        if actions:
+            blocks.append(section("*" + tr.gettext("Actions for the next sprint") + "*"))
+            for action in actions[:10]:
+                blocks.append(_action_block(tr, action))
+        else:
+            blocks.append(context(tr.gettext('No "try" item got a vote: no actions this time.')))
+    if earlier_actions and retro.state is not RetroState.CLOSED:
+        blocks.append(section("*" + tr.gettext("Did we do it?") + "*"))
+        for action in earlier_actions[:8]:
+            blocks.append(_action_block(tr, action))
+    return {"text": title, "blocks": blocks[:50]}
+
+
+def _item_text(item: RetroItem, authors: dict[int, str]) -> str:
+    text = esc(item.text)
+    if item.author_id is not None and item.author_id in authors:
+        text += f" · {mention(authors[item.author_id])}"
+    return text
+
+
+def _action_block(tr: Translator, action: RetroAction) -> dict[str, Any]:
+    state = ""
+    if action.done_at is not None:
+        state = " · :white_check_mark: " + tr.gettext("done")
+    elif action.backlog_item_id:
+        state = " · " + tr.gettext("idea #{id}").format(id=action.backlog_item_id)
+    block = section(f":seedling: {esc(action.text)}{state}", block_id=f"retro_action:{action.id}")
+    if action.done_at is None:
+        block = {
+            "type": "section",
+            "text": block["text"],
+            "block_id": block["block_id"],
+            "accessory": {
+                "type": "overflow",
+                "action_id": Action.RETRO_ACTION_MENU,
+                "options": [
+                    option(tr.gettext("We did it"), f"done:{action.id}"),
+                    option(tr.gettext("Add to the backlog"), f"backlog:{action.id}"),
+                ],
+            },
+        }
+    return block
+
+
+def item_modal(tr: Translator, retro: Retro) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": Callback.RETRO_ITEM,
+        "title": plain(tr.gettext("Retrospective"), 24),
+        "submit": plain(tr.gettext("Add"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "private_metadata": json.dumps({"retro": retro.id}),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": COLUMN_FIELD,
+                "label": plain(tr.gettext("Where it goes")),
+                "element": {
+                    "type": "radio_buttons",
+                    "action_id": "value",
+                    "options": [
+                        option(truncate(column_label(tr, c), 75), c.value) for c in RetroColumn
+                    ],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": ITEM_FIELD,
+                "label": plain(tr.gettext("Your item")),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": RETRO_ITEM_MAX,
+                },
+            },
+            context(
+                tr.gettext("Named: your name is shown with the item.")
+                if retro.named
+                else tr.gettext("Anonymous: your name is not stored with the item.")
+            ),
+        ],
+    }

@@ -1,0 +1,244 @@
+"""Retrospectives: opened at a sprint's close (or with /retro), items anonymous by default
+(no author stored, none in anything posted), three votes each with hidden tallies, a fourth
+vote refused even under concurrent clicks, ranked results, and the top "try" items carried
+into the next planning and retrospective as actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import unit_of_work
+from bot.errors import Conflict
+from bot.models import RetroItem, RetroState, RetroVote, Team
+from bot.retro_cadence import Retros
+from bot.scheduler import tick
+from bot.services import retros, sprints, teams, workspaces
+from bot.services.sprints import SprintDraft, SprintField
+from bot.services.teams import TeamSettings
+from bot.slack import web_client
+from bot.views.ids import Action, Callback
+from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
+from tests.conftest import test_settings as settings_for
+from tests.scenario import all_text, responses_to, wait_for_response
+
+MONDAY = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)  # 16:00 in Rome
+
+
+@pytest.fixture
+def team(slack, double, db_url, session_factory, workspace_id, clock):
+    clock.fixed = MONDAY
+    with unit_of_work(session_factory, workspace_id) as session:
+        owner = workspaces.person(session, OWNER)
+        settings = TeamSettings(
+            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM, member_user_ids=(MEMBER, ITALIAN, SCRUM),
+            sprint_length_weeks=1, standup_time=dt.time(9, 0), working_days=0b0011111,
+            time_zone="Europe/Rome", language="en",
+        )  # fmt: skip
+        team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
+        team_id = team.id
+    cadence = Retros(web_client(settings_for(double, db_url)))
+    return {"id": team_id, "workspace": workspace_id, "cadence": cadence}
+
+
+def run(team, factory, at):
+    return tick(factory, at, team["cadence"].sources())
+
+
+def retro_message(double):
+    return next(m for m in double.messages_in(TEAM_CHANNEL) if "Retrospective" in all_text(m))
+
+
+def add_item(slack, double, user, column, text, count):
+    slack.click(retro_message(double), Action.RETRO_ADD, user=user, channel=TEAM_CHANNEL)
+    slack.settle()
+    view = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.RETRO_ITEM, count=count
+    )[count - 1].response["view"]
+    response = slack.submit(view, {"retro_item_column": column, "retro_item_text": text}, user=user)
+    slack.settle()
+    return response
+
+
+def test_a_retrospective_from_items_to_actions(team, slack, double, session_factory, read, clock):
+    # /retro opens it (a sprint's close does too: see below); a stakeholder may not take part.
+    denied = slack.command("/retro", "", user=STAKEHOLDER, channel=TEAM_CHANNEL)
+    slack.settle()
+    assert "for its members" in all_text(wait_for_response(double, STAKEHOLDER))
+    slack.command("/retro", "", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    assert "Items are anonymous" in all_text(retro_message(double))
+    assert denied.status == 200
+
+    items = [
+        (MEMBER, "worked", "Daily standups <!channel>"),
+        (ITALIAN, "did_not", "Too many meetings"),
+        (MEMBER, "try", "Pair on copy"),
+        (ITALIAN, "try", "Ship smaller"),
+        (SCRUM, "try", "Demo every Friday"),
+    ]
+    for count, (user, column, text) in enumerate(items, start=1):
+        assert add_item(slack, double, user, column, text, count).body == ""
+    empty = add_item(slack, double, MEMBER, "try", "  ", len(items) + 1)
+    assert "retro_item_text" in empty.json["errors"]
+    # Anonymous: no author stored, and nothing sent to Slack ties an item to its author.
+    assert read(lambda s: {i.author_id for i in s.scalars(select(RetroItem))}) == {None}
+    for call in double.calls:
+        payload = json.dumps(call.args)
+        if any(text in payload for _, _, text in items) and call.method != "views.open":
+            assert MEMBER not in payload and ITALIAN not in payload, call.method
+    during = all_text(retro_message(double))
+    assert "What to try: 3" in during and "Pair on copy" not in during  # counts only
+
+    # Voting opens after one working day: Tuesday 16:00 in Rome.
+    run(team, session_factory, dt.datetime(2026, 11, 3, 14, 59, tzinfo=dt.UTC))
+    assert "Vote" not in json.dumps(retro_message(double)["blocks"])
+    run(team, session_factory, dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC))
+    voting = retro_message(double)
+    assert "Pair on copy" in all_text(voting) and "Vote" in all_text(voting)
+    clock.fixed = dt.datetime(2026, 11, 3, 16, 0, tzinfo=dt.UTC)
+
+    def vote(user, text):
+        item = read(lambda s: s.scalar(select(RetroItem.id).where(RetroItem.text == text)))
+        before = len(responses_to(double, user))
+        slack.click(voting, Action.RETRO_VOTE, user=user, channel=TEAM_CHANNEL, value=str(item))
+        slack.settle()
+        return all_text(wait_for_response(double, user, count=before + 1))
+
+    responses: dict[str, list] = {MEMBER: [], ITALIAN: [], SCRUM: []}
+    for user, text in [
+        (MEMBER, "Ship smaller"), (MEMBER, "Demo every Friday"), (MEMBER, "Too many meetings"),
+        (ITALIAN, "Ship smaller"), (SCRUM, "Ship smaller"), (SCRUM, "Demo every Friday"),
+    ]:  # fmt: skip
+        answer = vote(user, text)
+        responses[user].append(answer)
+    assert "0 votes left" in responses[MEMBER][-1]
+    fourth = vote(MEMBER, "Pair on copy")
+    assert "used your 3 votes" in fourth
+    responses[MEMBER].append(fourth)
+    back = vote(MEMBER, "Too many meetings")
+    assert "taken back" in back and "1 vote left" in back
+    assert read(lambda s: len(s.scalars(select(RetroVote)).all())) == 5
+    assert "3 ·" not in all_text(retro_message(double))  # tallies hidden while voting
+
+    # Results after the voting window (Wednesday 16:00), ranked; the top "try" items become
+    # actions.
+    run(team, session_factory, dt.datetime(2026, 11, 4, 15, 0, tzinfo=dt.UTC))
+    results = all_text(retro_message(double))
+    assert results.index("3 · Ship smaller") < results.index("2 · Demo every Friday")
+    assert "Actions for the next sprint" in results and "Pair on copy" in results
+    actions = read(lambda s: [a.text for a in retros.open_actions(s, s.get_one(Team, team["id"]))])
+    assert actions == ["Ship smaller", "Demo every Friday"]
+
+    # The owner adds one to the backlog in one click; the next planning lists the open ones.
+    final = retro_message(double)
+    slack.click(
+        final, Action.RETRO_ACTION_MENU, user=OWNER, channel=TEAM_CHANNEL,
+        option_value=next(
+            o["value"] for b in final["blocks"] if b.get("accessory", {}).get("type") == "overflow"
+            for o in b["accessory"]["options"] if o["value"].startswith("backlog:")
+        ),
+    )  # fmt: skip
+    slack.settle()
+    assert "Ship smaller" in all_text(double.messages_in(ADMIN_CHANNEL)[-1])  # a triage card
+    slack.command("/sprint", "plan", user=OWNER, channel=TEAM_CHANNEL)
+    slack.settle()
+    plan = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.SPRINT_PLAN
+    )[0].args["view"]
+    assert "Open actions from retrospectives" in all_text(plan) and "Ship smaller" in all_text(plan)
+
+
+def test_the_next_retrospective_asks_did_we_do_it_and_a_sprint_close_opens_one(
+    team, slack, double, session_factory, read
+):
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        t = session.get_one(Team, team["id"])
+        old = retros.open_retro(session, t, None, MONDAY)
+        item = retros.add_item(
+            session, old.id, workspaces.person(session, MEMBER), "try", "Ship smaller", MONDAY
+        )
+        retros.start_voting(session, old.id, MONDAY)
+        retros.vote(session, item.id, workspaces.person(session, MEMBER), MONDAY)
+        retros.close_retro(session, old.id, MONDAY)
+        owner = workspaces.person(session, OWNER)
+        draft = SprintDraft.validate(
+            {
+                SprintField.GOAL: "Goal", SprintField.START: "2026-11-09",
+                SprintField.LENGTH: "1", SprintField.CAPACITY: "5",
+            },
+            today=MONDAY.date(),
+        )  # fmt: skip
+        sprint = sprints.plan(session, t, owner, draft, MONDAY)
+        sprint_id = sprint.id
+    close = dt.datetime(2026, 11, 13, 16, 0, tzinfo=dt.UTC)
+    from bot.cadence import Cadence
+
+    sources = [
+        *Cadence(web_client(settings_for_double(double))).sources(),
+        *team["cadence"].sources(),
+    ]
+    tick(session_factory, dt.datetime(2026, 11, 9, 8, 0, tzinfo=dt.UTC), sources)
+    report = tick(session_factory, close, sources)
+    assert f"sprint_close:sprint={sprint_id}" in report.ran
+    report = tick(session_factory, close + dt.timedelta(minutes=1), sources)
+    assert report.ran == [f"retro_open:sprint={sprint_id}"]
+    message = retro_message(double)
+    assert "Did we do it?" in all_text(message) and "Ship smaller" in all_text(message)
+    assert read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state) is (
+        RetroState.COLLECTING
+    )
+
+
+def settings_for_double(double):
+    from bot.settings import Settings
+
+    return Settings.from_env({"SLACK_BOT_TOKEN": double.BOT_TOKEN, "SLACK_API_URL": double.api_url})
+
+
+def test_named_items_and_the_vote_budget_under_concurrent_clicks(
+    team, slack, double, session_factory
+):
+    refused = slack.command("/retro", "named", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    assert refused.status == 200
+    slack.command("/retro", "named", user=SCRUM, channel=TEAM_CHANNEL)
+    slack.settle()
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        t = session.get_one(Team, team["id"])
+        assert t.retro_named
+        retro = retros.open_retro(session, t, None, MONDAY)
+        member = workspaces.person(session, MEMBER)
+        ids = [
+            retros.add_item(session, retro.id, member, "try", f"Idea {n}", MONDAY).id
+            for n in range(6)
+        ]
+        assert session.get_one(RetroItem, ids[0]).author_id == member.id
+        retros.start_voting(session, retro.id, MONDAY)
+        retro_id = retro.id
+    barrier = threading.Barrier(len(ids))
+    outcomes = []
+
+    def click(item_id):
+        barrier.wait()
+        try:
+            with unit_of_work(session_factory, team["workspace"]) as session:
+                retros.vote(session, item_id, workspaces.person(session, MEMBER), MONDAY)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 3
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        votes = session.scalars(select(RetroVote).where(RetroVote.retro_id == retro_id)).all()
+        assert len(votes) == 3
