@@ -261,10 +261,16 @@ def _board(double):
 def test_set_up_keeps_the_definition_of_done_and_the_showcase_channel(slack, double, read):
     from tests.conftest import OTHER_CHANNEL
 
-    set_up_team(slack, definition_of_done="Proofread; approved.", showcase_channel=OTHER_CHANNEL)
+    set_up_team(
+        slack, definition_of_done="Proofread; approved.", showcase_channel=OTHER_CHANNEL,
+        standup_reminder="60", retro_window="2",
+    )  # fmt: skip
     team = read(lambda s: teams.team_for_channel(s, TEAM_CHANNEL))
     assert team.definition_of_done == "Proofread; approved."
     assert team.showcase_channel_id == OTHER_CHANNEL
+    assert (team.standup_reminder_minutes, team.retro_window_days) == (60, 2)
+    bad = set_up_team(slack, retro_window="9")
+    assert "retro_window" in bad.json["errors"]
     too_long = set_up_team(slack, definition_of_done="x" * 281)
     assert "definition_of_done" in too_long.json["errors"]
 

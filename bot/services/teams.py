@@ -41,6 +41,12 @@ class Field:
     LANGUAGE = "language"
     DEFINITION_OF_DONE = "definition_of_done"
     SHOWCASE_CHANNEL = "showcase_channel"
+    STANDUP_REMINDER = "standup_reminder"
+    RETRO_WINDOW = "retro_window"
+
+
+REMINDER_CHOICES = (0, 30, 60, 120, 180, 240)  # minutes after the prompt; 0: no reminder
+RETRO_WINDOW_CHOICES = (1, 2, 3)  # working days to collect, and as many to vote
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class TeamSettings:
     language: str
     definition_of_done: str | None = None
     showcase_channel_id: str | None = None  # None: the team channel
+    standup_reminder_minutes: int = 120
+    retro_window_days: int = 1
 
     @classmethod
     def validate(cls, raw: dict[str, Any]) -> TeamSettings:
@@ -118,6 +126,12 @@ class TeamSettings:
                    "confirmation."),
                 {"max": DOD_MAX},
             )  # fmt: skip
+        reminder = _int_or_none(raw.get(Field.STANDUP_REMINDER))
+        if raw.get(Field.STANDUP_REMINDER) is not None and reminder not in REMINDER_CHOICES:
+            errors[Field.STANDUP_REMINDER] = Message(N_("Choose when to remind, or no reminder."))
+        window = _int_or_none(raw.get(Field.RETRO_WINDOW))
+        if raw.get(Field.RETRO_WINDOW) is not None and window not in RETRO_WINDOW_CHOICES:
+            errors[Field.RETRO_WINDOW] = Message(N_("Choose 1, 2 or 3 working days."))
         showcase = raw.get(Field.SHOWCASE_CHANNEL) or None
         if showcase is not None and not CHANNEL_ID.match(str(showcase)):
             errors[Field.SHOWCASE_CHANNEL] = Message(N_("Choose a channel from the list."))
@@ -136,6 +150,8 @@ class TeamSettings:
             language=language,  # type: ignore[arg-type]
             definition_of_done=dod,
             showcase_channel_id=showcase,
+            standup_reminder_minutes=120 if reminder is None else reminder,
+            retro_window_days=window or 1,
         )
 
 
@@ -284,6 +300,8 @@ def save_team(
     team.language = settings.language
     team.definition_of_done = settings.definition_of_done
     team.showcase_channel_id = settings.showcase_channel_id
+    team.standup_reminder_minutes = settings.standup_reminder_minutes
+    team.retro_window_days = settings.retro_window_days
     team.updated_at = now
     session.flush()
 

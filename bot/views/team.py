@@ -8,7 +8,13 @@ from typing import Any
 
 from bot.i18n import LANGUAGES, Translator
 from bot.models import MONDAY_TO_FRIDAY, Team
-from bot.services.teams import DOD_MAX, NAME_MAX, Field
+from bot.services.teams import (
+    DOD_MAX,
+    NAME_MAX,
+    REMINDER_CHOICES,
+    RETRO_WINDOW_CHOICES,
+    Field,
+)
 from bot.views.ids import Callback
 from bot.views.text import channel, esc, mention, option, plain, section
 
@@ -167,6 +173,8 @@ def setup_modal(
         },
         _dod_input(tr, team),
         _showcase_input(tr, team),
+        _reminder_input(tr, team),
+        _retro_window_input(tr, team),
     ]
     return {
         "type": "modal",
@@ -200,6 +208,59 @@ def _dod_input(tr: Translator, team: Team | None) -> dict[str, Any]:
             )
         ),
         "element": element,
+    }
+
+
+def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
+    def label(minutes: int) -> str:
+        if minutes == 0:
+            return tr.gettext("No reminder")
+        if minutes < 60:
+            return tr.ngettext("After {n} minute", "After {n} minutes", minutes).format(n=minutes)
+        hours = minutes // 60
+        return tr.ngettext("After {n} hour", "After {n} hours", hours).format(n=hours)
+
+    options = [option(label(m), str(m)) for m in REMINDER_CHOICES]
+    current = team.standup_reminder_minutes if team else 120
+    return {
+        "type": "input",
+        "block_id": Field.STANDUP_REMINDER,
+        "label": plain(tr.gettext("Standup reminder")),
+        "hint": plain(
+            tr.gettext("One private reminder to those who have not answered their standup yet.")
+        ),
+        "element": {
+            "type": "static_select",
+            "action_id": Field.STANDUP_REMINDER,
+            "options": options,
+            "initial_option": options[REMINDER_CHOICES.index(current)]
+            if current in REMINDER_CHOICES
+            else options[3],
+        },
+    }
+
+
+def _retro_window_input(tr: Translator, team: Team | None) -> dict[str, Any]:
+    options = [
+        option(tr.ngettext("{n} working day", "{n} working days", n).format(n=n), str(n))
+        for n in RETRO_WINDOW_CHOICES
+    ]
+    current = team.retro_window_days if team else 1
+    return {
+        "type": "input",
+        "block_id": Field.RETRO_WINDOW,
+        "label": plain(tr.gettext("Retrospective windows")),
+        "hint": plain(
+            tr.gettext("How long the team adds items, and then as long to vote, after a sprint.")
+        ),
+        "element": {
+            "type": "static_select",
+            "action_id": Field.RETRO_WINDOW,
+            "options": options,
+            "initial_option": options[RETRO_WINDOW_CHOICES.index(current)]
+            if current in RETRO_WINDOW_CHOICES
+            else options[0],
+        },
     }
 
 
