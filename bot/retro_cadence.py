@@ -12,18 +12,24 @@ from typing import Any
 
 from babel.dates import format_datetime
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import translator
 from bot.models import Person, Retro, RetroState, Sprint, SprintState, Team
-from bot.scheduler import FollowUp, JobSource, Occurrence
+from bot.scheduler import JobSource, Occurrence
 from bot.services import retros
 from bot.services.sprints import zone
 from bot.views.retro import retro_message
 
 log = logging.getLogger(__name__)
 
+# Slack errors after which a retrospective's message cannot be updated, only posted anew.
+GONE = frozenset(
+    {"message_not_found", "cant_update_message", "channel_not_found", "is_archived",
+     "not_in_channel"}
+)  # fmt: skip
 OPEN_STALE = dt.timedelta(days=7)  # a retrospective of a sprint long gone is not opened
 NEVER_STALE = dt.timedelta(days=3650)
 
@@ -67,7 +73,7 @@ class Retros:
         if retro.state is RetroState.CLOSED and not results:
             actions = [a for a in retros.open_actions(session, team) if a.retro_id == retro.id]
         return retro_message(
-            tr, team, retro, counts=retros.counts(session, retro), items=items, ranked=ranked,
+            tr, team, retro, items=items, ranked=ranked,
             actions=actions, earlier_actions=retros.open_actions(session, team, retro.id),
             authors=authors, local_time=local,
         )  # fmt: skip
@@ -121,13 +127,38 @@ class Retros:
             sprint = session.get_one(Sprint, sprint_id)
             team = session.get_one(Team, sprint.team_id)
             current = retros.current_retro(session, team)
-            if current is not None:  # an earlier one still open: close it first
-                retros.close_retro(session, current.id, at)
+            if current is not None:  # an earlier one still open: its results come first
+                results = retros.close_retro(session, current.id, at)
+                if results is not None:
+                    self._show(
+                        session, results.retro, self.message(session, results.retro, results)
+                    )
             retro = retros.open_retro(session, team, sprint, at)
             if retro is not None:
                 self.post(session, retro)
 
         return run
+
+    def _show(self, session: Session, retro: Retro, message: dict[str, Any]) -> None:
+        """Update the retrospective's message in place; if it is gone (deleted, channel
+        archived), post it anew. Other failures raise, and the phase is retried."""
+        if retro.message_ts and retro.channel_id:
+            try:
+                self.client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **message)
+                return
+            except SlackApiError as error:
+                if str(error.response.get("error")) not in GONE:
+                    raise
+                log.warning("retrospective %s: its message is gone; posting it again", retro.id)
+        team = session.get_one(Team, retro.team_id)
+        try:
+            reply = self.client.chat_postMessage(channel=team.channel_id, **message)
+        except SlackApiError as error:
+            if str(error.response.get("error")) not in GONE:
+                raise
+            log.warning("retrospective %s: cannot post in the team channel", retro.id)
+            return
+        retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
 
     def _phase(
         self, session: Session, until: dt.datetime, state: RetroState
@@ -144,13 +175,11 @@ class Retros:
                 due_at=due, run=self._voting_job(retro.id), stale_after=NEVER_STALE,
             )  # fmt: skip
 
-    def _voting_job(self, retro_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
-        def run(session: Session, at: dt.datetime) -> FollowUp | None:
+    def _voting_job(self, retro_id: int) -> Callable[[Session, dt.datetime], None]:
+        def run(session: Session, at: dt.datetime) -> None:
             retro = retros.start_voting(session, retro_id, at)
-            if retro is None:
-                return None
-            update = self.update(session, retro)
-            return lambda: self._push_or_log(update)
+            if retro is not None:  # the items, with their Vote buttons: people need them
+                self._show(session, retro, self.message(session, retro))
 
         return run
 
@@ -166,16 +195,7 @@ class Retros:
             results = retros.close_retro(session, retro_id, at)
             if results is None:
                 return
-            retro = results.retro
-            message = self.message(session, retro, results)
-            if retro.message_ts and retro.channel_id:
-                # The voting message becomes the results, in place (its buttons go).
-                self.client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **message)
-            else:
-                self.post(session, retro)
+            # The voting message becomes the results, in place (its buttons go).
+            self._show(session, results.retro, self.message(session, results.retro, results))
 
         return run
-
-    def _push_or_log(self, update: RetroUpdate | None) -> None:
-        if not self.push(update):
-            log.warning("a retrospective's phase changed but its message was not updated")

@@ -10,6 +10,7 @@ reported in the team's admin channel, without names of who did not answer anywhe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,8 +54,14 @@ class Standups:
     def _prompts(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
         cal = standups.calendar(session, until)
         for due in standups.due_prompts(cal, until, PROMPT_STALE):
+            # Who is asked is part of the key: a member who becomes due later at the same
+            # instant (back from away, just joined) gets a new occurrence; those already asked
+            # are skipped by their prompt rows.
+            who = hashlib.sha1(",".join(map(str, sorted(due.day_by_person))).encode()).hexdigest()[
+                :12
+            ]
             yield Occurrence(
-                key=f"standup_prompt:team={due.team.id}:{due.at.isoformat()}",
+                key=f"standup_prompt:team={due.team.id}:{due.at.isoformat()}:{who}",
                 workspace_id=due.team.workspace_id,
                 due_at=due.at,
                 run=self._prompt_job(due),
@@ -208,10 +215,17 @@ class Standups:
 
     def publish(self, workspace_id: int, answer_id: int, now: dt.datetime) -> list[str]:
         """Post (or update) an answer in its day's thread, the day's count on the parent, and
-        its blocker in the admin channel. Returns problems to tell the member."""
+        its blocker in the admin channel. Returns problems to tell the member.
+
+        All in one transaction that holds the day's row and the answer's row: a double submit
+        or a quick edit waits its turn, so there is one parent, one reply and one blocker post,
+        each updated in place afterwards."""
         problems: list[str] = []
         with unit_of_work(self.factory, workspace_id) as session:
-            answer = session.get_one(StandupAnswer, answer_id)
+            answer = session.scalar(
+                select(StandupAnswer).where(StandupAnswer.id == answer_id).with_for_update()
+            )
+            assert answer is not None
             sd = session.scalar(
                 select(StandupDay).where(StandupDay.id == answer.standup_day_id).with_for_update()
             )
@@ -221,63 +235,54 @@ class Standups:
             tr = translator(team.language)
             answered, asked = standups.participation(session, sd)
             parent = thread_parent(tr, team, sd.day, answered, asked)
-            if sd.thread_ts is None:  # the day's first answer opens the thread, once
-                reply = self.client.chat_postMessage(channel=team.channel_id, **parent)
-                sd.channel_id, sd.thread_ts = reply["channel"], reply["ts"]
-                parent = None
-            titles = [
-                t
-                for (t,) in session.execute(
-                    select(BacklogItem.title).where(BacklogItem.id.in_(answer.item_ids or []))
+            try:
+                if sd.thread_ts is None:  # the day's first answer opens the thread, once
+                    reply = self.client.chat_postMessage(channel=team.channel_id, **parent)
+                    sd.channel_id, sd.thread_ts = reply["channel"], reply["ts"]
+                else:
+                    self.client.chat_update(channel=sd.channel_id, ts=sd.thread_ts, **parent)
+                titles = list(
+                    session.scalars(
+                        select(BacklogItem.title).where(BacklogItem.id.in_(answer.item_ids or []))
+                    )
                 )
-            ]
-            late = answer.answered_at.astimezone(standups.member_zone(person, team)).date() > sd.day
-            message = answer_reply(tr, person.slack_user_id, answer, titles, late)
-            place = (sd.channel_id, sd.thread_ts, answer.reply_ts)
-            blocker = session.scalar(select(Blocker).where(Blocker.answer_id == answer.id))
-            blocker_post = None
+                late = (
+                    answer.answered_at.astimezone(standups.member_zone(person, team)).date()
+                    > sd.day
+                )
+                message = answer_reply(tr, person.slack_user_id, answer, titles, late)
+                if answer.reply_ts:
+                    self.client.chat_update(channel=sd.channel_id, ts=answer.reply_ts, **message)
+                else:
+                    answer.reply_ts = self.client.chat_postMessage(
+                        channel=sd.channel_id, thread_ts=sd.thread_ts, **message
+                    )["ts"]
+            except SlackApiError as error:
+                problems.append(_reason(error))
+            blocker = session.scalar(
+                select(Blocker).where(Blocker.answer_id == answer.id).with_for_update()
+            )
             if blocker is not None:
                 resolver = (
                     session.get_one(Person, blocker.resolved_by_id).slack_user_id
                     if blocker.resolved_by_id
                     else None
                 )
-                blocker_post = (
-                    blocker.id,
-                    blocker.channel_id,
-                    blocker.message_ts,
-                    blocker_message(tr, team, blocker, person.slack_user_id, resolved_by=resolver),
+                b_message = blocker_message(
+                    tr, team, blocker, person.slack_user_id, resolved_by=resolver
                 )
-        channel, thread_ts, reply_ts = place
-        try:
-            if reply_ts:
-                self.client.chat_update(channel=channel, ts=reply_ts, **message)
-            else:
-                reply_ts = self.client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, **message
-                )["ts"]
-            if parent is not None:
-                self.client.chat_update(channel=channel, ts=thread_ts, **parent)
-        except SlackApiError as error:
-            problems.append(_reason(error))
-        blocker_ts = None
-        if blocker_post is not None:
-            blocker_id, b_channel, b_ts, b_message = blocker_post
-            try:
-                if b_ts:
-                    self.client.chat_update(channel=b_channel, ts=b_ts, **b_message)
-                else:
-                    posted = self.client.chat_postMessage(
-                        channel=team.admin_channel_id, **b_message
-                    )
-                    blocker_ts = (posted["channel"], posted["ts"])
-            except SlackApiError as error:
-                problems.append(_reason(error))
-        with unit_of_work(self.factory, workspace_id) as session:
-            session.get_one(StandupAnswer, answer_id).reply_ts = reply_ts
-            if blocker_ts is not None:
-                row = session.get_one(Blocker, blocker_post[0])  # type: ignore[index]
-                row.channel_id, row.message_ts = blocker_ts
+                try:
+                    if blocker.message_ts:
+                        self.client.chat_update(
+                            channel=blocker.channel_id, ts=blocker.message_ts, **b_message
+                        )
+                    elif blocker.resolved_at is None:
+                        posted = self.client.chat_postMessage(
+                            channel=team.admin_channel_id, **b_message
+                        )
+                        blocker.channel_id, blocker.message_ts = posted["channel"], posted["ts"]
+                except SlackApiError as error:
+                    problems.append(_reason(error))
         return problems
 
     def report(self, team: Team, text: str) -> None:

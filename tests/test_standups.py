@@ -9,9 +9,10 @@ import datetime as dt
 
 import pytest
 
+from bot.errors import Conflict
 from bot.models import Team
 from bot.scheduler import tick
-from bot.services import teams, workspaces
+from bot.services import standups, teams, workspaces
 from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.standup_cadence import Standups
@@ -225,3 +226,35 @@ def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_
     report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
     assert "could not send the standup prompt" in report and AMSTERDAM in report
     assert not prompted(double, NEW_YORK)  # not yet 9:00 in New York
+
+
+def test_back_from_away_the_same_morning_is_still_asked(
+    team, double, session_factory, slack, clock
+):
+    away = slack.command("/standup", "away 2026-10-26 2026-10-30", user=ROME, channel=TEAM_CHANNEL)
+    assert "Sei assente" in all_text(away.json)  # in Giulia's own language
+    run(team, session_factory, utc(10, 26, 8))
+    assert len(prompted(double, ROME)) == 0 and len(prompted(double, AMSTERDAM)) == 1
+    clock.fixed = utc(10, 26, 9)
+    slack.command("/standup", "back", user=ROME, channel=TEAM_CHANNEL)
+    run(team, session_factory, utc(10, 26, 9, 1))
+    assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
+
+
+def test_answers_only_for_days_asked_and_items_only_from_the_sprint(
+    team, double, session_factory, read, clock
+):
+    clock.fixed = utc(10, 28, 10)
+
+    def answer_for(day, items=()):
+        def go(session):
+            t = session.get_one(Team, team["id"])
+            draft = standups.AnswerDraft("Done", None, None, tuple(items))
+            person = workspaces.person(session, ROME)
+            return standups.save_answer(session, t, person, day, draft, clock.fixed).answer.item_ids
+
+        return read(go)
+
+    with pytest.raises(Conflict, match="no standup for you"):
+        answer_for(dt.date(2026, 10, 27))  # not asked that day: no thread for it
+    assert answer_for(dt.date(2026, 10, 28), items=[999, 12345]) == []  # not sprint items

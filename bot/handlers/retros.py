@@ -16,6 +16,7 @@ from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import Deps, field_errors, load_person, person_translator, state_values
 from bot.i18n import N_
 from bot.models import Team
+from bot.mrkdwn import esc
 from bot.retro_cadence import Retros
 from bot.services import retros, teams, workspaces
 from bot.services.retros import ITEM_FIELD
@@ -59,7 +60,7 @@ def register(app: App, deps: Deps) -> None:
                     tr.gettext("Retrospective items of {team} are now named.")
                     if team.retro_named
                     else tr.gettext("Retrospective items of {team} are now anonymous.")
-                ).format(team=team.name)
+                ).format(team=esc(team.name))
             if sub:
                 raise Conflict(
                     Message(
@@ -107,7 +108,8 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
+        # No profile refresh here: its timestamp would sit next to the item's.
+        person = load_person(deps, context, user_id, ask_slack=False)
         tr = person_translator(person, None)
         values = state_values(view)
         try:
@@ -129,16 +131,9 @@ def register(app: App, deps: Deps) -> None:
         context["saved_retro_id"] = retro_id
         ack()
 
-    def item_added(client: WebClient, context: BoltContext) -> None:
-        retro_id = context.get("saved_retro_id")
-        if not retro_id:
-            return
-        cadence = Retros(client)
-        with deps.transaction(context) as session:
-            update = cadence.update(session, retros.get_retro(session, retro_id))
-        cadence.push(update)  # the counts only: nothing that ties the item to this moment
-
-    listeners.add(app.view(Callback.RETRO_ITEM), item_submitted, item_added)
+    # Nothing is posted when an item is added: an update at that moment would tie the item to
+    # whoever was active then. The channel learns the items when voting opens, shuffled.
+    listeners.add(app.view(Callback.RETRO_ITEM), item_submitted)
 
     def vote(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond

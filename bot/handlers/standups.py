@@ -118,9 +118,7 @@ def register(app: App, deps: Deps) -> None:
             actor = workspaces.person(session, user_id)
             here = teams.team_for_channel(session, command.get("channel_id"))
             tr = person_translator(actor, here)
-            zone_today = now.astimezone(standups.member_zone(actor, here)).date() if here else (
-                now.date()
-            )  # fmt: skip
+            zone_today = standups.person_today(actor, here, now)
             if sub == "away" and len(words) == 3:
                 period = standups.set_away(session, actor, words[1], words[2], zone_today, now)
                 return tr.gettext(
@@ -281,8 +279,9 @@ def register(app: App, deps: Deps) -> None:
             return message, person.slack_user_id, told, blocker.channel_id, blocker.message_ts
 
         message, person_id, told, channel, ts = deps.run(context, act)
+        # The person first: the admin message is the scrum master's, who sees the result.
+        client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
         if channel and ts:
             client.chat_update(channel=channel, ts=ts, **message)
-        client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
 
     listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)

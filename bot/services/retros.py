@@ -10,6 +10,7 @@ team to named items.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -125,14 +126,16 @@ def add_item(
         )
     if errors:
         raise Invalid(errors)
-    retro = get_retro(session, retro_id)
+    retro = get_retro(session, retro_id, for_update=True)  # voting cannot open meanwhile
     team = session.get_one(Team, retro.team_id)
     require_participant(session, team, person)
     if retro.state is not RetroState.COLLECTING:
         raise Conflict(Message(N_("Items are collected until voting opens; it has.")))
     item = RetroItem(
         workspace_id=retro.workspace_id, retro_id=retro.id, column=column, text=text,
-        author_id=person.id if retro.named else None, created_at=now,
+        author_id=person.id if retro.named else None,
+        # An anonymous item keeps no time of its own either: it could be matched to activity.
+        created_at=now if retro.named else retro.opened_at,
     )  # fmt: skip
     session.add(item)
     session.flush()
@@ -140,20 +143,15 @@ def add_item(
 
 
 def items(session: Session, retro: Retro) -> list[RetroItem]:
-    return list(
-        session.scalars(
-            select(RetroItem).where(RetroItem.retro_id == retro.id).order_by(RetroItem.id)
-        )
-    )
+    """The items in a stable order that is not the order they were added in (which could
+    hint at who added them): shuffled by a hash of the retrospective and the item."""
+    rows = session.scalars(select(RetroItem).where(RetroItem.retro_id == retro.id)).all()
 
+    def key(item: RetroItem) -> str:
+        seed = f"{retro.id}:{retro.opened_at.isoformat()}:{item.id}"
+        return hashlib.sha256(seed.encode()).hexdigest()
 
-def counts(session: Session, retro: Retro) -> dict[RetroColumn, int]:
-    rows = session.execute(
-        select(RetroItem.column, func.count())
-        .where(RetroItem.retro_id == retro.id)
-        .group_by(RetroItem.column)
-    ).all()
-    return {column: n for column, n in rows}
+    return sorted(rows, key=key)
 
 
 def start_voting(session: Session, retro_id: int, now: dt.datetime) -> Retro | None:
@@ -236,8 +234,8 @@ def tallies(session: Session, retro: Retro) -> dict[RetroColumn, list[Ranked]]:
     ranked: dict[RetroColumn, list[Ranked]] = {c: [] for c in RetroColumn}
     for item in items(session, retro):
         ranked[item.column].append(Ranked(item, votes.get(item.id, 0)))
-    for column in ranked:
-        ranked[column].sort(key=lambda r: (-r.votes, r.item.id))
+    for column in ranked:  # ties keep the shuffled order
+        ranked[column].sort(key=lambda r: -r.votes)
     return ranked
 
 

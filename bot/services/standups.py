@@ -25,6 +25,7 @@ from bot.models import (
     AwayPeriod,
     Blocker,
     Person,
+    SprintItem,
     StandupAnswer,
     StandupDay,
     StandupPrompt,
@@ -33,10 +34,12 @@ from bot.models import (
     TeamMember,
 )
 from bot.models.standup import ANSWER_MAX, NOTE_MAX
-from bot.services.sprints import after_working_days, is_working_day
+from bot.services.sprints import active_sprint, after_working_days, is_working_day
 from bot.services.teams import is_time_zone
 
 BLOCKER_RERAISE_WORKING_DAYS = 2
+LATE_DAYS = 3  # a late answer is taken for a prompt up to this many days old
+ITEMS_MAX = 10  # sprint items one answer may mention
 
 
 class StandupField:
@@ -55,6 +58,13 @@ def prompt_at(team: Team, person: Person, day: dt.date) -> dt.datetime:
     """The member's standup time on `day`, in their own time zone, as a UTC instant."""
     local = dt.datetime.combine(day, team.standup_time, tzinfo=member_zone(person, team))
     return local.astimezone(dt.UTC)
+
+
+def person_today(person: Person, team: Team | None, now: dt.datetime) -> dt.date:
+    """The person's date now: their own time zone, else their team's, else UTC."""
+    name = person.time_zone if person.time_zone and is_time_zone(person.time_zone) else None
+    name = name or (team.time_zone if team else "UTC")
+    return now.astimezone(ZoneInfo(name)).date()
 
 
 def local_today(team: Team, person: Person, now: dt.datetime) -> dt.date:
@@ -244,6 +254,36 @@ def require_member(session: Session, team: Team, person: Person) -> None:
         )
 
 
+def _was_asked(session: Session, team: Team, person: Person, day: dt.date) -> bool:
+    return (
+        session.scalar(
+            select(StandupPrompt.id).where(
+                StandupPrompt.team_id == team.id,
+                StandupPrompt.person_id == person.id,
+                StandupPrompt.day == day,
+            )
+        )
+        is not None
+    )
+
+
+def _sprint_item_ids(session: Session, team: Team, wanted: tuple[int, ...]) -> list[int]:
+    """Of the mentioned items, those in the team's running sprint (a forged id shows nothing)."""
+    if not wanted:
+        return []
+    sprint = active_sprint(session, team)
+    if sprint is None:
+        return []
+    found = set(
+        session.scalars(
+            select(SprintItem.item_id).where(
+                SprintItem.sprint_id == sprint.id, SprintItem.item_id.in_(wanted[:ITEMS_MAX])
+            )
+        )
+    )
+    return [i for i in wanted if i in found]
+
+
 def standup_day(session: Session, team: Team, day: dt.date, now: dt.datetime) -> StandupDay:
     """The team's standup of `day`, created on first use; locked, so that its thread's parent
     post is made once however many answers arrive together."""
@@ -284,6 +324,10 @@ def save_answer(
     today = local_today(team, person, now)
     if day > today:
         raise Conflict(Message(N_("That standup has not started yet.")))
+    if day < today and not _was_asked(session, team, person, day):
+        raise Conflict(Message(N_("There was no standup for you that day.")))
+    if day < today - dt.timedelta(days=LATE_DAYS):
+        raise Conflict(Message(N_("That standup is too long ago to answer now.")))
     sd = standup_day(session, team, day, now)
     answer = session.scalar(
         select(StandupAnswer)
@@ -294,7 +338,7 @@ def save_answer(
     if answer is None:
         answer = StandupAnswer(
             workspace_id=team.workspace_id, standup_day_id=sd.id, person_id=person.id,
-            answered_at=now,
+            answered_at=now, updated_at=now,
         )  # fmt: skip
         session.add(answer)
     elif day != today:
@@ -302,12 +346,13 @@ def save_answer(
             Message(N_("That day's standup is over: answers can be edited the same day only."))
         )
     answer.done, answer.next, answer.blockers = draft.done, draft.next, draft.blockers
-    answer.item_ids = list(draft.item_ids)
+    answer.item_ids = _sprint_item_ids(session, team, draft.item_ids)
     answer.updated_at = now
     session.flush()
     blocker = session.scalar(select(Blocker).where(Blocker.answer_id == answer.id))
     changed = None
-    if draft.blockers and (blocker is None or blocker.text != draft.blockers):
+    reopened = blocker is not None and blocker.resolved_at is not None
+    if draft.blockers and (blocker is None or blocker.text != draft.blockers or reopened):
         if blocker is None:
             blocker = Blocker(
                 workspace_id=team.workspace_id, team_id=team.id, answer_id=answer.id,
@@ -316,6 +361,9 @@ def save_answer(
             session.add(blocker)
         else:
             blocker.text = draft.blockers
+            if blocker.resolved_at is not None:  # blocked again: a new raise, a new post
+                blocker.raised_at, blocker.reraised_at = now, None
+                blocker.channel_id = blocker.message_ts = None
             blocker.resolved_at = blocker.resolved_by_id = None
         session.flush()
         changed = blocker

@@ -1,6 +1,6 @@
-"""The retrospective in the team channel: collecting (counts only, so no item can be tied to
-the moment someone added it), voting (every item with a Vote button, no tallies), and the
-ranked results with the actions. Authors are shown only when the team chose named items."""
+"""The retrospective in the team channel: collecting (nothing about the items, so no item can
+be tied to the moment someone added it), voting (every item, shuffled, with a Vote button, no
+tallies), and the ranked results with the actions. Authors are shown only when the team chose named items."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
 from bot.views.ids import Action, Callback
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate
 
-VOTE_ITEMS_MAX = 40  # one block each; a message has 50
+VOTE_ITEMS_PER_COLUMN = 14  # one block each: 3 columns fit in Slack's 50 blocks
 
 
 def column_label(tr: Translator, column: RetroColumn) -> str:
@@ -37,7 +37,6 @@ def retro_message(
     team: Team,
     retro: Retro,
     *,
-    counts: dict[RetroColumn, int],
     items: list[RetroItem],
     ranked: dict[RetroColumn, list[Ranked]] | None,
     actions: list[RetroAction],
@@ -63,16 +62,8 @@ def retro_message(
                 ),
             )
         )
-        blocks.append(
-            context(
-                " · ".join(
-                    f"{COLUMN_EMOJI[c]} {column_label(tr, c)}: {counts.get(c, 0)}"
-                    for c in RetroColumn
-                )
-                + " · "
-                + privacy
-            )
-        )
+        # No running counts: an update as each item arrives would tie it to its author.
+        blocks.append(context(privacy))
     elif retro.state is RetroState.VOTING:
         blocks.append(
             context(
@@ -85,16 +76,14 @@ def retro_message(
                 ).format(n=VOTES_PER_MEMBER, when=local_time)
             )
         )  # fmt: skip
-        shown = 0
+        hidden = 0
         for column in RetroColumn:
             group = [i for i in items if i.column is column]
             if not group:
                 continue
             blocks.append(context(f"{COLUMN_EMOJI[column]} *{column_label(tr, column)}*"))
-            for item in group:
-                if shown >= VOTE_ITEMS_MAX:
-                    break
-                shown += 1
+            hidden += max(0, len(group) - VOTE_ITEMS_PER_COLUMN)
+            for item in group[:VOTE_ITEMS_PER_COLUMN]:
                 blocks.append(
                     section(
                         _item_text(item, authors),
@@ -102,10 +91,21 @@ def retro_message(
                         block_id=f"retro_item:{item.id}",
                     )
                 )
+        if hidden:
+            blocks.append(
+                context(
+                    tr.ngettext(
+                        "{n} more item did not fit in one message.",
+                        "{n} more items did not fit in one message.", hidden,
+                    ).format(n=hidden)
+                )
+            )  # fmt: skip
     else:
         assert ranked is not None
         for column in RetroColumn:
-            lines = [f"{r.votes} · {_item_text(r.item, authors)}" for r in ranked[column][:15]]
+            lines = [
+                f"{r.votes} · {_item_text(r.item, authors, limit=180)}" for r in ranked[column][:12]
+            ]
             if lines:
                 blocks.append(
                     section(
@@ -125,8 +125,8 @@ def retro_message(
     return {"text": title, "blocks": blocks[:50]}
 
 
-def _item_text(item: RetroItem, authors: dict[int, str]) -> str:
-    text = esc(item.text)
+def _item_text(item: RetroItem, authors: dict[int, str], limit: int = 2800) -> str:
+    text = truncate(esc(item.text), limit)
     if item.author_id is not None and item.author_id in authors:
         text += f" · {mention(authors[item.author_id])}"
     return text
