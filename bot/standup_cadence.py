@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
 NEVER_STALE = dt.timedelta(days=3650)
+RESEND_AFTER = dt.timedelta(minutes=10)  # a prompt still unsent this long after its job ran
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Standups:
     factory: sessionmaker[Session]
 
     def sources(self) -> list[JobSource]:
-        return [self._prompts, self._reminders, self._reraises]
+        return [self._prompts, self._resends, self._reminders, self._reraises]
 
     # --- prompts -----------------------------------------------------------------------------
 
@@ -121,6 +122,39 @@ class Standups:
                 else tr.gettext("I could not send the standup prompt to: {people}.")
             )
             self.report(team, text.format(people=", ".join(lines)))
+
+    def _resends(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+        """Prompts recorded but neither sent nor failed a while later: the process stopped
+        between the commit and the DMs. They are sent now, while the day still needs them."""
+        rows = session.execute(
+            select(StandupPrompt.id, StandupPrompt.due_at, StandupPrompt.workspace_id).where(
+                StandupPrompt.sent_at.is_(None),
+                StandupPrompt.failure.is_(None),
+                StandupPrompt.due_at <= until - RESEND_AFTER,
+                StandupPrompt.due_at > until - PROMPT_STALE,
+            )
+        ).all()
+        for prompt_id, due_at, workspace_id in rows:
+            yield Occurrence(
+                key=f"standup_resend:prompt={prompt_id}",
+                workspace_id=workspace_id,
+                due_at=due_at + RESEND_AFTER,
+                run=self._resend_job(prompt_id),
+                stale_after=PROMPT_STALE,
+            )
+
+    def _resend_job(self, prompt_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
+        def run(session: Session, at: dt.datetime) -> FollowUp | None:
+            prompt = session.scalar(
+                select(StandupPrompt).where(StandupPrompt.id == prompt_id).with_for_update()
+            )
+            if prompt is None or prompt.sent_at is not None or prompt.failure is not None:
+                return None
+            team = session.get_one(Team, prompt.team_id)
+            to_send = [(prompt.id, session.get_one(Person, prompt.person_id), prompt.day)]
+            return lambda: self._send_prompts(team, to_send, reminder=False)
+
+        return run
 
     # --- reminders ---------------------------------------------------------------------------
 

@@ -258,3 +258,23 @@ def test_answers_only_for_days_asked_and_items_only_from_the_sprint(
     with pytest.raises(Conflict, match="no standup for you"):
         answer_for(dt.date(2026, 10, 27))  # not asked that day: no thread for it
     assert answer_for(dt.date(2026, 10, 28), items=[999, 12345]) == []  # not sprint items
+
+
+def test_prompts_lost_in_a_crash_are_sent_later(team, double, session_factory):
+    # The prompt job committed its rows, and the process stopped before the DMs went out.
+    from bot.standup_cadence import Standups
+
+    class Crashing(Standups):
+        def _send_prompts(self, *args, **kwargs):
+            raise SystemExit("killed")
+
+    crashing = Crashing(team["cadence"].client, session_factory)
+    with pytest.raises(SystemExit):
+        tick(session_factory, utc(10, 26, 8), crashing.sources())
+    assert prompted(double, ROME) == []
+    run(team, session_factory, utc(10, 26, 8, 5))  # not yet: the send may still be under way
+    assert prompted(double, ROME) == []
+    run(team, session_factory, utc(10, 26, 8, 10))
+    assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
+    run(team, session_factory, utc(10, 26, 8, 20))
+    assert len(prompted(double, ROME)) == 1
