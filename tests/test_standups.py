@@ -225,6 +225,12 @@ def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_
     assert len(prompted(double, ROME)) == 1  # retried after the 429, delivered
     report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
     assert "could not send the standup prompt" in report and AMSTERDAM in report
+    # Not asked, nor reported, again every day: tried again a week later.
+    reports = len(double.messages_in(ADMIN_CHANNEL))
+    run(team, session_factory, utc(10, 27, 8))
+    assert len(double.messages_in(ADMIN_CHANNEL)) == reports and len(prompted(double, ROME)) == 2
+    run(team, session_factory, utc(11, 3, 8))  # Tuesday of the next week (CET: 8:00 UTC)
+    assert len(double.messages_in(ADMIN_CHANNEL)) == reports + 1
     assert not prompted(double, NEW_YORK)  # not yet 9:00 in New York
 
 

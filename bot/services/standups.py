@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,9 @@ from bot.services.teams import is_time_zone
 BLOCKER_RERAISE_WORKING_DAYS = 2
 LATE_DAYS = 3  # a late answer is taken for a prompt up to this many days old
 ITEMS_MAX = 10  # sprint items one answer may mention
+UNREACHABLE_DAYS = 7
+# Slack's answers to a DM for someone who has left (or whose DM channel is gone with them).
+GONE_FROM_SLACK = ("user_not_found", "account_inactive", "channel_not_found", "user_disabled")
 
 
 class StandupField:
@@ -93,6 +96,7 @@ class Calendar:
     members: dict[int, list[Person]]  # team id -> members
     holidays: set[tuple[int, dt.date]]
     away: dict[int, list[tuple[dt.date, dt.date]]]  # person id -> periods
+    unreachable: set[int] = field(default_factory=set)  # left Slack lately: not asked daily
 
     def is_away(self, person_id: int, day: dt.date) -> bool:
         return any(start <= day <= end for start, end in self.away.get(person_id, ()))
@@ -102,6 +106,7 @@ class Calendar:
             is_working_day(team, day)
             and (team.id, day) not in self.holidays
             and not self.is_away(person.id, day)
+            and person.id not in self.unreachable
         )
 
 
@@ -129,7 +134,17 @@ def calendar(session: Session, around: dt.datetime) -> Calendar:
         )
     ):
         away[person_id].append((start, end))
-    return Calendar(teams, members, holidays, away)
+    # Someone whose prompt failed because they are gone from Slack is not asked (and not
+    # reported) every day: they are tried again once that failure is a week old.
+    unreachable = set(
+        session.scalars(
+            select(StandupPrompt.person_id).where(
+                StandupPrompt.failure.in_(GONE_FROM_SLACK),
+                StandupPrompt.day > around.date() - dt.timedelta(days=UNREACHABLE_DAYS),
+            )
+        )
+    )
+    return Calendar(teams, members, holidays, away, unreachable)
 
 
 def due_prompts(cal: Calendar, until: dt.datetime, lookback: dt.timedelta) -> list[Due]:
@@ -217,13 +232,13 @@ class AnswerDraft:
     def validate(cls, raw: dict[str, Any]) -> AnswerDraft:
         errors: dict[str, Message] = {}
         values = {}
-        for field in (StandupField.DONE, StandupField.NEXT, StandupField.BLOCKERS):
-            text = (raw.get(field) or "").strip() or None
+        for key in (StandupField.DONE, StandupField.NEXT, StandupField.BLOCKERS):
+            text = (raw.get(key) or "").strip() or None
             if text and len(text) > ANSWER_MAX:
-                errors[field] = Message(
+                errors[key] = Message(
                     N_("Keep this under {limit} characters."), {"limit": ANSWER_MAX}
                 )
-            values[field] = text
+            values[key] = text
         if not values[StandupField.DONE] and not values[StandupField.NEXT]:
             errors[StandupField.DONE] = Message(
                 N_("Say what you finished or what you will do next: a standup needs one.")
