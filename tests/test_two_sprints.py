@@ -1,0 +1,67 @@
+"""Two one-week sprints on the real scheduler (every job source, ticking every hour), with
+members in Rome, Amsterdam and New York, across the end of summer time in Europe: each sprint
+starts and closes once, each close opens its retrospective, standups go to each member on each
+working day at their own 9:00, and nothing is ever posted twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from bot.db import unit_of_work
+from bot.scheduler import job_sources, tick
+from bot.services import sprints, teams, workspaces
+from bot.services.sprints import SprintDraft, SprintField
+from bot.services.teams import TeamSettings
+from bot.slack import web_client
+from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
+from tests.conftest import test_settings as settings_for
+from tests.scenario import all_text
+
+ZONES = {ITALIAN: "Europe/Rome", MEMBER: "Europe/Amsterdam", STAKEHOLDER: "America/New_York"}
+START = dt.datetime(2026, 10, 18, 0, 0, tzinfo=dt.UTC)  # Sunday before the first sprint
+
+
+def test_two_sprints_on_the_scheduler(double, db_url, session_factory, workspace_id):
+    with unit_of_work(session_factory, workspace_id) as session:
+        owner = workspaces.person(session, OWNER)
+        for user, zone in ZONES.items():
+            workspaces.person(session, user).time_zone = zone
+        settings = TeamSettings(
+            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM, member_user_ids=tuple(ZONES), sprint_length_weeks=1,
+            standup_time=dt.time(9, 0), working_days=0b0011111, time_zone="Europe/Rome",
+            language="en",
+        )  # fmt: skip
+        team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, START)
+        for start in ("2026-10-19", "2026-10-26"):
+            draft = SprintDraft.validate(
+                {
+                    SprintField.GOAL: f"Goal from {start}", SprintField.START: start,
+                    SprintField.LENGTH: "1", SprintField.CAPACITY: "10",
+                },
+                today=START.date(),
+            )  # fmt: skip
+            sprints.plan(session, team, owner, draft, START)
+    sources = job_sources(web_client(settings_for(double, db_url)), session_factory)
+    ran: list[str] = []
+    at = START
+    while at <= START + dt.timedelta(days=17):  # through the second retrospective's close
+        report = tick(session_factory, at, sources)
+        assert report.failed == [], report.failed
+        ran += report.ran
+        at += dt.timedelta(hours=1)
+
+    kinds = Counter(key.split(":")[0] for key in ran)
+    assert kinds["sprint_start"] == 2 and kinds["sprint_close"] == 2
+    assert kinds["retro_open"] == 2 and kinds["retro_voting"] == 2 and kinds["retro_close"] == 2
+    assert len(ran) == len(set(ran))  # every occurrence once
+    channel = [all_text(m) for m in double.messages_in(TEAM_CHANNEL)]
+    assert sum("This sprint is closed" in t for t in channel) == 2  # each board, closed
+    assert sum("Sprint showcase" in t for t in channel) == 2
+    assert sum("Retrospective · Growth" in t for t in channel) == 2
+    # Twelve working days (two sprints and the next Monday and Tuesday), one prompt each, at
+    # each member's own 9:00.
+    for user in ZONES:
+        prompts = [m for m in double.messages_in(user) if "Time for your standup" in all_text(m)]
+        assert len(prompts) == 12, (user, len(prompts))
