@@ -216,8 +216,12 @@ class Standups:
     # --- blockers ----------------------------------------------------------------------------
 
     def _reraises(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
-        for blocker, team in standups.open_blockers(session):
-            due = standups.reraise_due(team, blocker)
+        blockers = list(standups.open_blockers(session))
+        holidays = standups.team_holidays(
+            session, {team.id for _, team in blockers}, (until - dt.timedelta(days=30)).date()
+        )
+        for blocker, team in blockers:
+            due = standups.reraise_due(team, blocker, holidays.get(team.id, frozenset()))
             if due > until:
                 continue
             yield Occurrence(

@@ -117,6 +117,13 @@ def test_prompts_follow_each_members_clock(team, double, session_factory, slack,
     assert "in the past" in all_text(past.json)
     ok = slack.command("/standup", "holiday 2026-10-27 Team day", user=SCRUM, channel=TEAM_CHANNEL)
     assert "is a holiday" in all_text(ok.json)
+    slack.command("/standup", "holiday 2026-11-05", user=SCRUM, channel=TEAM_CHANNEL)
+    undo = slack.command("/standup", "holiday remove 2026-11-05", user=SCRUM, channel=TEAM_CHANNEL)
+    assert "working day for Growth again" in all_text(undo.json)
+    listed = slack.command("/standup", "holidays", user=MEMBER, channel=TEAM_CHANNEL)
+    assert "2026-10-27 Team day" in all_text(listed.json) and "2026-11-05" not in all_text(
+        listed.json
+    )
     backwards = slack.command(
         "/standup", "away 2026-10-29 2026-10-28", user=AMSTERDAM, channel=TEAM_CHANNEL
     )

@@ -127,6 +127,12 @@ def register(app: App, deps: Deps) -> None:
             if sub == "back":
                 standups.come_back(session, actor, zone_today)
                 return tr.gettext("Welcome back: your standup prompts resume today.")
+            if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
+                team = _team_for(session, actor, command.get("channel_id"))
+                day = standups.remove_holiday(session, team, actor, words[2])
+                return tr.gettext("{day} is a working day for {team} again.").format(
+                    day=day.isoformat(), team=esc(team.name)
+                )
             if sub == "holiday" and len(words) >= 2:
                 team = _team_for(session, actor, command.get("channel_id"))
                 holiday = standups.add_holiday(
@@ -151,8 +157,9 @@ def register(app: App, deps: Deps) -> None:
                     N_(
                         "`/standup`: answer today's standup. `/standup away YYYY-MM-DD "
                         "YYYY-MM-DD`: no prompts while you are away; `/standup back` to resume. "
-                        "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday; "
-                        "`/standup holidays` lists them."
+                        "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday, "
+                        "`/standup holiday remove YYYY-MM-DD` to take it back; `/standup "
+                        "holidays` lists them."
                     )
                 )
             )

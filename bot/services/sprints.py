@@ -106,13 +106,16 @@ def closes_at(team: Team, sprint: Sprint) -> dt.datetime:
     return local_instant(team, days[-1] if days else sprint.end_date, DAY_ENDS)
 
 
-def after_working_days(team: Team, instant: dt.datetime, days: int) -> dt.datetime:
-    """The same local time as `instant`, `days` of the team's working days later."""
+def after_working_days(
+    team: Team, instant: dt.datetime, days: int, holidays: frozenset[dt.date] = frozenset()
+) -> dt.datetime:
+    """The same local time as `instant`, `days` of the team's working days later (team
+    holidays, when given, do not count)."""
     local = instant.astimezone(zone(team))
     day, counted = local.date(), 0
     while counted < days:
         day += dt.timedelta(days=1)
-        if is_working_day(team, day):
+        if is_working_day(team, day) and day not in holidays:
             counted += 1
     return dt.datetime.combine(day, local.time(), tzinfo=zone(team)).astimezone(dt.UTC)
 

@@ -428,9 +428,38 @@ def resolve_blocker(session: Session, blocker_id: int, actor: Person, now: dt.da
     return blocker
 
 
-def reraise_due(team: Team, blocker: Blocker) -> dt.datetime:
-    """When an open blocker is raised again: after two of the team's working days."""
-    return after_working_days(team, blocker.raised_at, BLOCKER_RERAISE_WORKING_DAYS)
+def reraise_due(
+    team: Team, blocker: Blocker, holidays: frozenset[dt.date] = frozenset()
+) -> dt.datetime:
+    """When an open blocker is raised again: after two of the team's working days (holidays
+    do not count)."""
+    return after_working_days(team, blocker.raised_at, BLOCKER_RERAISE_WORKING_DAYS, holidays)
+
+
+def team_holidays(
+    session: Session, team_ids: set[int], since: dt.date
+) -> dict[int, frozenset[dt.date]]:
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    if team_ids:
+        for team_id, day in session.execute(
+            select(TeamHoliday.team_id, TeamHoliday.day).where(
+                TeamHoliday.team_id.in_(team_ids), TeamHoliday.day >= since
+            )
+        ):
+            days[team_id].add(day)
+    return {team_id: frozenset(d) for team_id, d in days.items()}
+
+
+def remove_holiday(session: Session, team: Team, actor: Person, day_text: str) -> dt.date:
+    _require_scrum_master(team, actor)
+    day = _parse_day(day_text)
+    holiday = day and session.scalar(
+        select(TeamHoliday).where(TeamHoliday.team_id == team.id, TeamHoliday.day == day)
+    )
+    if not holiday:
+        raise Conflict(Message(N_("{team} has no holiday on that day."), {"team": team.name}))
+    session.delete(holiday)
+    return holiday.day
 
 
 def open_blockers(session: Session) -> Iterable[tuple[Blocker, Team]]:
@@ -495,10 +524,7 @@ def current_away(session: Session, person: Person, today: dt.date) -> list[AwayP
     )
 
 
-def add_holiday(
-    session: Session, team: Team, actor: Person, day_text: str, note: str | None,
-    today: dt.date, now: dt.datetime,
-) -> TeamHoliday:  # fmt: skip
+def _require_scrum_master(team: Team, actor: Person) -> None:
     if actor.id != team.scrum_master_id:
         raise NotAllowed(
             Message(
@@ -506,6 +532,13 @@ def add_holiday(
                 {"team": team.name, "scrum": team.scrum_master.slack_user_id},
             )
         )
+
+
+def add_holiday(
+    session: Session, team: Team, actor: Person, day_text: str, note: str | None,
+    today: dt.date, now: dt.datetime,
+) -> TeamHoliday:  # fmt: skip
+    _require_scrum_master(team, actor)
     day = _parse_day(day_text)
     if day is None:
         raise Conflict(
