@@ -51,7 +51,11 @@ class Retros:
     # --- rendering ---------------------------------------------------------------------------
 
     def message(
-        self, session: Session, retro: Retro, results: retros.Results | None = None
+        self,
+        session: Session,
+        retro: Retro,
+        results: retros.Results | None = None,
+        page: int = 1,
     ) -> dict[str, Any]:
         team = session.get_one(Team, retro.team_id)
         tr = translator(team.language)
@@ -75,7 +79,7 @@ class Retros:
         return retro_message(
             tr, team, retro, items=items, ranked=ranked,
             actions=actions, earlier_actions=retros.open_actions(session, team, retro.id),
-            authors=authors, local_time=local,
+            authors=authors, local_time=local, page=page,
         )  # fmt: skip
 
     def post(self, session: Session, retro: Retro) -> None:

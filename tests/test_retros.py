@@ -242,3 +242,27 @@ def test_named_items_and_the_vote_budget_under_concurrent_clicks(
     with unit_of_work(session_factory, team["workspace"]) as session:
         votes = session.scalars(select(RetroVote).where(RetroVote.retro_id == retro_id)).all()
         assert len(votes) == 3
+
+
+def test_more_items_than_one_message_holds_are_paged(team, slack, double, session_factory):
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        t = session.get_one(Team, team["id"])
+        retro = retros.open_retro(session, t, None, MONDAY)
+        member = workspaces.person(session, MEMBER)
+        for n in range(45):
+            retros.add_item(session, retro.id, member, "try", f"Idea {n}", MONDAY)
+        retro_id = retro.id
+    run(team, session_factory, MONDAY)  # nothing due yet
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        team["cadence"].post(session, retros.start_voting(session, retro_id, MONDAY))
+    first = retro_message(double)
+    assert len(first["blocks"]) <= 50
+    buttons = [
+        b for b in first["blocks"] if b.get("accessory", {}).get("action_id") == "retro.vote"
+    ]
+    assert len(buttons) == 40
+    slack.click(first, Action.RETRO_PAGE, user=ITALIAN, channel=TEAM_CHANNEL)
+    slack.settle()
+    second = wait_for_response(double, ITALIAN)
+    votes = [b for b in second["blocks"] if b.get("accessory", {}).get("action_id") == "retro.vote"]
+    assert len(votes) == 5

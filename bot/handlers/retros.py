@@ -161,6 +161,26 @@ def register(app: App, deps: Deps) -> None:
 
     listeners.add(app.action(Action.RETRO_VOTE), just_ack, vote)
 
+    def turn_page(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        """More items to vote on than one message holds: the next page, for this person."""
+        raw_retro, _, raw_page = (action.get("value") or "").partition(":")
+        retro_id, page = _int(raw_retro), _int(raw_page)
+        person = load_person(deps, context, body["user"]["id"])
+        with deps.transaction(context) as session:
+            retro = retros.get_retro(session, retro_id)
+            retros.require_participant(session, session.get_one(Team, retro.team_id), person)
+            message = Retros(client).message(session, retro, page=page)
+        ephemeral = (body.get("container") or {}).get("is_ephemeral")
+        respond(response_type="ephemeral", replace_original=bool(ephemeral), **message)
+
+    listeners.add(app.action(Action.RETRO_PAGE), just_ack, turn_page)
+
     def action_menu(
         body: dict[str, Any],
         action: dict[str, Any],

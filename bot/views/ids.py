@@ -24,6 +24,7 @@ class Action:
     STANDUP_OPEN = "standup.open"
     RETRO_ADD = "retro.add"
     RETRO_VOTE = "retro.vote"
+    RETRO_PAGE = "retro.page"
     RETRO_ACTION_MENU = "retro.action"
     BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"

@@ -14,7 +14,7 @@ from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
 from bot.views.ids import Action, Callback
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate
 
-VOTE_ITEMS_PER_COLUMN = 14  # one block each: 3 columns fit in Slack's 50 blocks
+VOTE_ITEMS_PER_PAGE = 40  # one block each, with up to 3 column headings: within 50 blocks
 
 
 def column_label(tr: Translator, column: RetroColumn) -> str:
@@ -43,6 +43,7 @@ def retro_message(
     earlier_actions: list[RetroAction],
     authors: dict[int, str],
     local_time: str,
+    page: int = 1,
 ) -> dict[str, Any]:
     title = tr.gettext("Retrospective · {team}").format(team=esc(team.name))
     privacy = (
@@ -76,30 +77,33 @@ def retro_message(
                 ).format(n=VOTES_PER_MEMBER, when=local_time)
             )
         )  # fmt: skip
-        hidden = 0
-        for column in RetroColumn:
-            group = [i for i in items if i.column is column]
-            if not group:
-                continue
-            blocks.append(context(f"{COLUMN_EMOJI[column]} *{column_label(tr, column)}*"))
-            hidden += max(0, len(group) - VOTE_ITEMS_PER_COLUMN)
-            for item in group[:VOTE_ITEMS_PER_COLUMN]:
-                blocks.append(
-                    section(
-                        _item_text(item, authors),
-                        accessory=button(tr.gettext("Vote"), Action.RETRO_VOTE, str(item.id)),
-                        block_id=f"retro_item:{item.id}",
-                    )
-                )
-        if hidden:
+        ordered = [i for c in RetroColumn for i in items if i.column is c]
+        pages = max(1, -(-len(ordered) // VOTE_ITEMS_PER_PAGE))
+        page = min(max(1, page), pages)
+        shown = ordered[(page - 1) * VOTE_ITEMS_PER_PAGE : page * VOTE_ITEMS_PER_PAGE]
+        current = None
+        for item in shown:
+            if item.column is not current:
+                current = item.column
+                blocks.append(context(f"{COLUMN_EMOJI[current]} *{column_label(tr, current)}*"))
             blocks.append(
-                context(
-                    tr.ngettext(
-                        "{n} more item did not fit in one message.",
-                        "{n} more items did not fit in one message.", hidden,
-                    ).format(n=hidden)
+                section(
+                    _item_text(item, authors),
+                    accessory=button(tr.gettext("Vote"), Action.RETRO_VOTE, str(item.id)),
+                    block_id=f"retro_item:{item.id}",
                 )
-            )  # fmt: skip
+            )
+        if pages > 1:
+            nav = []
+            if page > 1:
+                nav.append(
+                    button(tr.gettext("◀ Previous"), Action.RETRO_PAGE, f"{retro.id}:{page - 1}")
+                )
+            if page < pages:
+                nav.append(
+                    button(tr.gettext("Next ▶"), Action.RETRO_PAGE, f"{retro.id}:{page + 1}")
+                )
+            blocks.append({"type": "actions", "block_id": "retro_pages", "elements": nav})
     else:
         assert ranked is not None
         for column in RetroColumn:
