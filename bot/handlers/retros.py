@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam, NotFound
 from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, field_errors, load_person, person_translator, state_values
+from bot.handlers.support import (
+    Deps,
+    button_int,
+    field_errors,
+    load_person,
+    person_translator,
+    state_values,
+)
 from bot.i18n import N_
 from bot.models import Team
 from bot.mrkdwn import esc
@@ -23,13 +30,6 @@ from bot.services.retros import ITEM_FIELD
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
 from bot.views.retro import item_modal
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
 
 
 def register(app: App, deps: Deps) -> None:
@@ -93,7 +93,7 @@ def register(app: App, deps: Deps) -> None:
     def open_item_modal(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        retro_id = _int(action.get("value"))
+        retro_id = button_int(action.get("value"))
         person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             retro = retros.get_retro(session, retro_id)
@@ -113,7 +113,7 @@ def register(app: App, deps: Deps) -> None:
         tr = person_translator(person, None)
         values = state_values(view)
         try:
-            retro_id = _int(json.loads(view.get("private_metadata") or "{}").get("retro"))
+            retro_id = button_int(json.loads(view.get("private_metadata") or "{}").get("retro"))
             now = deps.now()
             deps.run(
                 context,
@@ -138,7 +138,7 @@ def register(app: App, deps: Deps) -> None:
     def vote(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
     ) -> None:
-        item_id = _int(action.get("value"))
+        item_id = button_int(action.get("value"))
         user_id = body["user"]["id"]
         now = deps.now()
         result = deps.run(
@@ -170,7 +170,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         """More items to vote on than one message holds: the next page, for this person."""
         raw_retro, _, raw_page = (action.get("value") or "").partition(":")
-        retro_id, page = _int(raw_retro), _int(raw_page)
+        retro_id, page = button_int(raw_retro), button_int(raw_page)
         person = load_person(deps, context, body["user"]["id"])
         with deps.transaction(context) as session:
             retro = retros.get_retro(session, retro_id)
@@ -189,7 +189,7 @@ def register(app: App, deps: Deps) -> None:
         respond: Respond,
     ) -> None:
         what, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
-        action_id = _int(raw_id)
+        action_id = button_int(raw_id)
         user_id = body["user"]["id"]
         now = deps.now()
         cadence = Retros(client)

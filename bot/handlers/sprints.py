@@ -8,7 +8,6 @@ records an experiment's result. A hand-made payload changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import replace
 from typing import Any
@@ -24,12 +23,14 @@ from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import (
     Deps,
+    button_int,
     field_errors,
     load_person,
     person_translator,
     slack_error_reason,
     state_values,
     team_translator,
+    view_metadata,
 )
 from bot.i18n import N_, Translator
 from bot.models import (
@@ -65,21 +66,6 @@ log = logging.getLogger(__name__)
 
 def _words(command: dict[str, Any]) -> list[str]:
     return (command.get("text") or "").lower().split()
-
-
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
-    return metadata if isinstance(metadata, dict) else {}
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
 
 
 def _team_here(session: Session, channel_id: str | None) -> Team:
@@ -363,7 +349,7 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        post_burnup(context, client, body, None, _int(action.get("value")), respond)
+        post_burnup(context, client, body, None, button_int(action.get("value")), respond)
 
     listeners.add(app.command("/burnup"), just_ack, burnup_command)
     listeners.add(app.action(Action.SPRINT_BURNUP), just_ack, burnup_button)
@@ -405,7 +391,7 @@ def register(app: App, deps: Deps) -> None:
         respond: Respond,
     ) -> None:
         raw_id, _, raw_state = (action.get("value") or "").partition(":")
-        sprint_item_id = _int(raw_id)
+        sprint_item_id = button_int(raw_id)
         try:
             to = WorkState(raw_state)
         except ValueError:
@@ -427,12 +413,12 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        redraw(body, client, context, respond, _int(action.get("value")))
+        redraw(body, client, context, respond, button_int(action.get("value")))
 
     def open_estimate(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        item_id = _int((action.get("selected_option") or {}).get("value"))
+        item_id = button_int((action.get("selected_option") or {}).get("value"))
         person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             item, team = backlog.owned_item(session, item_id, person, backlog.SCORABLE)
@@ -451,14 +437,14 @@ def register(app: App, deps: Deps) -> None:
     def plan_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Items or capacity changed in the open modal: redraw its committed total."""
         view = body["view"]
-        metadata = _metadata(view)
+        metadata = view_metadata(view)
         values = state_values(view)
         person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
-            team = teams.get_team(session, _int(metadata.get("team")))
+            team = teams.get_team(session, button_int(metadata.get("team")))
             sprints.require_planner(team, person)
             sprint = (
-                sprints.get_sprint(session, _int(metadata["sprint"]))
+                sprints.get_sprint(session, button_int(metadata["sprint"]))
                 if metadata.get("sprint")
                 else None
             )
@@ -490,17 +476,17 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
         tr = person_translator(person, None)
-        metadata = _metadata(view)
+        metadata = view_metadata(view)
         now = deps.now()
         try:
 
             def save(session: Session) -> int:
-                team = teams.get_team(session, _int(metadata.get("team")))
+                team = teams.get_team(session, button_int(metadata.get("team")))
                 actor = workspaces.person(session, user_id)
                 today = sprints.local_date(team, now)
                 values = state_values(view)
                 if metadata.get("sprint"):
-                    sprint = sprints.get_sprint(session, _int(metadata["sprint"]))
+                    sprint = sprints.get_sprint(session, button_int(metadata["sprint"]))
                     started = sprint.state is not SprintState.PLANNED
                     if started:  # dates are not in a running sprint's modal
                         values[SprintField.START] = sprint.start_date.isoformat()
@@ -552,7 +538,7 @@ def register(app: App, deps: Deps) -> None:
     def open_result(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        item_id = _int(action.get("value"))
+        item_id = button_int(action.get("value"))
         person = load_person(deps, context, body["user"]["id"], ask_slack=False)
         with deps.transaction(context) as session:
             item = backlog.get_item(session, item_id)
@@ -593,7 +579,7 @@ def register(app: App, deps: Deps) -> None:
         if errors:
             ack(response_action="errors", errors=field_errors(tr, errors))
             return
-        item_id = _int(_metadata(view).get("item"))
+        item_id = button_int(view_metadata(view).get("item"))
 
         def record(session: Session) -> None:
             item = backlog.get_item(session, item_id, for_update=True)
@@ -650,7 +636,7 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        item_id = _int(action.get("value"))
+        item_id = button_int(action.get("value"))
         user_id = body["user"]["id"]
         now = deps.now()
 

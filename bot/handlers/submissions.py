@@ -6,7 +6,6 @@ messages that follow are reported to the person if they fail."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -28,6 +27,7 @@ from bot.handlers.support import (
     slack_error_reason,
     state_values,
     team_translator,
+    view_metadata,
 )
 from bot.i18n import N_, Translator
 from bot.models import BacklogItem, Person, Team
@@ -48,14 +48,6 @@ from bot.views.ids import Callback
 from bot.views.team import team_saved_message
 
 log = logging.getLogger(__name__)
-
-
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
-    return metadata if isinstance(metadata, dict) else {}
 
 
 def _reject(ack: Ack, tr: Translator, errors: dict[str, Message]) -> None:
@@ -84,7 +76,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
         tr = person_translator(person, None)
-        channel_id = str(_metadata(view).get("channel_id") or "")
+        channel_id = str(view_metadata(view).get("channel_id") or "")
         try:
             settings = TeamSettings.validate(state_values(view))
             if not teams.CHANNEL_ID.match(channel_id):
@@ -149,7 +141,7 @@ def register(app: App, deps: Deps) -> None:
         person = load_person(deps, context, user_id)
         tr = person_translator(person, None)
         values = state_values(view)
-        team_id = _metadata(view).get("team_id") or values.get(IdeaField.TEAM)
+        team_id = view_metadata(view).get("team_id") or values.get(IdeaField.TEAM)
         now = deps.now()
         try:
             draft = IdeaDraft.validate(values)
@@ -207,7 +199,7 @@ def register(app: App, deps: Deps) -> None:
             now = deps.now()
             try:
                 parsed = parse(state_values(view))
-                item_id = int(_metadata(view).get("item_id") or 0)
+                item_id = int(view_metadata(view).get("item_id") or 0)
 
                 def act(session: Any) -> BacklogItem:
                     return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
@@ -241,7 +233,7 @@ def register(app: App, deps: Deps) -> None:
                         session, backlog.get_item(session, item_id), tell_submitter
                     )
                 dm(client, submitter_id, message)
-            metadata = _metadata(view)
+            metadata = view_metadata(view)
             if metadata.get("response_url"):
                 with deps.transaction(context) as session:
                     item = backlog.get_item(session, item_id)

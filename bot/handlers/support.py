@@ -4,6 +4,7 @@ people's profiles and language, and private answers to the person."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
-from bot.i18n import Translator, language_for, translator
+from bot.errors import Message, NotFound
+from bot.i18n import N_, Translator, language_for, translator
 from bot.models import Person, Team, utcnow
 from bot.services import workspaces
 
@@ -115,6 +117,23 @@ def _element_value(element: dict[str, Any]) -> Any:
     if kind == "datepicker":
         return element.get("selected_date")
     return element.get("value")
+
+
+def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A modal's private_metadata as a dict; {} when it is missing or forged."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def button_int(value: Any) -> int:
+    """A number carried by a button or a form; a forged or stale one is a NotFound."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
 
 
 def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
