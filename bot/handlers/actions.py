@@ -10,11 +10,9 @@ from typing import Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import Message, NotFound
 from bot.handlers.cards import refresh_cards, render_backlog
 from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, load_person, person_translator
-from bot.i18n import N_
+from bot.handlers.support import Deps, load_person, person_translator, stale_button
 from bot.models import ItemStatus
 from bot.services import backlog, teams, workspaces
 from bot.services.backlog import Move
@@ -30,7 +28,7 @@ def _numbers(value: str, count: int) -> list[int]:
     except ValueError:
         numbers = []
     if len(numbers) < count:
-        raise NotFound(Message(N_("That button no longer works. Run the command again.")))
+        raise stale_button()
     return numbers + [1] * (2 - len(numbers))
 
 
@@ -107,9 +105,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             direction = Move(verb)
         except ValueError:
-            raise NotFound(
-                Message(N_("That button no longer works. Run the command again."))
-            ) from None
+            raise stale_button() from None
         now = deps.now()
         item = deps.run(
             context,

@@ -3,23 +3,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam, NotFound
+from bot.errors import AgileError, Conflict, Message, NotAllowed, NoTeam
 from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import (
     Deps,
     button_int,
-    field_errors,
     load_person,
     person_translator,
+    reject_submission,
+    stale_button,
     state_values,
+    view_metadata,
 )
 from bot.i18n import N_
 from bot.models import Team
@@ -113,7 +114,7 @@ def register(app: App, deps: Deps) -> None:
         tr = person_translator(person, None)
         values = state_values(view)
         try:
-            retro_id = button_int(json.loads(view.get("private_metadata") or "{}").get("retro"))
+            retro_id = button_int(view_metadata(view).get("retro"))
             now = deps.now()
             deps.run(
                 context,
@@ -122,11 +123,8 @@ def register(app: App, deps: Deps) -> None:
                     values.get(ITEM_FIELD), now,
                 ),
             )  # fmt: skip
-        except Invalid as invalid:
-            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
-            return
         except AgileError as error:
-            ack(response_action="errors", errors={ITEM_FIELD: error.message.render(tr)})
+            reject_submission(ack, tr, error, ITEM_FIELD)
             return
         context["saved_retro_id"] = retro_id
         ack()
@@ -223,6 +221,6 @@ def register(app: App, deps: Deps) -> None:
                 ])),
             )  # fmt: skip
         else:
-            raise NotFound(Message(N_("That button no longer works. Run the command again.")))
+            raise stale_button()
 
     listeners.add(app.action(Action.RETRO_ACTION_MENU), just_ack, action_menu)

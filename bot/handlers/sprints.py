@@ -18,16 +18,17 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.cadence import Cadence
-from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam, NotFound
+from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam
 from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import (
     Deps,
     button_int,
-    field_errors,
     load_person,
     person_translator,
+    reject_submission,
     slack_error_reason,
+    stale_button,
     state_values,
     team_translator,
     view_metadata,
@@ -80,6 +81,31 @@ def _team_here(session: Session, channel_id: str | None) -> Team:
             )
         )
     return team
+
+
+def _result_values(values: dict[str, Any]) -> tuple[ExperimentResult, str, str | None]:
+    """The experiment-result modal's values, or Invalid with a message per bad field."""
+    errors: dict[str, Message] = {}
+    result = None
+    try:
+        result = ExperimentResult(values.get(ResultField.RESULT))
+    except ValueError:
+        errors[ResultField.RESULT] = Message(N_("Choose won, lost or inconclusive."))
+    figure = (values.get(ResultField.FIGURE) or "").strip()
+    if not figure:
+        errors[ResultField.FIGURE] = Message(N_("Give the KPI's figure, e.g. 3.4%."))
+    elif len(figure) > KPI_MAX:
+        errors[ResultField.FIGURE] = Message(
+            N_("Keep this under {limit} characters."), {"limit": KPI_MAX}
+        )
+    learning = (values.get(ResultField.LEARNING) or "").strip() or None
+    if learning and len(learning) > LEARNING_MAX:
+        errors[ResultField.LEARNING] = Message(
+            N_("Keep this under {limit} characters."), {"limit": LEARNING_MAX}
+        )
+    if errors:
+        raise Invalid(errors)
+    return result, figure, learning  # type: ignore[return-value]
 
 
 def require_viewer(session: Session, team: Team, person: Person, body: dict[str, Any]) -> None:
@@ -395,9 +421,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             to = WorkState(raw_state)
         except ValueError:
-            raise NotFound(
-                Message(N_("That button no longer works. Run the command again."))
-            ) from None
+            raise stale_button() from None
         user_id = body["user"]["id"]
         now = deps.now()
         result = deps.run(
@@ -497,11 +521,8 @@ def register(app: App, deps: Deps) -> None:
                 return sprints.plan(session, team, actor, draft, now).id
 
             context["saved_sprint_id"] = deps.run(context, save)
-        except Invalid as invalid:
-            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
-            return
         except AgileError as error:
-            ack(response_action="errors", errors={SprintField.GOAL: error.message.render(tr)})
+            reject_submission(ack, tr, error, SprintField.GOAL)
             return
         ack()
 
@@ -559,39 +580,20 @@ def register(app: App, deps: Deps) -> None:
         tr = person_translator(person, None)
         values = state_values(view)
         now = deps.now()
-        errors: dict[str, Message] = {}
-        try:
-            result = ExperimentResult(values.get(ResultField.RESULT))
-        except ValueError:
-            errors[ResultField.RESULT] = Message(N_("Choose won, lost or inconclusive."))
-        figure = (values.get(ResultField.FIGURE) or "").strip()
-        if not figure:
-            errors[ResultField.FIGURE] = Message(N_("Give the KPI's figure, e.g. 3.4%."))
-        elif len(figure) > KPI_MAX:
-            errors[ResultField.FIGURE] = Message(
-                N_("Keep this under {limit} characters."), {"limit": KPI_MAX}
-            )
-        learning = (values.get(ResultField.LEARNING) or "").strip() or None
-        if learning and len(learning) > LEARNING_MAX:
-            errors[ResultField.LEARNING] = Message(
-                N_("Keep this under {limit} characters."), {"limit": LEARNING_MAX}
-            )
-        if errors:
-            ack(response_action="errors", errors=field_errors(tr, errors))
-            return
         item_id = button_int(view_metadata(view).get("item"))
-
-        def record(session: Session) -> None:
-            item = backlog.get_item(session, item_id, for_update=True)
-            team = session.get_one(Team, item.team_id)
-            teams.require_owner(team, workspaces.person(session, user_id))
-            item.result, item.result_figure, item.learning = result, figure, learning
-            item.result_recorded_at = now
-
         try:
+            result, figure, learning = _result_values(values)
+
+            def record(session: Session) -> None:
+                item = backlog.get_item(session, item_id, for_update=True)
+                team = session.get_one(Team, item.team_id)
+                teams.require_owner(team, workspaces.person(session, user_id))
+                item.result, item.result_figure, item.learning = result, figure, learning
+                item.result_recorded_at = now
+
             deps.run(context, record)
         except AgileError as error:
-            ack(response_action="errors", errors={ResultField.RESULT: error.message.render(tr)})
+            reject_submission(ack, tr, error, ResultField.RESULT)
             return
         context["saved_item_id"] = item_id
         ack()

@@ -4,7 +4,6 @@ standup modal, and the scrum master's Resolve button on blockers."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -12,14 +11,17 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Conflict, Invalid, Message, NoTeam, NotFound
+from bot.errors import AgileError, Conflict, Message, NoTeam
 from bot.handlers.errors import Listeners, just_ack
 from bot.handlers.support import (
     Deps,
-    field_errors,
+    button_int,
     load_person,
     person_translator,
+    reject_submission,
+    stale_button,
     state_values,
+    view_metadata,
 )
 from bot.i18n import N_
 from bot.models import (
@@ -38,6 +40,14 @@ from bot.standup_cadence import Standups
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
 from bot.views.standup import blocker_message, standup_modal
+
+
+def _day(value: object) -> dt.date:
+    """The standup's day carried by a button or a modal; a forged one is a NotFound."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise stale_button() from None
 
 
 def _team_for(session: Session, person: Person, channel_id: str | None) -> Team:
@@ -188,12 +198,7 @@ def register(app: App, deps: Deps) -> None:
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         raw_team, _, raw_day = (action.get("value") or "").partition(":")
-        try:
-            team_id, day = int(raw_team), dt.date.fromisoformat(raw_day)
-        except ValueError:
-            raise NotFound(
-                Message(N_("That button no longer works. Run the command again."))
-            ) from None
+        team_id, day = button_int(raw_team), _day(raw_day)
         _open_modal(
             deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day
         )
@@ -206,16 +211,10 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
         tr = person_translator(person, None)
-        try:
-            metadata = json.loads(view.get("private_metadata") or "{}")
-            team_id, day = int(metadata["team"]), dt.date.fromisoformat(metadata["day"])
-        except (ValueError, KeyError, TypeError):
-            ack(response_action="errors", errors={StandupField.DONE: tr.gettext(
-                "That button no longer works. Run the command again."
-            )})  # fmt: skip
-            return
+        metadata = view_metadata(view)
         now = deps.now()
         try:
+            team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
             draft = AnswerDraft.validate(state_values(view))
 
             def save(session: Session) -> int:
@@ -226,11 +225,8 @@ def register(app: App, deps: Deps) -> None:
                 return saved.answer.id
 
             context["saved_answer_id"] = deps.run(context, save)
-        except Invalid as invalid:
-            ack(response_action="errors", errors=field_errors(tr, invalid.errors))
-            return
         except AgileError as error:
-            ack(response_action="errors", errors={StandupField.DONE: error.message.render(tr)})
+            reject_submission(ack, tr, error, StandupField.DONE)
             return
         ack()
 
@@ -261,12 +257,7 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext,
         respond: Respond,
     ) -> None:
-        try:
-            blocker_id = int(action.get("value") or "")
-        except ValueError:
-            raise NotFound(
-                Message(N_("That button no longer works. Run the command again."))
-            ) from None
+        blocker_id = button_int(action.get("value"))
         user_id = body["user"]["id"]
         now = deps.now()
 

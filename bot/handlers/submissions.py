@@ -20,10 +20,10 @@ from bot.handlers.cards import post_cards, refresh_cards, render_backlog, submit
 from bot.handlers.errors import Listeners
 from bot.handlers.support import (
     Deps,
-    field_errors,
     load_person,
     lookup_person,
     person_translator,
+    reject_submission,
     slack_error_reason,
     state_values,
     team_translator,
@@ -48,10 +48,6 @@ from bot.views.ids import Callback
 from bot.views.team import team_saved_message
 
 log = logging.getLogger(__name__)
-
-
-def _reject(ack: Ack, tr: Translator, errors: dict[str, Message]) -> None:
-    ack(response_action="errors", errors=field_errors(tr, errors))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -91,11 +87,8 @@ def register(app: App, deps: Deps) -> None:
                 return team.id, created
 
             context["saved_team_id"], context["team_created"] = deps.run(context, save)
-        except Invalid as invalid:
-            _reject(ack, tr, invalid.errors)
-            return
         except AgileError as error:
-            _reject(ack, tr, {Field.NAME: error.message})
+            reject_submission(ack, tr, error, Field.NAME)
             return
         ack()
 
@@ -157,11 +150,8 @@ def register(app: App, deps: Deps) -> None:
                 ).id
 
             context["saved_item_id"] = deps.run(context, submit)
-        except Invalid as invalid:
-            _reject(ack, tr, invalid.errors)
-            return
         except AgileError as error:
-            _reject(ack, tr, {IdeaField.TITLE: error.message})
+            reject_submission(ack, tr, error, IdeaField.TITLE)
             return
         ack()
 
@@ -205,11 +195,8 @@ def register(app: App, deps: Deps) -> None:
                     return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
 
                 deps.run(context, act)
-            except Invalid as invalid:
-                _reject(ack, tr, invalid.errors)
-                return
             except AgileError as error:
-                _reject(ack, tr, {first_field: error.message})
+                reject_submission(ack, tr, error, first_field)
                 return
             context["saved_item_id"] = item_id
             ack()

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
-from bot.errors import Message, NotFound
+from bot.errors import AgileError, Invalid, Message, NotFound
 from bot.i18n import N_, Translator, language_for, translator
 from bot.models import Person, Team, utcnow
 from bot.services import workspaces
@@ -128,12 +128,24 @@ def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
     return metadata if isinstance(metadata, dict) else {}
 
 
+def stale_button() -> NotFound:
+    """What a forged or outdated button or form value gets: nothing changes."""
+    return NotFound(Message(N_("That button no longer works. Run the command again.")))
+
+
 def button_int(value: Any) -> int:
     """A number carried by a button or a form; a forged or stale one is a NotFound."""
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise NotFound(Message(N_("That button no longer works. Run the command again."))) from None
+        raise stale_button() from None
+
+
+def reject_submission(ack: Ack, tr: Translator, error: AgileError, first_field: str) -> None:
+    """Refuse a modal submission on its fields (`response_action: errors`): each field's
+    message where validation put it, any other refusal on `first_field`. Nothing is stored."""
+    errors = error.errors if isinstance(error, Invalid) else {first_field: error.message}
+    ack(response_action="errors", errors=field_errors(tr, errors))
 
 
 def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
