@@ -29,6 +29,7 @@ from bot.mrkdwn import esc
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import sprints
 from bot.services.sprints import Closed
+from bot.slack import error_reason, tell_admins
 from bot.views.charts import Chart, burnup_chart, velocity_chart
 from bot.views.experiments import result_request
 from bot.views.sprint import Board, board_message, showcase_message
@@ -253,13 +254,14 @@ class Cadence:
         try:
             self.client.chat_postMessage(channel=owner, **message)
         except Exception as error:  # noqa: BLE001 - reported to the scrum master's channel
-            self.report(
-                team, tr,
+            tell_admins(
+                self.client,
+                team.admin_channel_id,
                 tr.gettext(
                     "I could not ask <@{owner}> for the results of sprint {number}'s "
                     "experiments ({reason})."
-                ).format(owner=owner, number=number, reason=_reason(error)),
-            )  # fmt: skip
+                ).format(owner=owner, number=number, reason=error_reason(error)),
+            )
 
     def _post_or_report(
         self, team: Team, tr: Translator, channel: str, message: dict[str, Any], sprint: Sprint
@@ -270,15 +272,16 @@ class Cadence:
         try:
             return self.client.chat_postMessage(channel=channel, **message)
         except SlackApiError as error:
-            if _reason(error) not in PERMANENT_ERRORS:
+            if error_reason(error) not in PERMANENT_ERRORS:
                 raise
-            self.report(
-                team, tr,
+            tell_admins(
+                self.client,
+                team.admin_channel_id,
                 tr.gettext(
                     "I could not post the update of sprint {number} in <#{channel}> ({reason}). "
                     "Invite me there, or choose another channel in `/agile setup`."
-                ).format(number=sprint.number, channel=channel, reason=_reason(error)),
-            )  # fmt: skip
+                ).format(number=sprint.number, channel=channel, reason=error_reason(error)),
+            )
             return None
 
     # --- files and reports -------------------------------------------------------------------
@@ -314,22 +317,11 @@ class Cadence:
                 log.warning("upload of %s failed (attempt %d): %s", chart.filename, attempt, exc)
                 if attempt < UPLOAD_ATTEMPTS:
                     time.sleep(self.retry_pause * attempt)
-        self.report(
-            team, tr,
-            tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).")
-            .format(title=esc(chart.title), channel=channel, reason=_reason(error)),
-        )  # fmt: skip
+        tell_admins(
+            self.client,
+            team.admin_channel_id,
+            tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).").format(
+                title=esc(chart.title), channel=channel, reason=error_reason(error)
+            ),
+        )
         return False
-
-    def report(self, team: Team, tr: Translator, text: str) -> None:
-        """Tell the team's admin channel (the scrum master's) what went wrong."""
-        try:
-            self.client.chat_postMessage(channel=team.admin_channel_id, text=":warning: " + text)
-        except Exception:  # noqa: BLE001 - the log is all that is left
-            log.exception("could not report to the admin channel of team %s: %s", team.id, text)
-
-
-def _reason(error: Exception | None) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or error.response.status_code)
-    return type(error).__name__ if error else "unknown"

@@ -21,6 +21,7 @@ from bot.models import Person, Retro, RetroState, Sprint, SprintState, Team
 from bot.scheduler import JobSource, Occurrence
 from bot.services import retros
 from bot.services.sprints import zone
+from bot.slack import error_reason
 from bot.views.retro import retro_message
 
 log = logging.getLogger(__name__)
@@ -151,14 +152,14 @@ class Retros:
                 self.client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **message)
                 return
             except SlackApiError as error:
-                if str(error.response.get("error")) not in GONE:
+                if error_reason(error) not in GONE:
                     raise
                 log.warning("retrospective %s: its message is gone; posting it again", retro.id)
         team = session.get_one(Team, retro.team_id)
         try:
             reply = self.client.chat_postMessage(channel=team.channel_id, **message)
         except SlackApiError as error:
-            if str(error.response.get("error")) not in GONE:
+            if error_reason(error) not in GONE:
                 raise
             log.warning("retrospective %s: cannot post in the team channel", retro.id)
             return

@@ -3,7 +3,10 @@ may be (429 with Retry-After, 5xx, a dropped connection)."""
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -11,6 +14,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -> WebClient:
@@ -29,3 +34,18 @@ def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -
         timeout=timeout,
         retry_handlers=handlers,
     )
+
+
+def error_reason(error: BaseException | None) -> str:
+    """Slack's error code (`channel_not_found`, `ratelimited`...), else the failure's kind."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error.response.status_code)
+    return type(error).__name__ if error else "unknown"
+
+
+def tell_admins(client: WebClient, admin_channel_id: str, text: str) -> None:
+    """A warning in a team's admin channel (the scrum master's); logged if even that fails."""
+    try:
+        client.chat_postMessage(channel=admin_channel_id, text=":warning: " + text)
+    except Exception:  # noqa: BLE001 - the log is all that is left
+        log.exception("could not report to admin channel %s: %s", admin_channel_id, text)

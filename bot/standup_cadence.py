@@ -33,6 +33,7 @@ from bot.models import (
 )
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import standups
+from bot.slack import error_reason, tell_admins
 from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class Standups:
                 )
                 sent.append(prompt_id)
             except Exception as error:  # noqa: BLE001 - one member's DM never stops the others
-                reason = _reason(error)
+                reason = error_reason(error)
                 log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
                 failed.append((prompt_id, person.slack_user_id, reason))
         now = dt.datetime.now(dt.UTC)
@@ -121,7 +122,7 @@ class Standups:
                 if reminder
                 else tr.gettext("I could not send the standup prompt to: {people}.")
             )
-            self.report(team, text.format(people=", ".join(lines)))
+            tell_admins(self.client, team.admin_channel_id, text.format(people=", ".join(lines)))
 
     def _resends(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
         """Prompts recorded but neither sent nor failed a while later: the process stopped
@@ -296,7 +297,7 @@ class Standups:
                         channel=sd.channel_id, thread_ts=sd.thread_ts, **message
                     )["ts"]
             except SlackApiError as error:
-                problems.append(_reason(error))
+                problems.append(error_reason(error))
             blocker = session.scalar(
                 select(Blocker).where(Blocker.answer_id == answer.id).with_for_update()
             )
@@ -320,17 +321,5 @@ class Standups:
                         )
                         blocker.channel_id, blocker.message_ts = posted["channel"], posted["ts"]
                 except SlackApiError as error:
-                    problems.append(_reason(error))
+                    problems.append(error_reason(error))
         return problems
-
-    def report(self, team: Team, text: str) -> None:
-        try:
-            self.client.chat_postMessage(channel=team.admin_channel_id, text=":warning: " + text)
-        except Exception:  # noqa: BLE001 - the log is all that is left
-            log.exception("could not report to the admin channel of team %s", team.id)
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or error.response.status_code)
-    return type(error).__name__

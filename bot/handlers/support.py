@@ -23,6 +23,7 @@ from bot.errors import AgileError, Invalid, Message, NotFound
 from bot.i18n import N_, Translator, language_for, translator
 from bot.models import Person, Team, utcnow
 from bot.services import workspaces
+from bot.slack import error_reason
 
 log = logging.getLogger(__name__)
 
@@ -218,4 +219,4 @@ def tell_privately(
 
 
 def slack_error_reason(error: SlackApiError) -> str:
-    return str(error.response.get("error") or error.response.status_code)
+    return error_reason(error)
