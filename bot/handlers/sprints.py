@@ -116,7 +116,7 @@ def require_viewer(session: Session, team: Team, person: Person, body: dict[str,
     )
     if channel and channel in (team.channel_id, team.admin_channel_id, team.showcase_channel_id):
         return
-    if sprints.can_plan(team, person) or sprints.is_member(session, team, person):
+    if sprints.can_plan(team, person) or teams.is_member(session, team, person):
         return
     raise NotAllowed(
         Message(

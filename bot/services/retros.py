@@ -29,32 +29,20 @@ from bot.models import (
     RetroVote,
     Sprint,
     Team,
-    TeamMember,
 )
 from bot.models.retro import RETRO_ITEM_MAX, TOP_ACTIONS, VOTES_PER_MEMBER
 from bot.services import backlog
 from bot.services.backlog import IdeaDraft
 from bot.services.sprints import after_working_days, can_plan
-from bot.services.teams import require_owner
+from bot.services.teams import is_member, require_owner
 
 ITEM_FIELD = "retro_item_text"
 COLUMN_FIELD = "retro_item_column"
 
 
-def _is_member(session: Session, team: Team, person: Person) -> bool:
-    return (
-        session.scalar(
-            select(TeamMember.person_id).where(
-                TeamMember.team_id == team.id, TeamMember.person_id == person.id
-            )
-        )
-        is not None
-    )
-
-
 def require_participant(session: Session, team: Team, person: Person) -> None:
     """The retrospective belongs to the team: its members, owner and scrum master."""
-    if not (_is_member(session, team, person) or can_plan(team, person)):
+    if not (is_member(session, team, person) or can_plan(team, person)):
         raise NotAllowed(
             Message(N_("The retrospective of {team} is for its members."), {"team": team.name})
         )

@@ -37,11 +37,11 @@ from bot.models import (
     SprintSnapshot,
     SprintState,
     Team,
-    TeamMember,
     WorkState,
 )
 from bot.models.sprint import GOAL_MAX, LENGTH_WEEKS, SERVES_MAX
 from bot.services import backlog
+from bot.services.teams import is_member
 from charts.velocity import SprintResult, average_completed
 
 DAY_STARTS = dt.time(9, 0)
@@ -349,17 +349,6 @@ def require_planner(team: Team, person: Person) -> None:
                 },
             )
         )
-
-
-def is_member(session: Session, team: Team, person: Person) -> bool:
-    return (
-        session.scalar(
-            select(TeamMember.person_id).where(
-                TeamMember.team_id == team.id, TeamMember.person_id == person.id
-            )
-        )
-        is not None
-    )
 
 
 def require_member(session: Session, team: Team, person: Person) -> None:

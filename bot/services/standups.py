@@ -35,7 +35,7 @@ from bot.models import (
 )
 from bot.models.standup import ANSWER_MAX, NOTE_MAX
 from bot.services.sprints import active_sprint, after_working_days, is_working_day
-from bot.services.teams import is_time_zone
+from bot.services.teams import is_member, is_time_zone
 
 BLOCKER_RERAISE_WORKING_DAYS = 2
 LATE_DAYS = 3  # a late answer is taken for a prompt up to this many days old
@@ -255,12 +255,7 @@ class AnswerDraft:
 
 
 def require_member(session: Session, team: Team, person: Person) -> None:
-    member = session.scalar(
-        select(TeamMember.person_id).where(
-            TeamMember.team_id == team.id, TeamMember.person_id == person.id
-        )
-    )
-    if member is None:
+    if not is_member(session, team, person):
         raise NotAllowed(
             Message(
                 N_("Standups are for the members of {team}. Ask <@{scrum}> to add you."),

@@ -241,6 +241,18 @@ def member_ids(session: Session, team: Team) -> list[str]:
     )
 
 
+def is_member(session: Session, team: Team, person: Person) -> bool:
+    """Whether `person` is one of the team's members (who do its work)."""
+    return (
+        session.scalar(
+            select(TeamMember.person_id).where(
+                TeamMember.team_id == team.id, TeamMember.person_id == person.id
+            )
+        )
+        is not None
+    )
+
+
 def can_configure(team: Team, person: Person) -> bool:
     """After creation a team is changed only by its scrum master, its owner or a workspace
     admin."""
