@@ -136,10 +136,12 @@ def plan_form(
     actions = tuple(a.text for a in retros.open_actions(session, team))
     today = sprints.local_date(team, now)
     if sprint is not None:
-        own = [session.get_one(BacklogItem, e.item_id) for e in sprints.entries(session, sprint)]
-        choices = own + [c for c in candidates if c.id not in {i.id for i in own}]
-        points = {e.item_id: e.points for e in sprints.entries(session, sprint)}
-        points.update({c.id: c.effort or 0 for c in candidates})
+        entries = sprints.entries(session, sprint)
+        own = [session.get_one(BacklogItem, e.item_id) for e in entries]
+        own_ids = {e.item_id for e in entries}
+        choices = own + [c for c in candidates if c.id not in own_ids]
+        points = {c.id: c.effort or 0 for c in candidates}
+        points.update({e.item_id: e.points for e in entries})
         return PlanForm(
             team=team, choices=choices[: sprints.PLAN_CHOICES], points=points,
             suggestion=suggestion, start=sprint.start_date, length_weeks=sprint.length_weeks,
