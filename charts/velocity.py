@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from babel.numbers import format_percent
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from charts.burnup import DPI, HEIGHT_IN, WIDTH_IN
 
@@ -32,6 +34,7 @@ class VelocityLabels:
     y_axis: str
     committed: str
     completed: str
+    language: str = "en"  # the locale of the percentages over the bars
 
 
 def average_completed(results: list[SprintResult], last: int = 3) -> float | None:
@@ -64,7 +67,10 @@ def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> byte
     )
     axes.bar_label(
         completed,
-        labels=[f"{r.completion:.0%}" if r.completion is not None else "" for r in results],
+        labels=[
+            format_percent(r.completion, locale=labels.language) if r.completion is not None else ""
+            for r in results
+        ],
         fontsize=10,
     )
     axes.set_title(labels.title, fontsize=15, loc="left", parse_math=False)
@@ -72,6 +78,7 @@ def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> byte
     axes.set_xticks(positions, [r.label for r in results])
     tallest = max(max(r.committed, r.completed) for r in results)
     axes.set_ylim(0, max(tallest, 1) * 1.2)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # points are whole
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", fontsize=11, frameon=False, ncols=2)
     buffer = io.BytesIO()

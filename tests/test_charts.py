@@ -126,3 +126,34 @@ def test_velocity_png_is_valid_and_not_blank():
     assert ImageStat.Stat(image.convert("L")).stddev[0] > 10
     with pytest.raises(ValueError):
         render_velocity([], VelocityLabels("t", "y", "a", "b"))
+
+
+def test_a_closed_sprint_draws_no_forecast():
+    from charts.burnup import burnup_figure
+
+    early = Burnup(DAYS, [30] * 10, [2, 5, 9, 12, None, None, None, None, None, None], closed=True)
+    assert summarize(early).forecast_days is None
+    legend = [t.get_text() for t in burnup_figure(early, LABELS).axes[0].get_legend().get_texts()]
+    assert legend == ["Scope", "Ideal", "Done"]
+    running = Burnup(DAYS, [30] * 10, [2, 5, 9, 12, None, None, None, None, None, None])
+    legend = [t.get_text() for t in burnup_figure(running, LABELS).axes[0].get_legend().get_texts()]
+    assert "Forecast" in legend
+
+
+def test_the_running_day_shows_its_work_but_the_pace_counts_ended_days_only():
+    burnup = Burnup(DAYS, [30] * 10, [3, 6, None, None, None, None, None, None, None, None],
+                    today=10)  # fmt: skip
+    summary = summarize(burnup)
+    assert (summary.elapsed, summary.done, summary.pace) == (2, 10, 3.0)
+    assert render_burnup(burnup, LABELS).startswith(b"\x89PNG")
+
+
+def test_alt_text_numbers_use_the_readers_decimal_sign():
+    from bot.i18n import translator
+    from bot.views.charts import burnup_alt_text
+
+    burnup = Burnup(DAYS, [30] * 10, [2, 5, None, None, None, None, None, None, None, None])
+    assert "(2.5 points a day)" in burnup_alt_text(translator("en"), burnup)
+    for language in ("it", "nl"):
+        text = burnup_alt_text(translator(language), burnup)
+        assert "2,5" in text and "2.5" not in text, text

@@ -300,3 +300,47 @@ def test_the_next_sprint_is_suggested_after_the_days_taken(world):
         team = session.get_one(Team, world.team_id)
         # Sprint 1 was closed early on Wednesday; sprint 2 runs from Thursday for two weeks.
         assert sprints.latest_end(session, team) == sprints.get_sprint(session, second).end_date
+
+
+def test_a_day_counts_in_the_burnup_only_once_its_working_day_has_ended(world):
+    sprint_id = plan(world, world.items[:2])
+    with world.session() as session:
+        sprints.start(session, sprint_id, at_rome(MONDAY, 9))
+        entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
+        sprints.move(session, entry.sprint_item_id, member(session), WorkState.DONE,
+                     at_rome(MONDAY, 10))  # fmt: skip
+    with world.session() as session:
+        team = session.get_one(Team, world.team_id)
+        sprint = sprints.get_sprint(session, sprint_id)
+        before = sprints.burnup_data(session, team, sprint, at_rome(MONDAY, 16, 59))
+        # Monday's work so far is shown, but Monday is not an ended day yet.
+        assert before.done == [None] * 10 and before.today == 5
+        after = sprints.burnup_data(session, team, sprint, at_rome(MONDAY, 17))
+        assert after.done == [5] + [None] * 9 and after.today is None
+        # Tuesday morning: Monday is ended, Tuesday is under way.
+        tuesday = sprints.burnup_data(session, team, sprint, at_rome(MONDAY + dt.timedelta(1), 9))
+        assert tuesday.done == [5] + [None] * 9 and tuesday.today == 5
+
+
+def test_a_closed_sprint_burnup_does_not_forecast(world):
+    from bot.i18n import translator
+    from bot.views.charts import burnup_chart
+
+    sprint_id = plan(world, world.items[:2])
+    wednesday = at_rome(MONDAY + dt.timedelta(days=2), 12)
+    with world.session() as session:
+        sprints.start(session, sprint_id, at_rome(MONDAY, 9))
+        entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
+        sprints.move(session, entry.sprint_item_id, member(session), WorkState.DONE,
+                     at_rome(MONDAY, 10))  # fmt: skip
+        sprints.close(session, sprint_id, wednesday, actor=workspaces.person(session, "U0SCRUM01"))
+    with world.session() as session:
+        team = session.get_one(Team, world.team_id)
+        sprint = sprints.get_sprint(session, sprint_id)
+        data = sprints.burnup_data(session, team, sprint, wednesday + dt.timedelta(days=5))
+        assert data.closed and data.done == [5, 5, 5] + [None] * 7
+        for language in ("en", "it", "nl"):
+            chart = burnup_chart(translator(language), team, sprint, data)
+            assert "5" in chart.alt_text and "8" in chart.alt_text
+            assert "At this pace" not in chart.alt_text and "pace" not in chart.alt_text
+            assert "forecast" not in chart.alt_text.lower()

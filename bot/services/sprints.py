@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, Invalid, Message, NotAllowed, NotFound
+from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.models import (
     BacklogItem,
@@ -339,12 +339,12 @@ def require_planner(team: Team, person: Person) -> None:
         raise NotAllowed(
             Message(
                 N_(
-                    "Only the marketing owner (<@{owner}>) or the scrum master (<@{scrum}>) "
+                    "Only the marketing owner ({owner}) or the scrum master ({scrum}) "
                     "of {team} can plan, start or end a sprint."
                 ),
                 {
-                    "owner": team.owner.slack_user_id,
-                    "scrum": team.scrum_master.slack_user_id,
+                    "owner": Mention.of(team.owner),
+                    "scrum": Mention.of(team.scrum_master),
                     "team": team.name,
                 },
             )
@@ -355,8 +355,8 @@ def require_member(session: Session, team: Team, person: Person) -> None:
     if not is_member(session, team, person):
         raise NotAllowed(
             Message(
-                N_("Only members of {team} move the sprint's items. Ask <@{scrum}> to add you."),
-                {"team": team.name, "scrum": team.scrum_master.slack_user_id},
+                N_("Only members of {team} move the sprint's items. Ask {scrum} to add you."),
+                {"team": team.name, "scrum": Mention.of(team.scrum_master)},
             )
         )
 
@@ -873,12 +873,15 @@ def close(
 class BurnupData:
     days: list[dt.date]
     scope: list[float]
-    done: list[float | None]
+    done: list[float | None]  # at the end of each working day; None for days not ended
+    today: float | None = None  # done so far on the running working day, before its end
+    closed: bool = False
 
 
 def burnup_data(session: Session, team: Team, sprint: Sprint, now: dt.datetime) -> BurnupData:
-    """One point per working day: the day's snapshot; today's live numbers while the sprint
-    runs; nothing yet for the days ahead (their scope is today's)."""
+    """One point per working day that has ended (at DAY_ENDS, or at the close): the day's
+    snapshot, or the ledger at that time. While the sprint runs, the day under way is not an
+    ended day: its work so far is `today`, and its scope is that of the days ahead."""
     days = working_days(team, sprint)
     snaps = {
         s.day: s
@@ -886,24 +889,33 @@ def burnup_data(session: Session, team: Team, sprint: Sprint, now: dt.datetime) 
             select(SprintSnapshot).where(SprintSnapshot.sprint_id == sprint.id)
         )
     }
-    until = sprint.closed_at if sprint.state is SprintState.CLOSED else now
+    closed = sprint.state is SprintState.CLOSED
+    until = sprint.closed_at if closed and sprint.closed_at is not None else now
     live = totals(session, sprint.id, until)
-    today = local_date(team, until)
+    closing_day = local_date(team, until) if closed else None
     scope: list[float] = []
     done: list[float | None] = []
+    today: float | None = None
     for day in days:
         snap = snaps.get(day)
+        ended = snapshot_at(team, day) <= until or day == closing_day
         if snap is not None:
             scope.append(float(snap.scope_points))
             done.append(float(snap.done_points))
-        elif day <= today and sprint.state is not SprintState.PLANNED:
+        elif ended and sprint.state is not SprintState.PLANNED:
             t = totals(session, sprint.id, min(snapshot_at(team, day), until))
             scope.append(float(t.scope_points))
             done.append(float(t.done_points))
         else:
+            if (
+                today is None
+                and sprint.state is SprintState.ACTIVE
+                and local_date(team, until) >= day
+            ):
+                today = float(live.done_points)
             scope.append(float(live.scope_points))
             done.append(None)
-    return BurnupData(days, scope, done)
+    return BurnupData(days, scope, done, today=today, closed=closed)
 
 
 def days_left(team: Team, sprint: Sprint, now: dt.datetime) -> int:

@@ -3,14 +3,17 @@ that says its numbers (for screen readers, and for anyone whose phone does not l
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from bot.i18n import Translator
 from bot.models import Sprint, Team
 from bot.services.sprints import BurnupData, SprintOutcome
-from bot.views.sprint import day_label
-from charts.burnup import Burnup, Labels, render_burnup, summarize
+from charts.burnup import Burnup, DayLabel, Labels, render_burnup, summarize
 from charts.velocity import SprintResult, VelocityLabels, render_velocity
 
 ALT_TEXT_MAX = 1000  # files.getUploadURLExternal's limit
@@ -30,10 +33,23 @@ class Chart:
         return self.draw()
 
 
+def chart_days(tr: Translator, days: list[dt.date]) -> list[DayLabel]:
+    """The working days' labels in the reader's language, in parts the chart stacks."""
+    return [
+        DayLabel(
+            weekday=format_date(day, "EEE", locale=tr.language),
+            day=format_date(day, "d", locale=tr.language),
+            month=format_date(day, "LLL", locale=tr.language),
+        )
+        for day in days
+    ]
+
+
 def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -> Chart:
     burnup = Burnup(
-        day_labels=[day_label(tr, day) for day in data.days], scope=data.scope, done=data.done
-    )
+        day_labels=chart_days(tr, data.days), scope=data.scope, done=data.done,
+        today=data.today, closed=data.closed,
+    )  # fmt: skip
     title = tr.gettext("{team} · Sprint {number}: burnup").format(
         team=team.name, number=sprint.number
     )
@@ -60,10 +76,10 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
         "Burnup chart: {done} of {scope} points completed after {elapsed} of {days} working "
         "days; the scope was {start} points at the start."
     ).format(
-        done=_n(s.done), scope=_n(s.scope), elapsed=s.elapsed, days=s.days,
-        start=_n(s.scope_at_start),
+        done=number(tr, s.done), scope=number(tr, s.scope), elapsed=s.elapsed, days=s.days,
+        start=number(tr, s.scope_at_start),
     )  # fmt: skip
-    if s.elapsed == 0:
+    if s.elapsed == 0 or s.closed:  # nothing to forecast from, or nothing left to forecast
         return text
     if s.forecast_days is None:
         return text + " " + tr.gettext("Nothing is completed yet, so there is no forecast.")
@@ -73,7 +89,7 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
             + " "
             + tr.gettext(
                 "At this pace ({pace} points a day) the scope is finished within the sprint."
-            ).format(pace=_n(s.pace, 1))
+            ).format(pace=number(tr, s.pace, 1))
         )
     return (
         text
@@ -81,7 +97,7 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
         + tr.gettext(
             "At this pace ({pace} points a day) the scope needs {forecast} working days: more than "
             "the sprint has."
-        ).format(pace=_n(s.pace, 1), forecast=_n(s.forecast_days, 1))
+        ).format(pace=number(tr, s.pace, 1), forecast=number(tr, s.forecast_days, 1))
     )
 
 
@@ -98,10 +114,11 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
         y_axis=tr.gettext("Points"),
         committed=tr.gettext("Committed"),
         completed=tr.gettext("Completed"),
+        language=tr.language,
     )
     lines = [
         tr.gettext("{sprint}: {completed} of {committed} points").format(
-            sprint=r.label, completed=_n(r.completed), committed=_n(r.committed)
+            sprint=r.label, completed=number(tr, r.completed), committed=number(tr, r.committed)
         )
         for r in results
     ]
@@ -114,7 +131,9 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
     )
 
 
-def _n(value: float, digits: int = 0) -> str:
+def number(tr: Translator, value: float, digits: int = 0) -> str:
+    """A number in the reader's locale: "2.5" in English, "2,5" in Italian and Dutch; whole
+    numbers without decimals."""
     if digits == 0 or float(value).is_integer():
-        return str(round(value))
-    return f"{value:.{digits}f}"
+        return format_decimal(round(value), locale=tr.language)
+    return format_decimal(value, format="#,##0." + "#" * digits, locale=tr.language)
