@@ -38,8 +38,10 @@ class VelocityLabels:
 
 
 def average_completed(results: list[SprintResult], last: int = 3) -> float | None:
-    """The average completed points of the last `last` sprints: a capacity suggestion."""
-    recent = results[-last:]
+    """The average completed points of the last `last` sprints: a capacity suggestion. A
+    sprint that completed nothing (ended at once, or nobody moved its items) says nothing
+    about what the team can do, so it is left out; None when none of them completed any."""
+    recent = [r for r in results[-last:] if r.completed > 0]
     return sum(r.completed for r in recent) / len(recent) if recent else None
 
 

@@ -112,7 +112,9 @@ RESULTS = [
 
 def test_velocity_numbers():
     assert [r.completion for r in RESULTS] == [0.6, 1.0, 0.875, 0.0]
-    assert average_completed(RESULTS) == 13.0  # (18 + 21 + 0) / 3: the last three sprints
+    # The last three sprints, less the one that completed nothing: (18 + 21) / 2.
+    assert average_completed(RESULTS) == 19.5
+    assert average_completed([SprintResult("Sprint 1", 8, 0)]) is None  # no suggestion of 1
     assert average_completed(RESULTS[:1]) == 12.0 and average_completed([]) is None
     assert SprintResult("Empty", 0, 0).completion is None
 

@@ -344,3 +344,14 @@ def test_a_closed_sprint_burnup_does_not_forecast(world):
             assert "5" in chart.alt_text and "8" in chart.alt_text
             assert "At this pace" not in chart.alt_text and "pace" not in chart.alt_text
             assert "forecast" not in chart.alt_text.lower()
+
+
+def test_a_sprint_that_completed_nothing_suggests_no_capacity(world):
+    first = plan(world, world.items[:1])
+    with world.session() as session:
+        sprints.start(session, first, at_rome(MONDAY, 9))
+        sprints.close(session, first, at_rome(MONDAY, 12), actor=owner(session))
+        team = session.get_one(Team, world.team_id)
+        assert sprints.outcomes(session, team) == [sprints.SprintOutcome(1, 5, 0)]
+        # Not "1 point": a sprint that finished nothing says nothing about capacity.
+        assert sprints.suggested_capacity(session, team) is None

@@ -284,7 +284,8 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
             points=form.suggestion
         )
         if form.suggestion
-        else tr.gettext("No finished sprints yet to suggest from: your best estimate.")
+        # A sprint that completed nothing is no measure of capacity (charts.velocity).
+        else tr.gettext("No finished sprint has completed points yet: give your best estimate.")
     )
     capacity: dict[str, Any] = {
         "type": "number_input",
