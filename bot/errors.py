@@ -3,24 +3,71 @@ in one place (bot.handlers.errors). Texts are English msgids, translated where s
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from bot.i18n import Translator
-from bot.mrkdwn import esc
+from bot.i18n import Translator, day_label, decimal
+from bot.mrkdwn import Markup, esc, mention
+
+
+class _Someone(Protocol):
+    slack_user_id: str
+    display_name: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in a message: `<@U…>` in mrkdwn, which Slack shows as their name, and
+    "@Name" in plain text (a field error, a title), where Slack shows a mention as typed."""
+
+    slack_user_id: str
+    name: str | None = None
+
+    @classmethod
+    def of(cls, person: _Someone) -> Mention:
+        return cls(person.slack_user_id, person.display_name)
+
+    def render(self, tr: Translator, *, plain: bool = False) -> str:
+        if not plain:
+            return mention(self.slack_user_id)
+        if self.name:
+            return "@" + self.name
+        # Translators: stands for a person whose Slack name the bot has not read yet, in a
+        # sentence such as "Only the marketing owner of Growth, (name not known yet), can do
+        # that."
+        return tr.gettext("(name not known yet)")
 
 
 @dataclass(frozen=True)
 class Message:
-    """A translatable text with named `{placeholders}`; the text is marked with N_()."""
+    """A translatable text with named `{placeholders}`; the text is marked with N_().
+
+    Parameters are shown in the reader's language: a date as "Tue 24 Nov", a float with the
+    reader's decimal sign, a Mention as the person; a string is user text (escaped for mrkdwn)
+    unless it is Markup.
+    """
 
     text: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def render(self, tr: Translator) -> str:
-        """The translated text; string parameters are escaped unless they are Markup."""
-        params = {k: esc(v) if isinstance(v, str) else v for k, v in self.params.items()}
+    def render(self, tr: Translator, *, plain: bool = False) -> str:
+        """The translated text, as mrkdwn, or as `plain` text for where Slack shows text as it
+        is (field errors): then nothing is escaped and people are named, not mentioned."""
+        params = {k: _param(tr, v, plain) for k, v in self.params.items()}
         return tr.gettext(self.text).format(**params)
+
+
+def _param(tr: Translator, value: Any, plain: bool) -> Any:
+    if isinstance(value, Mention):
+        return value.render(tr, plain=plain)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return day_label(tr, value)
+    if isinstance(value, float):
+        return decimal(tr, value)
+    if isinstance(value, str) and not isinstance(value, Markup) and not plain:
+        return esc(value)
+    return value
 
 
 class AgileError(Exception):

@@ -71,7 +71,7 @@ def test_server_error_on_views_open_is_retried(slack, double):
     assert opened_view(double, "idea.submit")["callback_id"] == "idea.submit"
 
 
-def test_failed_post_is_reported_to_the_submitter_and_the_idea_is_kept(slack, double, read):
+def test_failed_post_is_reported_to_the_submitter_and_the_idea_is_kept(slack, double, read, caplog):
     set_up_team(slack)
     double.fail_next("chat.postMessage", error="not_in_channel")
     submit_idea(slack, user=STAKEHOLDER)
@@ -79,7 +79,10 @@ def test_failed_post_is_reported_to_the_submitter_and_the_idea_is_kept(slack, do
     notes = all_text(
         {"blocks": [], "text": "\n".join(m["text"] for m in double.messages_in(STAKEHOLDER))}
     )
-    assert "Your idea is saved, but I could not post it in" in notes and "not_in_channel" in notes
+    # In words for the person; Slack's code only in the log.
+    assert "Your idea is saved, but I could not post it in" in notes
+    assert "I am not in that channel" in notes and "not_in_channel" not in notes
+    assert "not_in_channel" in caplog.text
 
 
 def test_unrecoverable_slack_error_on_a_click_is_reported(slack, double):
@@ -89,7 +92,8 @@ def test_unrecoverable_slack_error_on_a_click_is_reported(slack, double):
     slack.click(
         last_message(double, ADMIN_CHANNEL), "triage.accept", user=OWNER, channel=ADMIN_CHANNEL
     )
-    assert "invalid_trigger_id" in all_text(wait_for_response(double, OWNER))
+    told = all_text(wait_for_response(double, OWNER))
+    assert "Slack refused the request" in told and "invalid_trigger_id" not in told
 
 
 def test_a_failure_inside_a_request_leaves_the_database_unchanged(slack, double, read, monkeypatch):

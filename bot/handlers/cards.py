@@ -14,11 +14,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handlers.support import Deps, person_translator, slack_error_reason, team_translator
+from bot.handlers.support import Deps, person_translator, team_translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
 from bot.services import backlog, teams
+from bot.slack import error_reason
 from bot.views.backlog import backlog_message
+from bot.views.failures import failure_words
 from bot.views.ideas import idea_card, triage_card
 
 log = logging.getLogger(__name__)
@@ -77,11 +79,14 @@ def post_cards(
             response = client.chat_postMessage(channel=channel, **message)
             posted[key] = (response["channel"], response["ts"])
         except SlackApiError as error:
+            log.warning("could not post the %s card in %s: %s", key, channel, error_reason(error))
             problems.append(
+                # Translators: {channel} is a link to a Slack channel; {reason} says what went
+                # wrong in a few lowercase words, e.g. "the channel is archived".
                 tr.gettext(
-                    "Your idea is saved, but I could not post it in {channel} ({reason}). "
-                    "The owner still sees it in `/backlog`."
-                ).format(channel=channel_link(channel), reason=slack_error_reason(error))
+                    "Your idea is saved, but I could not post it in {channel}: {reason}. "
+                    "The marketing owner still sees it in `/backlog`."
+                ).format(channel=channel_link(channel), reason=failure_words(tr, error))
             )
     if posted:
         with deps.transaction(context) as session:

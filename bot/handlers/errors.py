@@ -22,6 +22,8 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import AgileError
 from bot.handlers.support import Deps, lookup_person, person_translator, tell_privately
 from bot.i18n import Translator, translator
+from bot.slack import error_reason
+from bot.views.failures import failure_words
 from bot.views.help import notice
 
 log = logging.getLogger(__name__)
@@ -124,12 +126,14 @@ def report_failure(
 def failure_text(tr: Translator, error: Exception) -> str:
     if isinstance(error, AgileError):
         return error.message.render(tr)
-    log.error("unhandled error in a Slack request", exc_info=error)
     if isinstance(error, SlackApiError):
-        return tr.gettext(
-            "Slack refused a request of mine ({reason}), so I could not finish. Please try "
-            "again in a moment."
-        ).format(reason=error.response.get("error") or error.response.status_code)
+        log.error("Slack refused a request (%s)", error_reason(error), exc_info=error)
+        # Translators: {reason} says what went wrong in a few lowercase words, e.g. "the
+        # channel is archived" or "Slack did not answer in time".
+        return tr.gettext("I could not finish: {reason}. Please try again in a moment.").format(
+            reason=failure_words(tr, error)
+        )
+    log.error("unhandled error in a Slack request", exc_info=error)
     return tr.gettext(
         "Something went wrong on my side and nothing was changed. Please try again; if it "
         "keeps happening, tell your scrum master."

@@ -93,7 +93,7 @@ def _result_values(values: dict[str, Any]) -> tuple[ExperimentResult, str, str |
         errors[ResultField.RESULT] = Message(N_("Choose won, lost or inconclusive."))
     figure = (values.get(ResultField.FIGURE) or "").strip()
     if not figure:
-        errors[ResultField.FIGURE] = Message(N_("Give the KPI's figure, e.g. 3.4%."))
+        errors[ResultField.FIGURE] = Message(N_("Give the KPI's value, e.g. 3.4%."))
     elif len(figure) > KPI_MAX:
         errors[ResultField.FIGURE] = Message(
             N_("Keep this under {limit} characters."), {"limit": KPI_MAX}

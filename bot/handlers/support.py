@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 class Deps:
     session_factory: sessionmaker[Session]
     profile_client: WebClient  # no retries, short timeout: used before answering Slack
+    # No retries, a shorter timeout still: used before spending a trigger id (3 s from the
+    # click), so that a first-contact modal still opens in time if Slack is slow.
+    first_contact_client: WebClient
     now: Callable[[], dt.datetime] = utcnow
 
     def __post_init__(self) -> None:
@@ -150,8 +153,9 @@ def reject_submission(ack: Ack, tr: Translator, error: AgileError, first_field: 
 
 
 def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
-    """Validation messages for `ack(response_action="errors")`."""
-    return {field: message.render(tr) for field, message in errors.items()}
+    """Validation messages for `ack(response_action="errors")`. Slack shows them as plain
+    text, so they are rendered plain: no mrkdwn escapes, people by name rather than `<@U…>`."""
+    return {field: message.render(tr, plain=True) for field, message in errors.items()}
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -160,19 +164,22 @@ def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
 def load_person(
     deps: Deps, context: BoltContext, slack_user_id: str, *, ask_slack: bool = True
 ) -> Person:
-    """The person, with a Slack profile (time zone, locale, admin) no older than a few hours.
+    """The person, with a Slack profile (time zone, locale, admin) no older than a day.
 
-    With `ask_slack=False` it returns what we know without calling Slack: for a flow that must
-    spend its trigger id at once (a modal), which then calls again after views.open. The Slack
-    call happens between two short transactions, never inside one.
+    With `ask_slack=False`, for a flow that must spend its trigger id at once (a modal, which
+    then calls again after views.open), Slack is asked only on first contact, and only within
+    FIRST_CONTACT_TIMEOUT: so that even a stranger's first form is in their language. The
+    Slack call happens between two short transactions, never inside one.
     """
     now = deps.now()
     with deps.transaction(context) as session:
         person = workspaces.person(session, slack_user_id)
-        if not ask_slack or not workspaces.needs_profile(person, now):
+        first_contact = person.profile_refreshed_at is None
+        if not workspaces.needs_profile(person, now) or not (ask_slack or first_contact):
             return person
+    client = deps.profile_client if ask_slack else deps.first_contact_client
     try:
-        user = deps.profile_client.users_info(user=slack_user_id, include_locale=True)["user"]
+        user = client.users_info(user=slack_user_id, include_locale=True)["user"]
     except Exception as exc:  # noqa: BLE001 - a profile is a nicety; answer without it
         log.warning("could not refresh the profile of %s: %s", slack_user_id, exc)
         return person

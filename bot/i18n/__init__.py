@@ -8,13 +8,16 @@ build step. English is the source language. Mark strings with `tr.gettext(...)`,
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 import io
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -62,3 +65,23 @@ def language_for(slack_locale: str | None, team_language: str | None = None) -> 
     if team_language in LANGUAGES:
         return team_language
     return DEFAULT_LANGUAGE
+
+
+# --- dates and numbers, in the reader's locale (Babel's CLDR data, not words of our own) -----
+
+
+def day_label(tr: Translator, day: dt.date) -> str:
+    """A day as the boards show it: "Tue 24 Nov", "mar 24 nov", "di 24 nov"."""
+    return format_date(day, "EEE d MMM", locale=tr.language)
+
+
+def decimal(tr: Translator, value: float, places: int = 2) -> str:
+    """A number with at most `places` decimals and the reader's decimal sign: "1,67" in
+    Italian and Dutch, "1.67" in English; no trailing zeros ("2,5", "3")."""
+    return format_decimal(round(value, places), format="#,##0." + "#" * places, locale=tr.language)
+
+
+def weekday_names(tr: Translator) -> list[str]:
+    """Monday to Sunday in the reader's language, capitalised as a list item ("Lunedì")."""
+    names = get_day_names("wide", locale=tr.language)
+    return [names[day][:1].upper() + names[day][1:] for day in range(7)]

@@ -118,7 +118,7 @@ def add_item(
     team = session.get_one(Team, retro.team_id)
     require_participant(session, team, person)
     if retro.state is not RetroState.COLLECTING:
-        raise Conflict(Message(N_("Items are collected until voting opens; it has.")))
+        raise Conflict(Message(N_("Voting has begun: no more items can be added.")))
     item = RetroItem(
         workspace_id=retro.workspace_id, retro_id=retro.id, column=column, text=text,
         author_id=person.id if retro.named else None,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.errors import Invalid, Message, NotAllowed, NoTeam
+from bot.errors import Invalid, Mention, Message, NotAllowed, NoTeam
 from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
 from bot.mrkdwn import Markup, channel_link
@@ -280,8 +280,8 @@ def require_owner(team: Team, person: Person) -> None:
     if not is_owner(team, person):
         raise NotAllowed(
             Message(
-                N_("Only the marketing owner of {team}, <@{owner}>, can do that."),
-                {"team": team.name, "owner": team.owner.slack_user_id},
+                N_("Only the marketing owner of {team}, {owner}, can do that."),
+                {"team": team.name, "owner": Mention.of(team.owner)},
             )
         )
 

@@ -50,7 +50,7 @@ def result_request(
 def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
     options = [
         option(tr.gettext("Won: the hypothesis held"), ExperimentResult.WON.value),
-        option(tr.gettext("Lost: it did not"), ExperimentResult.LOST.value),
+        option(tr.gettext("Lost: the hypothesis did not hold"), ExperimentResult.LOST.value),
         option(tr.gettext("Inconclusive"), ExperimentResult.INCONCLUSIVE.value),
     ]
     result: dict[str, Any] = {"type": "radio_buttons", "action_id": "value", "options": options}
@@ -89,9 +89,9 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
             },
             {
                 "type": "input", "block_id": ResultField.FIGURE,
-                "label": plain(tr.gettext("KPI figure ({kpi})").format(kpi=item.kpi or "KPI"), 2000),
+                "label": plain(tr.gettext("KPI value ({kpi})").format(kpi=item.kpi or "KPI"), 2000),
                 "element": figure,
-                "hint": plain(tr.gettext("The number that judged it, e.g. 3.4% click-through")),
+                "hint": plain(tr.gettext("The number that judged it, e.g. a click-through rate of 3.4%")),
             },
             {
                 "type": "input", "block_id": ResultField.LEARNING, "optional": True,

@@ -24,7 +24,8 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
             ),
             tr.gettext(
                 "`/sprint`: the team's sprint board; `/sprint plan`, `edit`, `start`, `end` for "
-                "the owner and scrum master; `/sprint velocity`. `/sprint help` tells more."
+                "the marketing owner and the scrum master; `/sprint velocity`. `/sprint help` "
+                "tells more."
             ),
             tr.gettext("`/burnup`: post the sprint's burnup chart in the channel."),
             tr.gettext(
@@ -38,15 +39,15 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
             ),
             tr.gettext(
                 "`/agile setup`: set up or edit the team of this channel (name, admin channel, "
-                "owner, scrum master, members, sprint length, standup time, working days, "
-                "language, Definition of Done, showcase channel)."
+                "marketing owner, scrum master, members, sprint length, standup time, working "
+                "days, language, Definition of Done, showcase channel)."
             ),
             tr.gettext("`/agile help`: this help."),
         ]
     )
     scoring = tr.gettext(
         "Score = (customer value + business value) ÷ effort points; more votes break ties. "
-        "Once the owner moves an item, the owner's order stands."
+        "Once the marketing owner moves an item, their order stands."
     )
     blocks: list[dict[str, Any]] = []
     fallback = intro

@@ -88,7 +88,10 @@ def setup_modal(
             "block_id": Field.ADMIN_CHANNEL,
             "label": plain(tr.gettext("Admin channel")),
             "hint": plain(
-                tr.gettext("Triage cards and blockers go here, for the owner and the scrum master.")
+                tr.gettext(
+                    "Triage cards and blockers go here, for the marketing owner and the scrum "
+                    "master."
+                )
             ),
             "element": admin_element,
         },
@@ -249,9 +252,11 @@ def _retro_window_input(tr: Translator, team: Team | None) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": Field.RETRO_WINDOW,
-        "label": plain(tr.gettext("Retrospective windows")),
+        "label": plain(tr.gettext("Retrospective duration")),
         "hint": plain(
-            tr.gettext("How long the team adds items, and then as long to vote, after a sprint.")
+            tr.gettext(
+                "After each sprint: this many working days to add items, then as many to vote."
+            )
         ),
         "element": {
             "type": "static_select",
