@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, language_for, translator
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
 from bot.mrkdwn import esc
 from bot.scheduler import FollowUp, JobSource, Occurrence
@@ -244,7 +244,9 @@ class Cadence:
         items = session.scalars(
             select(BacklogItem).where(BacklogItem.id.in_([e.item_id for e in finished]))
         ).all()
-        tr = translator(closed.team.language)
+        # Addressed to one person: in the owner's language (their Slack locale), else the team's.
+        owner = closed.team.owner
+        tr = translator(language_for(owner.locale, closed.team.language))
         return result_request(tr, closed.team, closed.sprint, items)
 
     def _send_result_request(

@@ -330,3 +330,18 @@ def test_a_team_name_with_dollars_draws_as_text(sprint, double):
     sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
     uploads = double.calls_to("files.getUploadURLExternal")
     assert [c.args["filename"] for c in uploads] == ["burnup-sprint-1.png", "velocity.png"]
+
+
+def test_the_owner_is_asked_for_results_in_the_owners_language(sprint, double):
+    # An English-speaking team whose marketing owner reads Slack in Italian: the showcase in
+    # the channel stays English, the private request speaks Italian.
+    with sprint.session() as session:
+        workspaces.person(session, OWNER).locale = "it-IT"
+    sprint.tick(rome(MONDAY, 9))
+    sprint.move(0, WorkState.DONE, rome(day(1), 10))  # the experiment is finished
+    sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
+    assert any("Sprint showcase" in all_text(m) for m in double.messages_in(TEAM_CHANNEL))
+    asks = double.messages_in(OWNER)
+    assert len(asks) == 1
+    assert "ha concluso questi esperimenti" in all_text(asks[0])
+    assert "Registra il risultato" in all_text(asks[0])
