@@ -82,6 +82,7 @@ def decimal(tr: Translator, value: float, places: int = 2) -> str:
 
 
 def weekday_names(tr: Translator) -> list[str]:
-    """Monday to Sunday in the reader's language, capitalised as a list item ("Lunedì")."""
+    """Monday to Sunday in the reader's language, as written inside a sentence: "Monday",
+    "lunedì", "maandag"."""
     names = get_day_names("wide", locale=tr.language)
-    return [names[day][:1].upper() + names[day][1:] for day in range(7)]
+    return [names[day] for day in range(7)]  # 0 is Monday, as in date.weekday()

@@ -194,7 +194,7 @@ def item_facts(tr: Translator, item: BacklogItem) -> str:
             tr.gettext(
                 "score {score} (effort {effort}, customer {customer}, business {business})"
             ).format(
-                score=score_text(item.score),
+                score=score_text(tr, item.score),
                 effort=item.effort,
                 customer=item.customer_value,
                 business=item.business_value,
@@ -326,7 +326,9 @@ def idea_accepted(tr: Translator, item: BacklogItem, team: Team) -> dict[str, An
     text = tr.gettext(
         "Your idea *#{id} {title}* was accepted into {team}'s backlog (score {score}). "
         "Follow it with `/backlog`."
-    ).format(id=item.id, title=esc(item.title), team=esc(team.name), score=score_text(item.score))
+    ).format(
+        id=item.id, title=esc(item.title), team=esc(team.name), score=score_text(tr, item.score)
+    )
     return {"text": text, "blocks": [section(":white_check_mark: " + text)]}
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.i18n import LANGUAGES, Translator
+from bot.i18n import LANGUAGES, Translator, weekday_names
 from bot.models import MONDAY_TO_FRIDAY, Team
 from bot.services.teams import (
     DOD_MAX,
@@ -19,18 +19,6 @@ from bot.views.ids import Callback
 from bot.views.text import channel, esc, mention, option, plain, section
 
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "nl": "Nederlands"}
-
-
-def _weekday_names(tr: Translator) -> list[str]:
-    return [
-        tr.gettext("Monday"),
-        tr.gettext("Tuesday"),
-        tr.gettext("Wednesday"),
-        tr.gettext("Thursday"),
-        tr.gettext("Friday"),
-        tr.gettext("Saturday"),
-        tr.gettext("Sunday"),
-    ]
 
 
 def setup_modal(
@@ -47,7 +35,7 @@ def setup_modal(
     days = team.working_days if team else MONDAY_TO_FRIDAY
     standup = team.standup_time if team else dt.time(9, 30)
     language = team.language if team else tr.language
-    day_options = [option(name, str(i)) for i, name in enumerate(_weekday_names(tr))]
+    day_options = [option(name, str(i)) for i, name in enumerate(weekday_names(tr))]
     length_options = [
         option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n)) for n in range(1, 5)
     ]
@@ -300,7 +288,7 @@ def team_saved_message(
         if created
         else tr.gettext("The set-up of *{team}* was updated.")
     ).format(team=esc(team.name))
-    days = [name for i, name in enumerate(_weekday_names(tr)) if team.working_days & (1 << i)]
+    days = [name for i, name in enumerate(weekday_names(tr)) if team.working_days & (1 << i)]
     details = "\n".join(
         [
             tr.gettext("Marketing owner: {person}").format(

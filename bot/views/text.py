@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import Translator, decimal
 from bot.models import ItemKind, ItemStatus
 from bot.mrkdwn import Markup, esc, mention
 from bot.mrkdwn import channel_link as channel
@@ -100,5 +100,6 @@ def status_label(tr: Translator, status: ItemStatus) -> str:
     }[status]
 
 
-def score_text(score: float | None) -> str:
-    return "–" if score is None else f"{score:.2f}".rstrip("0").rstrip(".")
+def score_text(tr: Translator, score: float | None) -> str:
+    """A backlog score with up to two decimals, in the reader's locale: "1.67", "1,67"."""
+    return "–" if score is None else decimal(tr, score)
