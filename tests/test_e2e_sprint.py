@@ -8,12 +8,12 @@ import datetime as dt
 
 import pytest
 
-from bot.models import BacklogItem, ItemKind, ItemStatus, Team
+from bot.models import BacklogItem, ItemKind, ItemStatus, Team, WorkState
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintField
 from bot.views.ids import Action, Callback
-from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
+from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.scenario import all_text, set_up_team, wait_for_response
 
 # Thursday 22 October 2026, 10:00 in Rome (the team's time zone in the scenario).
@@ -297,3 +297,81 @@ def test_a_forged_chart_click_from_elsewhere_is_refused(slack, double, team, rea
     slack.settle()
     assert "belongs to Growth" in all_text(wait_for_response(double, STAKEHOLDER))
     assert double.calls_to("files.getUploadURLExternal") == []
+
+
+def _plan(session, team_id, items, start, weeks="2", goal="200 trial sign-ups"):
+    team_row = session.get_one(Team, team_id)
+    values = plan_values(items, **{SprintField.START: start, SprintField.LENGTH: weeks})
+    values[SprintField.GOAL] = goal
+    draft = sprints.SprintDraft.validate(values, today=TODAY)
+    return sprints.plan(session, team_row, workspaces.person(session, OWNER), draft, NOW).id
+
+
+def test_between_two_sprints_sprint_sums_up_the_last_and_says_how_to_plan(
+    slack, double, team, read, clock
+):
+    items = team["items"]
+
+    def first_sprint(session):
+        sprint_id = _plan(session, team["id"], items[:2], "2026-10-22", weeks="1")
+        sprints.start(session, sprint_id, NOW)
+        entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
+        sprints.move(session, entry.sprint_item_id, workspaces.person(session, MEMBER),
+                     WorkState.DONE, NOW)  # fmt: skip
+        sprints.close(session, sprint_id, dt.datetime(2026, 10, 23, 14, 0, tzinfo=dt.UTC),
+                      actor=workspaces.person(session, SCRUM))  # fmt: skip
+
+    read(first_sprint)
+    clock.fixed = dt.datetime(2026, 10, 24, 9, 0, tzinfo=dt.UTC)  # Saturday
+    answer = slack.command("/sprint", "", user=MEMBER, channel=TEAM_CHANNEL).json
+    text = all_text(answer)
+    assert answer["response_type"] == "ephemeral"
+    assert "No sprint is running" in text
+    assert "Sprint 1" in text and "Goal not met" in text
+    assert "Committed:* 8 points in 2 items" in text and "Completed:* 5 points in 1 item" in text
+    assert "closed Fri 23 Oct" in text
+    assert "`/sprint plan`" in text and "scrum master" in text
+    assert "sprint_nav" not in str(answer)  # not the closed board with its buttons
+
+    # The next one is planned: /sprint shows it too.
+    read(lambda s: _plan(s, team["id"], items[2:], "2026-11-02", goal="Video launch"))
+    text = all_text(slack.command("/sprint", "", user=MEMBER, channel=TEAM_CHANNEL).json)
+    assert "No sprint is running" in text and "Sprint 1" in text
+    assert "Sprint 2" in text and "Video launch" in text and "starts Mon 2 Nov" in text
+    # In the reader's language: an Italian reader gets Italian dates.
+    text = all_text(slack.command("/sprint", "", user=ITALIAN, channel=TEAM_CHANNEL).json)
+    assert "lun 2 nov" in text and "ven 23 ott" in text
+
+
+def test_the_board_ends_on_the_last_working_day_and_times_carry_their_zone(
+    slack, double, team, read, clock
+):
+    items = team["items"]
+    # Planned in Slack: the confirmation says the start day and 9:00 with its time zone.
+    slack.command("/sprint", "plan", user=OWNER, channel=TEAM_CHANNEL)
+    slack.settle()
+    slack.submit(modal(double), plan_values(items), user=OWNER)
+    slack.settle()
+    saved = all_text(double.messages_in(OWNER)[-1])
+    assert "Sprint 1 is saved" in saved
+    assert "Mon 26 Oct" in saved and "2026-10-26" not in saved
+    assert "9:00 (Italy Time)" in saved
+    # A second plan over those dates: the refusal names them as the boards do.
+    slack.command("/sprint", "plan", user=SCRUM, channel=TEAM_CHANNEL)
+    slack.settle()
+    overlap = slack.submit(
+        modal(double, count=2), plan_values([], **{SprintField.START: "2026-11-02"}), user=SCRUM
+    ).json
+    refusal = overlap["errors"][SprintField.START]
+    assert "Mon 26 Oct" in refusal and "Sun 8 Nov" in refusal and "2026-" not in refusal
+
+    # It runs from Monday 26 October to Friday 6 November (its calendar ends on Sunday 8).
+    clock.fixed = sprints.local_instant_in("Europe/Rome", dt.date(2026, 10, 26), dt.time(10))
+    read(lambda s: sprints.start(s, sprints.next_sprint(s, s.get_one(Team, team["id"])).id,
+                                 clock.fixed))  # fmt: skip
+    board = all_text(slack.command("/sprint", "", user=MEMBER, channel=TEAM_CHANNEL).json)
+    assert "Mon 26 Oct → Fri 6 Nov 17:00 (Italy Time)" in board and "Sun 8 Nov" not in board
+    slack.command("/sprint", "edit", user=OWNER, channel=TEAM_CHANNEL)
+    slack.settle()
+    edit = all_text(modal(double, count=3))
+    assert "Running since Mon 26 Oct; it ends Fri 6 Nov 17:00 (Italy Time)." in edit

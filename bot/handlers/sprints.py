@@ -60,7 +60,14 @@ from bot.views.experiments import (
 from bot.views.help import notice, sprint_help
 from bot.views.ideas import scores_modal
 from bot.views.ids import Action, Callback
-from bot.views.sprint import PlanForm, board_message, plan_modal
+from bot.views.sprint import (
+    PlanForm,
+    between_sprints_message,
+    board_message,
+    day_label,
+    plan_modal,
+    zoned_time,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,15 +182,24 @@ def register(app: App, deps: Deps) -> None:
 
     def current_board(session: Session, team: Team, person: Person) -> dict[str, Any]:
         tr = person_translator(person, team)
-        sprint = sprints.current_sprint(session, team) or sprints.last_closed(session, team)
-        if sprint is None:
+        running = sprints.active_sprint(session, team)
+        if running is not None:
+            return board_for(session, team, running, person)
+        last = sprints.last_closed(session, team)
+        upcoming = sprints.next_sprint(session, team)
+        if last is None and upcoming is None:
             return notice(
                 tr.gettext(
                     "{team} has no sprint yet. The marketing owner or scrum master plans one "
                     "with `/sprint plan`."
                 ).format(team=esc(team.name))
             )
-        return board_for(session, team, sprint, person)
+        # Between two sprints: not the closed board, but what happened and what comes next.
+        return between_sprints_message(
+            tr, team, sprints.recap(session, team, last) if last else None, upcoming,
+            sprints.working_days(team, upcoming)[0]
+            if upcoming and sprints.working_days(team, upcoming) else None,
+        )  # fmt: skip
 
     # --- /sprint ---------------------------------------------------------------------------
 
@@ -541,13 +557,16 @@ def register(app: App, deps: Deps) -> None:
             tr = person_translator(viewer, team)
             update = cadence.board_update(session, sprint, deps.now())
             totals = sprints.totals(session, sprint.id)
+            # Translators: {day} is a short date such as "Mon 7 Dec"; {time} is a time with
+            # its zone such as "9:00 (Italy Time)".
             text = tr.gettext(
                 "Sprint {number} is saved: {points} points committed against a capacity of "
-                "{capacity}, from {start}. It starts on its own at 9:00 on its first working "
-                "day; `/sprint start` starts it now."
+                "{capacity}. It starts on its own on {day} at {time}; `/sprint start` starts "
+                "it now."
             ).format(
                 number=sprint.number, points=totals.scope_points, capacity=sprint.capacity,
-                start=sprint.start_date.isoformat(),
+                day=day_label(tr, sprints.local_date(team, sprints.starts_at(team, sprint))),
+                time=zoned_time(tr, sprints.DAY_STARTS, team.time_zone),
             )  # fmt: skip
             if sprint.state is not SprintState.PLANNED:
                 text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)

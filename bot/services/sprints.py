@@ -101,6 +101,16 @@ def starts_at(team: Team, sprint: Sprint) -> dt.datetime:
     return local_instant(team, days[0] if days else sprint.start_date, DAY_STARTS)
 
 
+def last_working_day(team: Team, sprint: Sprint) -> dt.date:
+    """The day the sprint closes, at DAY_ENDS: its last working day (not its calendar end, a
+    Sunday for a Monday start), or the day it was closed if that came earlier."""
+    days = working_days(team, sprint)
+    last = days[-1] if days else sprint.end_date
+    if sprint.state is SprintState.CLOSED and sprint.closed_at is not None:
+        last = min(last, local_date(team, sprint.closed_at))
+    return last
+
+
 def closes_at(team: Team, sprint: Sprint) -> dt.datetime:
     days = working_days(team, sprint)
     return local_instant(team, days[-1] if days else sprint.end_date, DAY_ENDS)
@@ -463,11 +473,8 @@ def _check_overlap(
                             "These dates overlap sprint {number} ({start} to {end}). "
                             "Choose a start after {end}."
                         ),
-                        {
-                            "number": other.number,
-                            "start": other.start_date.isoformat(),
-                            "end": last_day.isoformat(),
-                        },
+                        # Dates, shown in the reader's language where the error is rendered.
+                        {"number": other.number, "start": other.start_date, "end": last_day},
                     )
                 }
             )
@@ -806,6 +813,20 @@ class Closed:
     def goal_met(self) -> bool:
         """Everything committed at the start was completed (scope added later aside)."""
         return self.final.done_points >= self.committed.scope_points and not self.unfinished
+
+
+def recap(session: Session, team: Team, sprint: Sprint) -> Closed:
+    """A closed sprint's outcome as its showcase told it: committed at the start against
+    completed at the close."""
+    shown = entries(session, sprint)
+    return Closed(
+        sprint=sprint,
+        team=team,
+        committed=totals(session, sprint.id, sprint.started_at),
+        final=totals(session, sprint.id, sprint.closed_at),
+        finished=[e for e in shown if e.state is WorkState.DONE],
+        unfinished=[e for e in shown if e.state is not WorkState.DONE],
+    )
 
 
 def close(

@@ -8,13 +8,22 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_timezone_location
 
 from bot.i18n import Translator
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
-from bot.services.sprints import CAPACITY_MAX, Closed, Entry, SprintField, Totals
+from bot.services.sprints import (
+    CAPACITY_MAX,
+    DAY_ENDS,
+    Closed,
+    Entry,
+    SprintField,
+    Totals,
+    last_working_day,
+)
 from bot.views.ids import Action, Callback
 from bot.views.text import KIND_EMOJI, button, context, esc, option, plain, section, truncate
 
@@ -25,6 +34,25 @@ OPTION_TEXT_MAX = 75
 
 def day_label(tr: Translator, day: dt.date) -> str:
     return format_date(day, "EEE d MMM", locale=tr.language)
+
+
+def zoned_time(tr: Translator, time: dt.time, time_zone: str) -> str:
+    """A time of the team's day with its zone in the reader's words: "9:00 (Italy Time)",
+    "9:00 (Ora Italia)"; for people who read it from another time zone."""
+    if time_zone == "UTC" or time_zone.startswith("Etc/"):
+        where = time_zone.removeprefix("Etc/")
+    else:
+        where = get_timezone_location(ZoneInfo(time_zone), locale=tr.language)
+    return f"{format_time(time, 'H:mm', locale=tr.language)} ({where})"
+
+
+def closing_label(tr: Translator, team: Team, sprint: Sprint) -> str:
+    """When the sprint ends: its last working day, with the closing time while it is open
+    ("Fri 18 Dec 17:00 (Italy Time)"), not its calendar end (Sun 20 Dec)."""
+    day = day_label(tr, last_working_day(team, sprint))
+    if sprint.state is SprintState.CLOSED:
+        return day
+    return f"{day} {zoned_time(tr, DAY_ENDS, team.time_zone)}"
 
 
 def state_label(tr: Translator, state: WorkState) -> str:
@@ -77,8 +105,10 @@ def board_message(
     that moves it on (for team members, checked on the server). `owner_controls` (only in the
     owner's own `/sprint` answer) adds a menu to change an item's estimate."""
     team, sprint, t = board.team, board.sprint, board.totals
+    # Translators: {start} is a short date such as "Mon 7 Dec"; {end} is the last working day
+    # with the closing time while the sprint is open, such as "Fri 18 Dec 17:00 (Italy Time)".
     dates = tr.gettext("{start} → {end}").format(
-        start=day_label(tr, sprint.start_date), end=day_label(tr, sprint.end_date)
+        start=day_label(tr, sprint.start_date), end=closing_label(tr, team, sprint)
     )
     if sprint.state is SprintState.ACTIVE:
         when = tr.ngettext("{n} working day left", "{n} working days left", board.days_left).format(
@@ -249,9 +279,11 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
     if started:
         blocks.append(
             context(
+                # Translators: {start} is a short date such as "Mon 7 Dec"; {end} is the last
+                # working day with the closing time, such as "Fri 18 Dec 17:00 (Italy Time)".
                 tr.gettext("Running since {start}; it ends {end}.").format(
                     start=day_label(tr, form.sprint.start_date),  # type: ignore[union-attr]
-                    end=day_label(tr, form.sprint.end_date),  # type: ignore[union-attr]
+                    end=closing_label(tr, form.team, form.sprint),  # type: ignore[arg-type]
                 )
             )
         )
@@ -400,15 +432,17 @@ def _item_option(tr: Translator, item: BacklogItem, points: dict[int, int]) -> d
 # --- the showcase ----------------------------------------------------------------------------
 
 
-def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str, Any]:
-    team, sprint = closed.team, closed.sprint
-    committed, final = closed.committed, closed.final
-    verdict = (
+def _verdict(tr: Translator, closed: Closed) -> str:
+    return (
         ":white_check_mark: " + tr.gettext("Goal met")
         if closed.goal_met
         else ":heavy_minus_sign: " + tr.gettext("Goal not met")
     )
-    numbers = " · ".join(
+
+
+def _committed_completed(tr: Translator, closed: Closed) -> str:
+    committed, final = closed.committed, closed.final
+    return " · ".join(
         [
             tr.ngettext(
                 "*Committed:* {points} points in {n} item",
@@ -422,6 +456,13 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
             ).format(points=final.done_points, n=final.done_items),
         ]
     )
+
+
+def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str, Any]:
+    team, sprint = closed.team, closed.sprint
+    committed, final = closed.committed, closed.final
+    verdict = _verdict(tr, closed)
+    numbers = _committed_completed(tr, closed)
     change = final.scope_points - committed.scope_points
     if change:
         numbers += "\n" + tr.gettext(
@@ -468,6 +509,52 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
         title=f"{team.name} · Sprint {sprint.number}"
     )
     return {"text": esc(fallback), "blocks": blocks}
+
+
+# --- between two sprints --------------------------------------------------------------------
+
+
+def between_sprints_message(
+    tr: Translator,
+    team: Team,
+    last: Closed | None,
+    upcoming: Sprint | None,
+    upcoming_start: dt.date | None = None,
+) -> dict[str, Any]:
+    """`/sprint` when no sprint is running: that said plainly, the last sprint summed up
+    (committed against completed, goal met or not), the next planned one, and how to plan."""
+    # Translators: {team} is the team's name.
+    headline = tr.gettext("No sprint is running in {team}.")
+    blocks: list[dict[str, Any]] = [section(":zzz: *" + headline.format(team=esc(team.name)) + "*")]
+    if last is not None:
+        closed_on = last_working_day(team, last.sprint)
+        # Translators: {day} is a short date such as "Fri 18 Dec".
+        closed = tr.gettext("closed {day}").format(day=day_label(tr, closed_on))
+        blocks.append(
+            section(
+                f":checkered_flag: *{sprint_title(tr, team, last.sprint)}* · {closed}\n"
+                f"{goal_lines(tr, last.sprint)}\n{_verdict(tr, last)}\n"
+                + _committed_completed(tr, last)
+            )
+        )
+    if upcoming is not None:
+        starts = tr.gettext("starts {day}").format(
+            day=day_label(tr, upcoming_start or upcoming.start_date)
+        )
+        blocks.append(
+            section(
+                f":calendar: *{sprint_title(tr, team, upcoming)}* · {starts}\n"
+                + goal_lines(tr, upcoming)
+            )
+        )
+    blocks.append(
+        context(
+            tr.gettext(
+                "The marketing owner or the scrum master plans a sprint with `/sprint plan`."
+            )
+        )
+    )
+    return {"text": esc(headline.format(team=team.name)), "blocks": blocks}
 
 
 def experiment_status(tr: Translator, entry: Entry) -> str:
