@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-from bot.i18n import Translator
+from bot.i18n import Translator, decimal
 from bot.models import Sprint, Team
 from bot.services.sprints import BurnupData, SprintOutcome
 from charts.burnup import Burnup, DayLabel, Labels, render_burnup, summarize
@@ -132,8 +131,5 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
 
 
 def number(tr: Translator, value: float, digits: int = 0) -> str:
-    """A number in the reader's locale: "2.5" in English, "2,5" in Italian and Dutch; whole
-    numbers without decimals."""
-    if digits == 0 or float(value).is_integer():
-        return format_decimal(round(value), locale=tr.language)
-    return format_decimal(value, format="#,##0." + "#" * digits, locale=tr.language)
+    """A number in the reader's locale: "2.5" in English, "2,5" in Italian and Dutch."""
+    return decimal(tr, value, digits)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_time, get_timezone_location
 
-from bot.i18n import Translator
+from bot.i18n import Translator, day_label  # day_label: the boards' short date
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
 from bot.services.sprints import (
@@ -30,10 +30,6 @@ from bot.views.text import KIND_EMOJI, button, context, esc, option, plain, sect
 BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
 CONFIRM_TEXT_MAX = 300
 OPTION_TEXT_MAX = 75
-
-
-def day_label(tr: Translator, day: dt.date) -> str:
-    return format_date(day, "EEE d MMM", locale=tr.language)
 
 
 def zoned_time(tr: Translator, time: dt.time, time_zone: str) -> str:
