@@ -46,6 +46,13 @@ def average_completed(results: list[SprintResult], last: int = 3) -> float | Non
 
 
 def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> bytes:
+    """The chart as PNG bytes."""
+    buffer = io.BytesIO()
+    velocity_figure(results, labels).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def velocity_figure(results: list[SprintResult], labels: VelocityLabels) -> Figure:
     if not results:
         raise ValueError("velocity needs at least one finished sprint")
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
@@ -83,6 +90,4 @@ def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> byte
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # points are whole
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", fontsize=11, frameon=False, ncols=2)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure

@@ -159,3 +159,16 @@ def test_alt_text_numbers_use_the_readers_decimal_sign():
     for language in ("it", "nl"):
         text = burnup_alt_text(translator(language), burnup)
         assert "2,5" in text and "2.5" not in text, text
+
+
+def test_velocity_counts_whole_points_and_labels_bars_in_the_readers_locale():
+    from charts.velocity import velocity_figure
+
+    results = [SprintResult("Sprint 1", 3, 2), SprintResult("Sprint 2", 2, 1)]
+    figure = velocity_figure(results, VelocityLabels("t", "Points", "C", "D", language="nl"))
+    axes = figure.axes[0]
+    low, high = axes.get_ylim()
+    ticks = [t for t in axes.get_yticks() if low <= t <= high]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    bar_labels = [t.get_text() for t in axes.texts]
+    assert bar_labels == ["67%", "50%"]
