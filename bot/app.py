@@ -40,6 +40,7 @@ def build_app(
         session_factory=session_factory,
         # Looked up before answering Slack: fail fast rather than wait out a Retry-After.
         profile_client=web_client(settings, retries=False, timeout=2),
+        first_contact_client=web_client(settings, retries=False, timeout=1),
         now=now,
     )
     register_all(app, deps)

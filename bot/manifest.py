@@ -33,10 +33,13 @@ BOT_SCOPES = (
     "chat:write.public",  # post idea cards in a public team channel before being invited
     "commands",  # the slash commands
     "files:write",  # burnup and velocity charts (files upload v2)
-    "users:read",  # time zone, locale and admin status from people's profiles
+    "users:read",  # profiles (time zone, locale, admin, deactivated) and the user_change event
 )
 
-BOT_EVENTS = ("app_mention",)
+BOT_EVENTS = (
+    "app_mention",  # answer an @mention with help
+    "user_change",  # a profile changed: time zone, language, a deactivated account
+)
 
 
 def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:

@@ -8,8 +8,11 @@ a failed run rolls its claim back and is tried again on the next tick. Occurrenc
 their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
 no one), and the log says so.
 
-Job sources come from the cadences: sprint starts, daily snapshots and closes (bot.cadence);
-standup prompts, reminders and blockers raised again (bot.standup_cadence).
+Job sources come from the cadences: people's Slack profiles read again when a day old, and
+the scrum master told when a member left Slack (bot.people_cadence); sprint starts, daily
+snapshots and closes (bot.cadence); retrospectives opening, voting and closing
+(bot.retro_cadence); standup prompts, reminders and blockers raised again
+(bot.standup_cadence).
 """
 
 from __future__ import annotations
@@ -59,10 +62,12 @@ class TickReport:
 def job_sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
     """Every job source of the product; within one tick, occurrences run in due order."""
     from bot.cadence import Cadence  # the cadences build on this module
+    from bot.people_cadence import People
     from bot.retro_cadence import Retros
     from bot.standup_cadence import Standups
 
     return [
+        *People(client, factory).sources(),
         *Cadence(client).sources(),
         *Retros(client).sources(),
         *Standups(client, factory).sources(),

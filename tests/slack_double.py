@@ -616,6 +616,7 @@ class SlackDouble:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
+        self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it
         self._stacks: dict[str, list[str]] = {}  # root view id -> stack of view ids
         self._home_by_user: dict[str, str] = {}
         self._opened_dms: set[str] = set()
@@ -794,6 +795,16 @@ class SlackDouble:
     def dm_channel(self, user_id: str) -> str:
         return "D" + user_id[1:]
 
+    def notifying(self, channel_or_user_id: str) -> list[dict]:
+        """The messages that told the channel's members something: new posts in the channel
+        and thread replies sent to the channel too. (An edit notifies no one, and a plain
+        thread reply only those who follow the thread.)"""
+        return [
+            m
+            for m in self.messages_in(channel_or_user_id)
+            if not m["thread_ts"] or m["reply_broadcast"]
+        ]
+
     def messages_in(self, channel_or_user_id: str) -> list[dict]:
         channel = channel_or_user_id
         if channel.startswith(("U", "W")):
@@ -964,6 +975,8 @@ class SlackDouble:
             token = auth[len("bearer ") :].strip()
         arg_token = raw_args.pop("token", None)
         token = token or arg_token
+        if self.slow.get(method):  # a slow Slack, outside the lock: other calls go on
+            time.sleep(self.slow[method])
         with self._lock:
             reply, call_args = self._process(method, raw_args, is_json, decode_problem, token)
             response = reply.body if isinstance(reply.body, dict) else {}
@@ -1465,6 +1478,7 @@ class SlackDouble:
             "attachments": args.get("attachments"),
             "metadata": args.get("metadata"),
             "thread_ts": args.get("thread_ts"),
+            "reply_broadcast": bool(args.get("reply_broadcast")) and bool(args.get("thread_ts")),
             "edited": None,
             "history": [],
             **extra,

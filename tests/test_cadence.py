@@ -276,7 +276,8 @@ def test_agilebot_tick_at_runs_the_cadence_as_a_process(sprint, double, db_url):
 
     first = cli_tick("2026-10-19T09:00:00+02:00")
     assert first.returncode == 0, first.stderr
-    assert "1 ran" in first.stderr
+    # The sprint's start, and the team's Slack profiles read for the first time.
+    assert "2 ran" in first.stderr
     again = cli_tick("2026-10-19T09:00:00+02:00")
     assert again.returncode == 0 and "0 ran" in again.stderr  # it started: nothing to do
     assert len(double.messages_in(TEAM_CHANNEL)) == 1

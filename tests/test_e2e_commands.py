@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import translator
 from bot.models import Team, TeamMember
 from tests.conftest import (
     ADMIN,
@@ -163,21 +164,25 @@ def test_admin_channel_is_where_triage_goes(slack, double):
     ]
 
 
-def test_a_modal_spends_its_trigger_before_asking_slack_for_a_profile(slack, double):
+def test_a_first_form_is_in_the_strangers_language_and_opens_in_time_if_slack_is_slow(
+    slack, double
+):
     set_up_team(slack)
-    slack.command("/idea", "", user=STAKEHOLDER, channel=TEAM_CHANNEL)  # first contact
-    opened_view(double, "idea.submit")
+    double.add_user("U0DUTCH01", real_name="Daan de Vries", tz="Europe/Amsterdam", locale="nl-NL")
+    slack.command("/idea", "", user="U0DUTCH01", channel=TEAM_CHANNEL)  # first contact
+    view = opened_view(double, "idea.submit")
+    assert view["title"]["text"] == translator("nl").gettext("New idea") != "New idea"
+    # Slack slow to give a profile: the modal opens in time anyway (a trigger id lasts three
+    # seconds), in the team's language, and the profile is read afterwards.
+    double.slow["users.info"] = 2.5
+    slack.command("/idea", "", user=STAKEHOLDER, channel=TEAM_CHANNEL)
+    view = opened_view(double, "idea.submit", count=2)
+    assert view["title"]["text"] == "New idea"
     slack.settle()
-    calls = list(double.calls)
-    opened = next(
-        i
-        for i, c in enumerate(calls)
-        if c.method == "views.open" and c.args["view"]["callback_id"] == "idea.submit"
-    )
-    profiled = next(
-        i for i, c in enumerate(calls) if c.method == "users.info" and c.args["user"] == STAKEHOLDER
-    )
-    assert opened < profiled  # the profile is still fetched, after the modal
+    double.slow.clear()
+    assert not double.calls_to("views.open", ok=False)
+    asked = [c for c in double.calls_to("users.info") if c.args["user"] == STAKEHOLDER]
+    assert asked  # still read, after the modal
 
 
 def test_an_unknown_workspace_admin_is_checked_with_slack_before_being_refused(slack, double):

@@ -1,4 +1,5 @@
-"""Events API: an @mention of the app answers with the help."""
+"""Events API: an @mention of the app answers with the help; a changed Slack profile (a move,
+a new language, a deactivated account) is taken at once for the people the bot knows."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, load_person, person_translator
-from bot.services import teams
+from bot.handlers.support import Deps, load_person, lookup_person, person_translator
+from bot.services import teams, workspaces
 from bot.views.help import help_message
 
 
@@ -22,4 +23,16 @@ def register(app: App, deps: Deps) -> None:
             tr = person_translator(person, teams.team_for_channel(session, event.get("channel")))
         client.chat_postEphemeral(channel=event["channel"], user=event["user"], **help_message(tr))
 
-    Listeners(deps).add(app.event("app_mention"), just_ack, mentioned)
+    def profile_changed(event: dict[str, Any], context: BoltContext) -> None:
+        user = event.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return
+        with deps.transaction(context) as session:
+            # Only people the bot already knows: a workspace's other profiles are not ours.
+            person = lookup_person(session, user["id"])
+            if person is not None:
+                workspaces.apply_profile(person, user, deps.now())
+
+    listeners = Listeners(deps)
+    listeners.add(app.event("app_mention"), just_ack, mentioned)
+    listeners.add(app.event("user_change"), just_ack, profile_changed)

@@ -32,6 +32,7 @@ from bot.handlers.support import (
 from bot.i18n import N_, Translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
+from bot.people_cadence import People
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import (
     DeclineField,
@@ -42,9 +43,11 @@ from bot.services.backlog import (
     validate_decline_reason,
 )
 from bot.services.teams import Field, TeamSettings
+from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ideas import idea_accepted, idea_declined, idea_received
 from bot.views.ids import Callback
+from bot.views.people import profiles_unknown
 from bot.views.team import team_saved_message
 
 log = logging.getLogger(__name__)
@@ -97,12 +100,22 @@ def register(app: App, deps: Deps) -> None:
         if not context.get("saved_team_id"):
             return  # the submission was refused
         user_id = body["user"]["id"]
+        now = deps.now()
         with deps.transaction(context) as session:
             team = teams.get_team(session, context["saved_team_id"])
             member_ids = teams.member_ids(session, team)
+            named = [team.owner.slack_user_id, team.scrum_master.slack_user_id, *member_ids]
+            unread = [
+                u for u in named if workspaces.needs_profile(workspaces.person(session, u), now)
+            ]
+        # Who they are in Slack (time zone, language), before the cadence needs it.
+        unreadable = People(client, deps.session_factory).read_profiles(
+            context["workspace_id"], unread, now
+        )
+        with deps.transaction(context) as session:
             tr = person_translator(lookup_person(session, user_id), team)
         created = bool(context.get("team_created"))
-        problems = []
+        problems = [profiles_unknown(tr, list(unreadable))] if unreadable else []
         channels = [team.channel_id, team.admin_channel_id, team.showcase_channel_id]
         for channel in dict.fromkeys(c for c in channels if c):
             problem = _join(client, channel, tr)
@@ -114,10 +127,16 @@ def register(app: App, deps: Deps) -> None:
                 **team_saved_message(team_translator(team), team, member_ids, created),
             )
         except SlackApiError as error:
+            log.warning(
+                "could not announce team %s in %s: %s",
+                team.id, team.channel_id, slack_error_reason(error),
+            )  # fmt: skip
             problems.append(
+                # Translators: {channel} is a link to a Slack channel; {reason} says what went
+                # wrong in a few lowercase words, e.g. "the channel is archived".
                 tr.gettext(
-                    "The team is saved, but I could not post in {channel} ({reason})."
-                ).format(channel=channel_link(team.channel_id), reason=slack_error_reason(error))
+                    "The team is saved, but I could not post in {channel}: {reason}."
+                ).format(channel=channel_link(team.channel_id), reason=failure_words(tr, error))
             )
         report(client, user_id, tr, problems)
 
@@ -269,9 +288,13 @@ def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
             "channel_not_found",
             "missing_scope",
         ):
+            # Translators: {channel} is a link to a Slack channel.
             return tr.gettext(
                 "I am not in {channel} yet. Invite me there with `/invite @agilebot`."
             ).format(channel=channel_link(channel))
-        return tr.gettext("I could not join {channel} ({reason}).").format(
-            channel=channel_link(channel), reason=reason
+        log.warning("could not join %s: %s", channel, reason)
+        # Translators: {channel} is a link to a Slack channel; {reason} says what went wrong in a
+        # few lowercase words, e.g. "the channel is archived".
+        return tr.gettext("I could not join {channel}: {reason}.").format(
+            channel=channel_link(channel), reason=failure_words(tr, reason)
         )

@@ -162,19 +162,25 @@ def field_errors(tr: Translator, errors: dict[str, Any]) -> dict[str, str]:
 
 
 def load_person(
-    deps: Deps, context: BoltContext, slack_user_id: str, *, ask_slack: bool = True
+    deps: Deps,
+    context: BoltContext,
+    slack_user_id: str,
+    *,
+    ask_slack: bool = True,
+    first_contact: bool = True,
 ) -> Person:
     """The person, with a Slack profile (time zone, locale, admin) no older than a day.
 
     With `ask_slack=False`, for a flow that must spend its trigger id at once (a modal, which
-    then calls again after views.open), Slack is asked only on first contact, and only within
-    FIRST_CONTACT_TIMEOUT: so that even a stranger's first form is in their language. The
-    Slack call happens between two short transactions, never inside one.
+    then calls again after views.open), Slack is asked only on first contact (unless
+    `first_contact=False`), with a one-second timeout: so that even a stranger's first form is
+    in their language. The Slack call happens between two short transactions, never inside
+    one.
     """
     now = deps.now()
     with deps.transaction(context) as session:
         person = workspaces.person(session, slack_user_id)
-        first_contact = person.profile_refreshed_at is None
+        first_contact = first_contact and person.profile_refreshed_at is None
         if not workspaces.needs_profile(person, now) or not (ask_slack or first_contact):
             return person
     client = deps.profile_client if ask_slack else deps.first_contact_client

@@ -31,6 +31,7 @@ from bot.models.sprint import (
 from bot.models.standup import (
     AwayPeriod,
     Blocker,
+    BlockerCard,
     StandupAnswer,
     StandupDay,
     StandupPrompt,
@@ -43,6 +44,7 @@ __all__ = [
     "MONDAY_TO_FRIDAY",
     "AwayPeriod",
     "Blocker",
+    "BlockerCard",
     "StandupAnswer",
     "StandupDay",
     "StandupPrompt",

@@ -83,11 +83,26 @@ class Blocker(WorkspaceOwned, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[dt.datetime]
-    channel_id: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str | None] = mapped_column(String(32))
     reraised_at: Mapped[dt.datetime | None]
     resolved_at: Mapped[dt.datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class BlockerCard(WorkspaceOwned, Base):
+    """A message in the admin channel about a blocker: the first raise, and each raise again.
+    Resolving the blocker from any of them updates them all."""
+
+    __tablename__ = "blocker_cards"
+    __workspace_index__ = False
+
+    id: Mapped[IntPK]
+    blocker_id: Mapped[int] = mapped_column(
+        ForeignKey("blockers.id", ondelete="CASCADE"), index=True
+    )
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    again: Mapped[bool] = mapped_column(default=False)  # "still blocked after two working days"
+    posted_at: Mapped[dt.datetime]
 
 
 class AwayPeriod(WorkspaceOwned, Base):
@@ -124,6 +139,7 @@ class TeamHoliday(WorkspaceOwned, Base):
 __all__ = [
     "AwayPeriod",
     "Blocker",
+    "BlockerCard",
     "StandupAnswer",
     "StandupDay",
     "StandupPrompt",

@@ -72,6 +72,8 @@ class TeamMember(WorkspaceOwned, Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the scrum master was told that this member has left Slack (once, not every day).
+    left_slack_told_at: Mapped[dt.datetime | None]
 
     team: Mapped[Team] = relationship(back_populates="members", lazy="raise")
     person: Mapped[Person] = relationship(lazy="raise")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
@@ -24,8 +24,11 @@ class Workspace(Base):
 class Person(WorkspaceOwned, Base):
     """Someone in the workspace the bot has met: a team member or a stakeholder.
 
-    Their role is per team (owner, scrum master, member: see Team); time zone and locale come
-    from their Slack profile and are refreshed from time to time.
+    Their role is per team (owner, scrum master, member: see Team). Who they are in Slack (name,
+    time zone, locale, whether they are still in the workspace) is read from their profile as soon
+    as the bot learns of them, kept fresh by Slack's `user_change` event, and read again when a
+    day old (bot.people_cadence). `profile_refreshed_at` is None until Slack has answered once:
+    until then time zone and locale are unknown, not guessed.
     """
 
     __tablename__ = "people"
@@ -37,5 +40,8 @@ class Person(WorkspaceOwned, Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     is_workspace_admin: Mapped[bool] = mapped_column(default=False)
+    # Slack says the account is deactivated (they left the workspace), or is a bot's.
+    deleted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_bot: Mapped[bool] = mapped_column(default=False, server_default=false())
     profile_refreshed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.models import Person, Workspace
+from bot.models import Person, Team, TeamMember, Workspace
 
-# Slack profiles change rarely (a move, a new locale); refresh them at most this often.
-PROFILE_MAX_AGE = dt.timedelta(hours=12)
+# Slack profiles change rarely (a move, a new locale), and Slack's `user_change` event tells us
+# when they do; read a profile again when it is older than this, before the cadence relies on it.
+PROFILE_MAX_AGE = dt.timedelta(days=1)
 
 
 def ensure_workspace(session: Session, slack_team_id: str, enterprise_id: str | None) -> int:
@@ -66,7 +67,10 @@ def needs_profile(person: Person, now: dt.datetime) -> bool:
 
 
 def apply_profile(person: Person, user: dict[str, Any], now: dt.datetime) -> None:
-    """Copy what we use from a Slack `users.info` user object."""
+    """Copy what we use from a Slack user object (`users.info`, or a `user_change` event).
+
+    The profile counts as read only with the locale in it (`users.info` with include_locale):
+    an event without one updates the rest, and the locale is read again in its time."""
     profile = user.get("profile") or {}
     name = (
         profile.get("display_name")
@@ -79,4 +83,37 @@ def apply_profile(person: Person, user: dict[str, Any], now: dt.datetime) -> Non
     person.time_zone = user.get("tz") or person.time_zone
     person.locale = user.get("locale") or person.locale
     person.is_workspace_admin = bool(user.get("is_admin") or user.get("is_owner"))
-    person.profile_refreshed_at = now
+    person.deleted = bool(user.get("deleted"))
+    person.is_bot = bool(user.get("is_bot"))
+    if "locale" in user:
+        person.profile_refreshed_at = now
+
+
+def team_people() -> Any:
+    """The ids of everyone with a part in a team (member, owner, scrum master): the people the
+    cadence speaks to, whose profiles it relies on."""
+    return union(
+        select(TeamMember.person_id),
+        select(Team.owner_id),
+        select(Team.scrum_master_id),
+    ).subquery()
+
+
+def stale_profiles(session: Session, now: dt.datetime, limit: int) -> list[str]:
+    """Slack ids of team people whose profile was never read or is older than a day, the
+    oldest first (never read: first of all)."""
+    ids = team_people()
+    return list(
+        session.scalars(
+            select(Person.slack_user_id)
+            .where(
+                Person.id.in_(select(ids.c[0])),
+                or_(
+                    Person.profile_refreshed_at.is_(None),
+                    Person.profile_refreshed_at < now - PROFILE_MAX_AGE,
+                ),
+            )
+            .order_by(Person.profile_refreshed_at.is_not(None), Person.profile_refreshed_at)
+            .limit(limit)
+        )
+    )
