@@ -14,6 +14,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from bot.i18n import translator
+from bot.i18n import language_for, translator
 from bot.models import (
     BacklogItem,
     Blocker,
@@ -31,9 +32,12 @@ from bot.models import (
     StandupPrompt,
     Team,
 )
+from bot.mrkdwn import mention
+from bot.people_cadence import People
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import standups
 from bot.slack import error_reason, tell_admins
+from bot.views.failures import failure_words
 from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
 
 log = logging.getLogger(__name__)
@@ -85,11 +89,12 @@ class Standups:
     def _send_prompts(
         self, team: Team, to_send: list[tuple[int, Person, dt.date]], *, reminder: bool
     ) -> None:
-        """One DM per member; a failure is recorded and reported, and the others go on."""
+        """One DM per member, in their language; a failure is recorded and reported, and the
+        others go on. Then the day's thread shows the count with these prompts in it."""
         sent: list[int] = []
-        failed: list[tuple[int, str, str]] = []
+        failed: dict[int, tuple[Person, str]] = {}
         for prompt_id, person, day in to_send:
-            tr = translator(team.language)
+            tr = translator(language_for(person.locale, team.language))
             try:
                 self.client.chat_postMessage(
                     channel=person.slack_user_id, **prompt_message(tr, team, day, reminder=reminder)
@@ -98,11 +103,11 @@ class Standups:
             except Exception as error:  # noqa: BLE001 - one member's DM never stops the others
                 reason = error_reason(error)
                 log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
-                failed.append((prompt_id, person.slack_user_id, reason))
+                failed[prompt_id] = (person, reason)
         now = dt.datetime.now(dt.UTC)
         with unit_of_work(self.factory, team.workspace_id) as session:
             for prompt in session.scalars(
-                select(StandupPrompt).where(StandupPrompt.id.in_(sent + [f[0] for f in failed]))
+                select(StandupPrompt).where(StandupPrompt.id.in_([*sent, *failed]))
             ):
                 if prompt.id in sent:
                     if reminder:
@@ -110,19 +115,66 @@ class Standups:
                     else:
                         prompt.sent_at = now
                 elif not reminder:
-                    prompt.failure = next(f[2] for f in failed if f[0] == prompt.id)
-        if failed:
-            tr = translator(team.language)
-            lines = [
-                tr.gettext("<@{person}> ({reason})").format(person=user, reason=reason)
-                for _, user, reason in failed
-            ]
-            text = (
-                tr.gettext("I could not send the standup reminder to: {people}.")
-                if reminder
-                else tr.gettext("I could not send the standup prompt to: {people}.")
+                    prompt.failure = failed[prompt.id][1]
+        if not reminder:
+            self._redraw_threads(team, {day for _, _, day in to_send})
+        self._report_failures(team, list(failed.values()), reminder=reminder, now=now)
+
+    def _report_failures(
+        self, team: Team, failed: list[tuple[Person, str]], *, reminder: bool, now: dt.datetime
+    ) -> None:
+        """Failed DMs, in words, in the admin channel. Someone whose DM failed because they are
+        gone from Slack is checked against their profile first: if Slack confirms they left,
+        their scrum master is told once (bot.people_cadence), not here every day."""
+        gone = [p.slack_user_id for p, reason in failed if reason in standups.GONE_FROM_SLACK]
+        if gone:
+            People(self.client, self.factory).read_profiles(team.workspace_id, gone, now)
+            with unit_of_work(self.factory, team.workspace_id) as session:
+                left = set(
+                    session.scalars(
+                        select(Person.slack_user_id).where(
+                            Person.slack_user_id.in_(gone), Person.deleted
+                        )
+                    )
+                )
+            failed = [(p, reason) for p, reason in failed if p.slack_user_id not in left]
+        if not failed:
+            return
+        tr = translator(team.language)
+        lines = [
+            # Translators: {person} is a Slack mention; {reason} says in words what went wrong,
+            # e.g. "Slack did not answer in time".
+            tr.gettext("{person}: {reason}").format(
+                person=mention(person.slack_user_id), reason=failure_words(tr, reason)
             )
-            tell_admins(self.client, team.admin_channel_id, text.format(people=", ".join(lines)))
+            for person, reason in failed
+        ]
+        text = (
+            tr.gettext("I could not send the standup reminder to:")
+            if reminder
+            else tr.gettext("I could not send the standup prompt to:")
+        )
+        tell_admins(self.client, team.admin_channel_id, text + "\n" + "\n".join(lines))
+
+    def _redraw_threads(self, team: Team, days: set[dt.date]) -> None:
+        """The parents of these days' threads, with the count as it now stands. A redraw that
+        fails is logged: the next prompt or answer draws the count again."""
+        with unit_of_work(self.factory, team.workspace_id) as session:
+            for sd in session.scalars(
+                select(StandupDay)
+                .where(
+                    StandupDay.team_id == team.id,
+                    StandupDay.day.in_(days),
+                    StandupDay.thread_ts.is_not(None),
+                )
+                .with_for_update()
+            ):
+                answered, asked = standups.participation(session, sd)
+                parent = thread_parent(translator(team.language), team, sd.day, answered, asked)
+                try:
+                    self.client.chat_update(channel=sd.channel_id, ts=sd.thread_ts, **parent)
+                except Exception as error:  # noqa: BLE001 - a count; the next one redraws it
+                    log.warning("could not redraw the standup thread of %s: %s", sd.day, error)
 
     def _resends(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
         """Prompts recorded but neither sent nor failed a while later: the process stopped
@@ -245,10 +297,40 @@ class Standups:
             message = blocker_message(
                 translator(team.language), team, blocker, person.slack_user_id, again=True
             )
-            self.client.chat_postMessage(channel=team.admin_channel_id, **message)
+            posted = self.client.chat_postMessage(channel=team.admin_channel_id, **message)
+            standups.add_card(session, blocker, posted["channel"], posted["ts"], again=True, now=at)
             blocker.reraised_at = at
 
         return run
+
+    def blocker_cards(
+        self, session: Session, blocker: Blocker
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Each of the blocker's cards as it should read now: (channel, ts, message). Resolve
+        on any of them shows on all of them."""
+        team = session.get_one(Team, blocker.team_id)
+        person = session.get_one(Person, blocker.person_id)
+        resolver = (
+            session.get_one(Person, blocker.resolved_by_id).slack_user_id
+            if blocker.resolved_by_id
+            else None
+        )
+        tr = translator(team.language)
+        return [
+            (
+                card.channel_id,
+                card.ts,
+                blocker_message(
+                    tr,
+                    team,
+                    blocker,
+                    person.slack_user_id,
+                    again=card.again,
+                    resolved_by=resolver,
+                ),
+            )  # fmt: skip
+            for card in standups.cards(session, blocker.id)
+        ]
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -302,24 +384,19 @@ class Standups:
                 select(Blocker).where(Blocker.answer_id == answer.id).with_for_update()
             )
             if blocker is not None:
-                resolver = (
-                    session.get_one(Person, blocker.resolved_by_id).slack_user_id
-                    if blocker.resolved_by_id
-                    else None
-                )
-                b_message = blocker_message(
-                    tr, team, blocker, person.slack_user_id, resolved_by=resolver
-                )
                 try:
-                    if blocker.message_ts:
-                        self.client.chat_update(
-                            channel=blocker.channel_id, ts=blocker.message_ts, **b_message
-                        )
-                    elif blocker.resolved_at is None:
+                    updates = self.blocker_cards(session, blocker)
+                    for channel, ts, b_message in updates:
+                        self.client.chat_update(channel=channel, ts=ts, **b_message)
+                    if not updates and blocker.resolved_at is None:
+                        b_message = blocker_message(tr, team, blocker, person.slack_user_id)
                         posted = self.client.chat_postMessage(
                             channel=team.admin_channel_id, **b_message
                         )
-                        blocker.channel_id, blocker.message_ts = posted["channel"], posted["ts"]
+                        standups.add_card(
+                            session, blocker, posted["channel"], posted["ts"], again=False,
+                            now=now,
+                        )  # fmt: skip
                 except SlackApiError as error:
                     problems.append(error_reason(error))
         return problems

@@ -10,7 +10,9 @@ import datetime as dt
 import pytest
 
 from bot.errors import Conflict
+from bot.i18n import LANGUAGES, translator
 from bot.models import Team
+from bot.people_cadence import People
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
 from bot.services.teams import TeamSettings
@@ -63,12 +65,21 @@ def run(team, session_factory, at):
     return tick(session_factory, at, team["cadence"].sources())
 
 
+def _says(message, msgid):
+    """Whether `message` says `msgid` (up to its first placeholder) in any of our languages."""
+    return any(
+        translator(lang).gettext(msgid).split("{")[0] in all_text(message) for lang in LANGUAGES
+    )
+
+
 def prompted(double, user):
-    return [m for m in double.messages_in(user) if "Time for your standup" in all_text(m)]
+    msgid = "Good morning! Time for your standup for {team} ({day})."
+    return [m for m in double.messages_in(user) if _says(m, msgid)]
 
 
 def reminded(double, user):
-    return [m for m in double.messages_in(user) if "friendly reminder" in all_text(m)]
+    msgid = "A friendly reminder: your standup for {team} ({day}) is still open."
+    return [m for m in double.messages_in(user) if _says(m, msgid)]
 
 
 def test_prompts_follow_each_members_clock(team, double, session_factory, slack, read, clock):
@@ -121,7 +132,7 @@ def test_prompts_follow_each_members_clock(team, double, session_factory, slack,
     undo = slack.command("/standup", "holiday remove 2026-11-05", user=SCRUM, channel=TEAM_CHANNEL)
     assert "working day for Growth again" in all_text(undo.json)
     listed = slack.command("/standup", "holidays", user=MEMBER, channel=TEAM_CHANNEL)
-    assert "2026-10-27 Team day" in all_text(listed.json) and "2026-11-05" not in all_text(
+    assert "Tue 27 Oct Team day" in all_text(listed.json) and "Thu 5 Nov" not in all_text(
         listed.json
     )
     backwards = slack.command(
@@ -180,15 +191,20 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
     )
     thread = double.messages_in(TEAM_CHANNEL)
     parent = thread[0]
-    assert "Standup of Mon 26 Oct" in all_text(parent) and "1 of 2 members answered" in all_text(
-        parent
-    )
+    # Three members are asked on Monday, New York among them although its prompt comes at
+    # 9:00 there, hours later.
+    assert "Standup of Mon 26 Oct" in all_text(parent) and "Answered: 1 of 3" in all_text(parent)
     reply = thread[1]
     assert reply["thread_ts"] == parent["ts"] and "&lt;!channel&gt;" in all_text(reply)
     # The same day, an edit: the reply follows.
     answer(slack, double, ROME, {"standup_done": "Newsletter sent", "standup_next": "Ads"}, count=3)
     assert len(double.messages_in(TEAM_CHANNEL)) == 2
     assert "Newsletter sent" in all_text(double.messages_in(TEAM_CHANNEL)[1])
+    # New York's prompt goes out: the parent is drawn again, and still counts three.
+    edits = len(double.messages_in(TEAM_CHANNEL)[0]["history"])
+    run(team, session_factory, utc(10, 26, 13))
+    assert len(double.messages_in(TEAM_CHANNEL)[0]["history"]) == edits + 1
+    assert "Answered: 1 of 3" in all_text(double.messages_in(TEAM_CHANNEL)[0])
     # Amsterdam answers Monday's standup on Tuesday, from the prompt: late, in Monday's thread,
     # with a blocker for the scrum master.
     clock.fixed = utc(10, 27, 9)
@@ -199,7 +215,7 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
     )  # fmt: skip
     late = double.messages_in(TEAM_CHANNEL)[-1]
     assert late["thread_ts"] == parent["ts"] and "late answer" in all_text(late)
-    assert "2 of 2 members answered" in all_text(double.messages_in(TEAM_CHANNEL)[0])
+    assert "Answered: 2 of 3" in all_text(double.messages_in(TEAM_CHANNEL)[0])
     blocker = double.messages_in(ADMIN_CHANNEL)[-1]
     assert "Waiting for legal" in all_text(blocker) and AMSTERDAM in all_text(blocker)
     # Yesterday's answer cannot be edited any more.
@@ -218,27 +234,51 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
     slack.click(blocker, Action.BLOCKER_RESOLVE, user=OWNER, channel=ADMIN_CHANNEL)
     slack.settle()
     assert "Only the scrum master" in all_text(wait_for_response(double, OWNER))
-    slack.click(blocker, Action.BLOCKER_RESOLVE, user=SCRUM, channel=ADMIN_CHANNEL)
+    # Resolve from the second card: both cards say it is resolved, and neither offers it.
+    again = double.messages_in(ADMIN_CHANNEL)[-1]
+    slack.click(again, Action.BLOCKER_RESOLVE, user=SCRUM, channel=ADMIN_CHANNEL)
     slack.settle()
     assert "resolved your blocker" in all_text(double.messages_in(AMSTERDAM)[-1])
-    assert "Resolved by" in all_text(double.messages_in(ADMIN_CHANNEL)[0])
+    cards = [m for m in double.messages_in(ADMIN_CHANNEL) if "Waiting for legal" in all_text(m)]
+    assert len(cards) == 2
+    for card in cards:
+        text = all_text(card)
+        assert "Blocker resolved" in text and "Resolved by" in text
+        assert ":construction:" not in text and "New blocker" not in text
+        assert Action.BLOCKER_RESOLVE not in str(card["blocks"])
     assert read(lambda s: s.get_one(Team, team["id"]).name) == "Growth"
 
 
-def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_factory):
+def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_factory, db_url):
+    people = People(team["cadence"].client, session_factory).sources()
     double.users[AMSTERDAM]["deleted"] = True  # left Slack
     double.fail_next("chat.postMessage", status=429, retry_after=1, times=1)  # and a rate limit
     run(team, session_factory, utc(10, 26, 8))
     assert len(prompted(double, ROME)) == 1  # retried after the 429, delivered
-    report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
-    assert "could not send the standup prompt" in report and AMSTERDAM in report
-    # Not asked, nor reported, again every day: tried again a week later.
-    reports = len(double.messages_in(ADMIN_CHANNEL))
+    # Slack confirms that Amsterdam left: no raw error code in the admin channel, and the
+    # scrum master is told once, in words, privately, in their own language.
+    assert double.messages_in(ADMIN_CHANNEL) == []
+    double.users[SCRUM]["locale"] = "nl-NL"
+    for hour in (9, 10):
+        tick(session_factory, utc(10, 26, hour), people)
+    told = [m for m in double.messages_in(SCRUM) if AMSTERDAM in all_text(m)]
+    assert len(told) == 1
+    assert "heeft deze Slack-werkruimte verlaten" in all_text(told[0])
+    assert "channel_not_found" not in all_text(told[0])
+    # Not asked again: Slack says they left.
     run(team, session_factory, utc(10, 27, 8))
-    assert len(double.messages_in(ADMIN_CHANNEL)) == reports and len(prompted(double, ROME)) == 2
-    run(team, session_factory, utc(11, 3, 8))  # Tuesday of the next week (CET: 8:00 UTC)
-    assert len(double.messages_in(ADMIN_CHANNEL)) == reports + 1
-    assert not prompted(double, NEW_YORK)  # not yet 9:00 in New York
+    run(team, session_factory, utc(11, 3, 8))
+    assert len(prompted(double, ROME)) == 3 and not prompted(double, AMSTERDAM)
+    assert double.messages_in(ADMIN_CHANNEL) == []
+
+
+def test_a_failed_prompt_is_reported_in_words(team, double, session_factory):
+    double.fail_next("chat.postMessage", error="restricted_action", times=1)
+    run(team, session_factory, utc(10, 26, 8))
+    report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
+    assert "could not send the standup prompt" in report
+    assert "the workspace does not let me post there" in report
+    assert "restricted_action" not in report
 
 
 def test_back_from_away_the_same_morning_is_still_asked(

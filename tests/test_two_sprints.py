@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 
 from bot.db import unit_of_work
+from bot.i18n import translator
 from bot.scheduler import job_sources, tick
 from bot.services import sprints, teams, workspaces
 from bot.services.sprints import SprintDraft, SprintField
@@ -61,7 +62,13 @@ def test_two_sprints_on_the_scheduler(double, db_url, session_factory, workspace
     assert sum("Sprint showcase" in t for t in channel) == 2
     assert sum("Retrospective · Growth" in t for t in channel) == 2
     # Twelve working days (two sprints and the next Monday and Tuesday), one prompt each, at
-    # each member's own 9:00.
+    # each member's own 9:00, in their own language (read from Slack: Giulia's is Italian).
     for user in ZONES:
-        prompts = [m for m in double.messages_in(user) if "Time for your standup" in all_text(m)]
+        language = "it" if user == ITALIAN else "en"
+        said = (
+            translator(language)
+            .gettext("Good morning! Time for your standup for {team} ({day}).")
+            .split("{")[0]
+        )
+        prompts = [m for m in double.messages_in(user) if said in all_text(m)]
         assert len(prompts) == 12, (user, len(prompts))

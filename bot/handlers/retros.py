@@ -58,8 +58,10 @@ def register(app: App, deps: Deps) -> None:
                     )
                 team.retro_named = sub == "named"
                 return (
+                    # Translators: {team} is the team's name.
                     tr.gettext("Retrospective items of {team} are now named.")
                     if team.retro_named
+                    # Translators: {team} is the team's name.
                     else tr.gettext("Retrospective items of {team} are now anonymous.")
                 ).format(team=esc(team.name))
             if sub:
@@ -110,7 +112,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         # No profile refresh here: its timestamp would sit next to the item's.
-        person = load_person(deps, context, user_id, ask_slack=False)
+        person = load_person(deps, context, user_id, ask_slack=False, first_contact=False)
         tr = person_translator(person, None)
         values = state_values(view)
         try:
@@ -145,11 +147,13 @@ def register(app: App, deps: Deps) -> None:
         person = load_person(deps, context, user_id)
         tr = person_translator(person, None)
         text = (
+            # Translators: {n} is the votes the person has left.
             tr.ngettext(
                 "Vote counted. You have {n} vote left.", "Vote counted. You have {n} votes left.",
                 result.left,
             )
             if result.voted
+            # Translators: {n} is the votes the person has left.
             else tr.ngettext(
                 "Vote taken back. You have {n} vote left.",
                 "Vote taken back. You have {n} votes left.", result.left,
@@ -214,6 +218,7 @@ def register(app: App, deps: Deps) -> None:
             respond(
                 response_type="ephemeral", replace_original=False,
                 **notice(" ".join([
+                    # Translators: {id} is the new idea's number in the backlog.
                     tr.gettext("The action is now idea #{id}, waiting for triage.").format(
                         id=new_id
                     ),

@@ -23,7 +23,7 @@ from bot.handlers.support import (
     state_values,
     view_metadata,
 )
-from bot.i18n import N_
+from bot.i18n import N_, day_label
 from bot.models import (
     BacklogItem,
     Person,
@@ -39,7 +39,7 @@ from bot.services.standups import AnswerDraft, StandupField
 from bot.standup_cadence import Standups
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
-from bot.views.standup import blocker_message, standup_modal
+from bot.views.standup import standup_modal
 
 
 def _day(value: object) -> dt.date:
@@ -131,17 +131,19 @@ def register(app: App, deps: Deps) -> None:
             zone_today = standups.person_today(actor, here, now)
             if sub == "away" and len(words) == 3:
                 period = standups.set_away(session, actor, words[1], words[2], zone_today, now)
+                # Translators: {start} and {end} are days such as "Mon 21 Dec".
                 return tr.gettext(
                     "You are away from {start} to {end}: no standup prompts until you are back."
-                ).format(start=period.start_date.isoformat(), end=period.end_date.isoformat())
+                ).format(start=day_label(tr, period.start_date), end=day_label(tr, period.end_date))
             if sub == "back":
                 standups.come_back(session, actor, zone_today)
                 return tr.gettext("Welcome back: your standup prompts resume today.")
             if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
                 team = _team_for(session, actor, command.get("channel_id"))
                 day = standups.remove_holiday(session, team, actor, words[2])
+                # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
                 return tr.gettext("{day} is a working day for {team} again.").format(
-                    day=day.isoformat(), team=esc(team.name)
+                    day=day_label(tr, day), team=esc(team.name)
                 )
             if sub == "holiday" and len(words) >= 2:
                 team = _team_for(session, actor, command.get("channel_id"))
@@ -149,17 +151,20 @@ def register(app: App, deps: Deps) -> None:
                     session, team, actor, words[1], " ".join(words[2:]) or None,
                     standups.local_today(team, actor, now), now,
                 )  # fmt: skip
+                # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
                 return tr.gettext("{day} is a holiday for {team}: no standup that day.").format(
-                    day=holiday.day.isoformat(), team=esc(team.name)
+                    day=day_label(tr, holiday.day), team=esc(team.name)
                 )
             if sub == "holidays":
                 team = _team_for(session, actor, command.get("channel_id"))
                 days = standups.holidays(session, team, standups.local_today(team, actor, now))
                 if not days:
+                    # Translators: {team} is the team's name.
                     return tr.gettext("{team} has no holidays ahead.").format(team=esc(team.name))
+                # Translators: {team} is the team's name; a list of days follows.
                 return tr.gettext("Holidays of {team}:").format(team=esc(team.name)) + "\n" + (
                     "\n".join(
-                        f"• {h.day.isoformat()} {esc(h.note or '')}".rstrip() for h in days
+                        f"• {day_label(tr, h.day)} {esc(h.note or '')}".rstrip() for h in days
                     )
                 )  # fmt: skip
             raise Conflict(
@@ -242,6 +247,8 @@ def register(app: App, deps: Deps) -> None:
             tr = person_translator(person, None)
             client.chat_postMessage(
                 channel=body["user"]["id"],
+                # Translators: {reason} is says why, in a few lowercase words such as "the channel
+                # is archived" (or Slack's error code).
                 **notice(":warning: " + tr.gettext(
                     "Your standup is saved, but I could not post it in the team's thread "
                     "({reason})."
@@ -261,25 +268,24 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         now = deps.now()
 
-        def act(session: Session) -> tuple[dict[str, Any], str, str, Any, Any]:
+        def act(session: Session) -> tuple[list[tuple[str, str, dict[str, Any]]], str, str]:
             actor = workspaces.person(session, user_id)
             blocker = standups.resolve_blocker(session, blocker_id, actor, now)
             team = session.get_one(Team, blocker.team_id)
             person = session.get_one(Person, blocker.person_id)
             tr = person_translator(person, team)
-            message = blocker_message(
-                person_translator(None, team), team, blocker, person.slack_user_id,
-                resolved_by=actor.slack_user_id,
-            )  # fmt: skip
+            # Translators: {scrum} is a Slack mention of the scrum master; {text} is the
+            # blocker as the member wrote it.
             told = tr.gettext("{scrum} resolved your blocker: {text}").format(
                 scrum=f"<@{actor.slack_user_id}>", text=esc(blocker.text)
             )
-            return message, person.slack_user_id, told, blocker.channel_id, blocker.message_ts
+            cards = Standups(client, deps.session_factory).blocker_cards(session, blocker)
+            return cards, person.slack_user_id, told
 
-        message, person_id, told, channel, ts = deps.run(context, act)
-        # The person first: the admin message is the scrum master's, who sees the result.
+        cards, person_id, told = deps.run(context, act)
+        # The person first: the admin messages are the scrum master's, who sees the result.
         client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
-        if channel and ts:
+        for channel, ts, message in cards:  # every card of the blocker, not only the clicked
             client.chat_update(channel=channel, ts=ts, **message)
 
     listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, Invalid, Message, NotAllowed, NotFound
+from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.models import (
     AwayPeriod,
     Blocker,
+    BlockerCard,
     Person,
     SprintItem,
     StandupAnswer,
@@ -107,19 +108,26 @@ class Calendar:
             and (team.id, day) not in self.holidays
             and not self.is_away(person.id, day)
             and person.id not in self.unreachable
+            and not person.deleted  # left Slack: their scrum master is told instead
+            and not person.is_bot
         )
 
 
-def calendar(session: Session, around: dt.datetime) -> Calendar:
-    """Teams, members, holidays and away periods for the days around `around`."""
-    teams = list(session.scalars(select(Team).order_by(Team.id)))
-    members: dict[int, list[Person]] = defaultdict(list)
-    for team_id, person in session.execute(
+def calendar(session: Session, around: dt.datetime, team_id: int | None = None) -> Calendar:
+    """Teams (all, or one), members, holidays and away periods for the days around `around`."""
+    team_query = select(Team).order_by(Team.id)
+    member_query = (
         select(TeamMember.team_id, Person)
         .join(Person, Person.id == TeamMember.person_id)
         .order_by(TeamMember.team_id, Person.id)
-    ):
-        members[team_id].append(person)
+    )
+    if team_id is not None:
+        team_query = team_query.where(Team.id == team_id)
+        member_query = member_query.where(TeamMember.team_id == team_id)
+    teams = list(session.scalars(team_query))
+    members: dict[int, list[Person]] = defaultdict(list)
+    for member_team_id, person in session.execute(member_query):
+        members[member_team_id].append(person)
     first, last = around.date() - dt.timedelta(days=3), around.date() + dt.timedelta(days=3)
     holidays = {
         (team_id, day)
@@ -236,12 +244,14 @@ class AnswerDraft:
             text = (raw.get(key) or "").strip() or None
             if text and len(text) > ANSWER_MAX:
                 errors[key] = Message(
-                    N_("Keep this under {limit} characters."), {"limit": ANSWER_MAX}
+                    # Translators: {limit} is a number of characters.
+                    N_("Keep this under {limit} characters."),
+                    {"limit": ANSWER_MAX},
                 )
             values[key] = text
         if not values[StandupField.DONE] and not values[StandupField.NEXT]:
             errors[StandupField.DONE] = Message(
-                N_("Say what you finished or what you will do next: a standup needs one.")
+                N_("Write at least what you finished or what you will do next.")
             )
         if errors:
             raise Invalid(errors)
@@ -258,8 +268,10 @@ def require_member(session: Session, team: Team, person: Person) -> None:
     if not is_member(session, team, person):
         raise NotAllowed(
             Message(
-                N_("Standups are for the members of {team}. Ask <@{scrum}> to add you."),
-                {"team": team.name, "scrum": team.scrum_master.slack_user_id},
+                # Translators: {team} is the team's name; {scrum} is the scrum master, shown as
+                # their Slack name.
+                N_("Standups are for the members of {team}. Ask {scrum} to add you."),
+                {"team": team.name, "scrum": Mention.of(team.scrum_master)},
             )
         )
 
@@ -373,7 +385,8 @@ def save_answer(
             blocker.text = draft.blockers
             if blocker.resolved_at is not None:  # blocked again: a new raise, a new post
                 blocker.raised_at, blocker.reraised_at = now, None
-                blocker.channel_id = blocker.message_ts = None
+                # Its old cards stay as they are (resolved); the new raise gets its own.
+                session.execute(delete(BlockerCard).where(BlockerCard.blocker_id == blocker.id))
             blocker.resolved_at = blocker.resolved_by_id = None
         session.flush()
         changed = blocker
@@ -385,21 +398,29 @@ def save_answer(
 
 
 def participation(session: Session, sd: StandupDay) -> tuple[int, int]:
-    """(answered, asked) for a day: team-level, never who."""
+    """(answered, asked) for a day: team-level, never who.
+
+    Asked are all the members the day asks, from the start of the day: also those whose
+    prompt comes later (a member in New York is asked hours after one in Rome), and those
+    asked already; not those whose prompt could not be delivered."""
     answered = (
         session.scalar(select(func.count()).where(StandupAnswer.standup_day_id == sd.id)) or 0
     )
-    asked = (
-        session.scalar(
-            select(func.count()).where(
-                StandupPrompt.team_id == sd.team_id,
-                StandupPrompt.day == sd.day,
-                StandupPrompt.failure.is_(None),
+    prompts = dict(
+        session.execute(
+            select(StandupPrompt.person_id, StandupPrompt.failure).where(
+                StandupPrompt.team_id == sd.team_id, StandupPrompt.day == sd.day
             )
         )
-        or 0
+        .tuples()
+        .all()
     )
-    return answered, max(asked, answered)
+    cal = calendar(session, dt.datetime.combine(sd.day, dt.time(12), dt.UTC), sd.team_id)
+    team = session.get_one(Team, sd.team_id)
+    asked = {p.id for p in cal.members.get(team.id, []) if cal.asks(team, p, sd.day)}
+    asked |= {person_id for person_id, failure in prompts.items() if failure is None}
+    asked -= {person_id for person_id, failure in prompts.items() if failure is not None}
+    return answered, max(len(asked), answered)
 
 
 # --- blockers --------------------------------------------------------------------------------
@@ -413,14 +434,37 @@ def resolve_blocker(session: Session, blocker_id: int, actor: Person, now: dt.da
     if actor.id != team.scrum_master_id:
         raise NotAllowed(
             Message(
-                N_("Only the scrum master of {team}, <@{scrum}>, resolves blockers."),
-                {"team": team.name, "scrum": team.scrum_master.slack_user_id},
+                # Translators: {team} is the team's name; {scrum} is the scrum master, shown as
+                # their Slack name.
+                N_("Only the scrum master of {team}, {scrum}, resolves blockers."),
+                {"team": team.name, "scrum": Mention.of(team.scrum_master)},
             )
         )
     if blocker.resolved_at is not None:
         raise Conflict(Message(N_("This blocker is already resolved.")))
     blocker.resolved_at, blocker.resolved_by_id = now, actor.id
     return blocker
+
+
+def cards(session: Session, blocker_id: int) -> list[BlockerCard]:
+    """The blocker's messages in the admin channel, oldest first."""
+    return list(
+        session.scalars(
+            select(BlockerCard).where(BlockerCard.blocker_id == blocker_id).order_by(BlockerCard.id)
+        )
+    )
+
+
+def add_card(
+    session: Session, blocker: Blocker, channel_id: str, ts: str, *, again: bool,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    session.add(
+        BlockerCard(
+            workspace_id=blocker.workspace_id, blocker_id=blocker.id, channel_id=channel_id,
+            ts=ts, again=again, posted_at=now,
+        )
+    )  # fmt: skip
 
 
 def reraise_due(
@@ -452,6 +496,7 @@ def remove_holiday(session: Session, team: Team, actor: Person, day_text: str) -
         select(TeamHoliday).where(TeamHoliday.team_id == team.id, TeamHoliday.day == day)
     )
     if not holiday:
+        # Translators: {team} is the team's name.
         raise Conflict(Message(N_("{team} has no holiday on that day."), {"team": team.name}))
     session.delete(holiday)
     return holiday.day
@@ -523,8 +568,10 @@ def _require_scrum_master(team: Team, actor: Person) -> None:
     if actor.id != team.scrum_master_id:
         raise NotAllowed(
             Message(
-                N_("Only the scrum master of {team}, <@{scrum}>, manages its holidays."),
-                {"team": team.name, "scrum": team.scrum_master.slack_user_id},
+                # Translators: {team} is the team's name; {scrum} is the scrum master, shown as
+                # their Slack name.
+                N_("Only the scrum master of {team}, {scrum}, manages its holidays."),
+                {"team": team.name, "scrum": Mention.of(team.scrum_master)},
             )
         )
 

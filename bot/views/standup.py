@@ -19,8 +19,10 @@ from bot.views.text import button, context, esc, mention, option, plain, section
 
 def prompt_message(tr: Translator, team: Team, day: dt.date, *, reminder: bool) -> dict[str, Any]:
     text = (
+        # Translators: {team} is the team's name; {day} is a day such as "Tue 24 Nov".
         tr.gettext("A friendly reminder: your standup for {team} ({day}) is still open.")
         if reminder
+        # Translators: {team} is the team's name; {day} is a day such as "Tue 24 Nov".
         else tr.gettext("Good morning! Time for your standup for {team} ({day}).")
     ).format(team=esc(team.name), day=day_label(tr, day))
     return {
@@ -60,6 +62,7 @@ def standup_modal(
 
     blocks: list[dict[str, Any]] = [
         context(
+            # Translators: {team} is the team's name; {day} is a day such as "Tue 24 Nov".
             tr.gettext("{team} · standup of {day}").format(
                 team=esc(team.name), day=day_label(tr, day)
             )
@@ -108,12 +111,15 @@ def standup_modal(
 def thread_parent(
     tr: Translator, team: Team, day: dt.date, answered: int, asked: int
 ) -> dict[str, Any]:
+    # Translators: {day} is a day such as "Tue 24 Nov"; {team} is the team's name.
     text = tr.gettext("*Standup of {day}* · {team}").format(
         day=day_label(tr, day), team=esc(team.name)
     )
-    count = tr.ngettext(
-        "{answered} of {asked} member answered", "{answered} of {asked} members answered", asked
-    ).format(answered=answered, asked=asked)
+    # No plural to agree with: "1 of 5 members answered" would have the noun follow one
+    # number and the verb the other, which Italian and Dutch cannot both get right.
+    # Translators: {answered} and {asked} are numbers: the members who answered today's
+    # standup, of those asked today.
+    count = tr.gettext("Answered: {answered} of {asked}").format(answered=answered, asked=asked)
     return {
         "text": f"{text} · {count}",
         "blocks": [
@@ -128,15 +134,19 @@ def answer_reply(
 ) -> dict[str, Any]:
     lines = [mention(slack_user_id) + (" · " + tr.gettext("late answer") if late else "")]
     if answer.done:
+        # Translators: {text} is what the member finished, as they typed it.
         lines.append(tr.gettext("*Done:* {text}").format(text=esc(answer.done)))
     if answer.next:
+        # Translators: {text} is what the member will do next, as they typed it.
         lines.append(tr.gettext("*Next:* {text}").format(text=esc(answer.next)))
     if answer.blockers:
+        # Translators: {text} is what blocks the member, as they typed it.
         lines.append(":construction: " + tr.gettext("*Blocked:* {text}").format(
             text=esc(answer.blockers)
         ))  # fmt: skip
     if item_titles:
         lines.append(
+            # Translators: {items} is a comma-separated list of sprint items' titles.
             tr.gettext("*Items:* {items}").format(items=", ".join(esc(t) for t in item_titles))
         )
     text = "\n".join(lines)
@@ -147,9 +157,14 @@ def blocker_message(
     tr: Translator, team: Team, blocker: Blocker, slack_user_id: str, *, again: bool = False,
     resolved_by: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    head = (
-        tr.gettext("Still blocked after two working days") if again else tr.gettext("New blocker")
-    )
+    if resolved_by:
+        head = tr.gettext("Blocker resolved")
+    elif again:
+        head = tr.gettext("Still blocked after two working days")
+    else:
+        head = tr.gettext("New blocker")
+    # Translators: {person} is the member who is blocked, shown as their Slack name; {text} is the
+    # blocker, as the member typed it.
     text = f":construction: *{head}* · {esc(team.name)}\n" + tr.gettext("{person}: {text}").format(
         person=mention(slack_user_id), text=esc(blocker.text)
     )
@@ -158,6 +173,7 @@ def blocker_message(
         text = text.replace(":construction:", ":white_check_mark:", 1)
         blocks = [
             section(text),
+            # Translators: {person} is the scrum master, shown as their Slack name.
             context(tr.gettext("Resolved by {person}.").format(person=mention(resolved_by))),
         ]
     else:
