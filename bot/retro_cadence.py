@@ -16,13 +16,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.models import Person, Retro, RetroState, Sprint, SprintState, Team
 from bot.scheduler import JobSource, Occurrence
 from bot.services import retros
 from bot.services.sprints import zone
 from bot.slack import error_reason
-from bot.views.retro import retro_message
+from bot.views.retro import milestone_message, retro_message
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Retros:
         team = session.get_one(Team, retro.team_id)
         tr = translator(team.language)
         when = retro.voting_at if retro.state is RetroState.COLLECTING else retro.closes_at
-        local = format_datetime(when.astimezone(zone(team)), "EEE d MMM HH:mm", locale=tr.language)
+        local = _local_time(tr, team, when)
         items = retros.items(session, retro)
         authors: dict[int, str] = {}
         if retro.named:
@@ -135,22 +135,41 @@ class Retros:
             if current is not None:  # an earlier one still open: its results come first
                 results = retros.close_retro(session, current.id, at)
                 if results is not None:
-                    self._show(
-                        session, results.retro, self.message(session, results.retro, results)
-                    )
+                    self._milestone(session, results.retro, results)
             retro = retros.open_retro(session, team, sprint, at)
             if retro is not None:
                 self.post(session, retro)
 
         return run
 
-    def _show(self, session: Session, retro: Retro, message: dict[str, Any]) -> None:
-        """Update the retrospective's message in place; if it is gone (deleted, channel
-        archived), post it anew. Other failures raise, and the phase is retried."""
+    def _milestone(
+        self, session: Session, retro: Retro, results: retros.Results | None = None
+    ) -> None:
+        """Voting is open, or the results are in: the retrospective's message follows (in
+        place), and a reply in its thread, sent to the channel too, tells the team, since an
+        edit notifies no one. If the message was gone and is posted anew, that post is the
+        news. Slack failures raise, and the phase is retried."""
+        message = self.message(session, retro, results)
+        if not self._show(session, retro, message):
+            return
+        team = session.get_one(Team, retro.team_id)
+        tr = translator(team.language)
+        news = milestone_message(
+            tr, team, retro, items=len(retros.items(session, retro)),
+            actions=len(results.actions) if results else 0,
+            local_time=_local_time(tr, team, retro.closes_at),
+        )  # fmt: skip
+        self.client.chat_postMessage(
+            channel=retro.channel_id, thread_ts=retro.message_ts, reply_broadcast=True, **news
+        )
+
+    def _show(self, session: Session, retro: Retro, message: dict[str, Any]) -> bool:
+        """Update the retrospective's message in place (True); if it is gone (deleted, channel
+        archived), post it anew (False). Other failures raise, and the phase is retried."""
         if retro.message_ts and retro.channel_id:
             try:
                 self.client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **message)
-                return
+                return True
             except SlackApiError as error:
                 if error_reason(error) not in GONE:
                     raise
@@ -162,8 +181,9 @@ class Retros:
             if error_reason(error) not in GONE:
                 raise
             log.warning("retrospective %s: cannot post in the team channel", retro.id)
-            return
+            return False
         retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
+        return False
 
     def _phase(
         self, session: Session, until: dt.datetime, state: RetroState
@@ -184,7 +204,7 @@ class Retros:
         def run(session: Session, at: dt.datetime) -> None:
             retro = retros.start_voting(session, retro_id, at)
             if retro is not None:  # the items, with their Vote buttons: people need them
-                self._show(session, retro, self.message(session, retro))
+                self._milestone(session, retro)
 
         return run
 
@@ -200,7 +220,12 @@ class Retros:
             results = retros.close_retro(session, retro_id, at)
             if results is None:
                 return
-            # The voting message becomes the results, in place (its buttons go).
-            self._show(session, results.retro, self.message(session, results.retro, results))
+            # The voting message becomes the results, in place (its buttons go), and the
+            # team hears of it.
+            self._milestone(session, results.retro, results)
 
         return run
+
+
+def _local_time(tr: Translator, team: Team, when: dt.datetime) -> str:
+    return format_datetime(when.astimezone(zone(team)), "EEE d MMM HH:mm", locale=tr.language)

@@ -98,9 +98,15 @@ def test_a_retrospective_from_items_to_actions(team, slack, double, session_fact
     # Voting opens after one working day: Tuesday 16:00 in Rome.
     run(team, session_factory, dt.datetime(2026, 11, 3, 14, 59, tzinfo=dt.UTC))
     assert "Vote" not in json.dumps(retro_message(double)["blocks"])
+    told = len(double.notifying(TEAM_CHANNEL))
     run(team, session_factory, dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC))
     voting = retro_message(double)
     assert "Pair on copy" in all_text(voting) and "Vote" in all_text(voting)
+    # The message was edited, which notifies no one: a reply sent to the channel says it.
+    news = double.notifying(TEAM_CHANNEL)[told:]
+    assert len(news) == 1 and news[0]["thread_ts"] == voting["ts"]
+    assert "Voting is open in the retrospective of Growth: 5 notes" in all_text(news[0])
+    assert "Wed 4 Nov 16:00" in all_text(news[0])
     clock.fixed = dt.datetime(2026, 11, 3, 16, 0, tzinfo=dt.UTC)
 
     def vote(user, text):
@@ -129,6 +135,9 @@ def test_a_retrospective_from_items_to_actions(team, slack, double, session_fact
     # Results after the voting window (Wednesday 16:00), ranked; the top "try" items become
     # actions.
     run(team, session_factory, dt.datetime(2026, 11, 4, 15, 0, tzinfo=dt.UTC))
+    news = double.notifying(TEAM_CHANNEL)[told + 1 :]
+    assert len(news) == 1 and news[0]["thread_ts"] == voting["ts"]
+    assert "results of the retrospective of Growth are in, with 2 actions" in all_text(news[0])
     results = all_text(retro_message(double))
     assert results.index("3 · Ship smaller") < results.index("2 · Demo every Friday")
     assert "Actions for the next sprint" in results and "Pair on copy" in results

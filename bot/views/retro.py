@@ -45,9 +45,10 @@ def retro_message(
     local_time: str,
     page: int = 1,
 ) -> dict[str, Any]:
+    # Translators: {team} is the team's name.
     title = tr.gettext("Retrospective · {team}").format(team=esc(team.name))
     privacy = (
-        tr.gettext("Items are named.")
+        tr.gettext("Items show who wrote them.")
         if retro.named
         else tr.gettext("Items are anonymous: nobody can see who wrote what, admins included.")
     )
@@ -55,6 +56,8 @@ def retro_message(
     if retro.state is RetroState.COLLECTING:
         blocks.append(
             section(
+                # Translators: {when} is a day and time such as "Tue 24 Nov 17:00", when voting
+                # opens.
                 tr.gettext(
                     "Add what worked, what did not, and what to try. Voting opens {when}."
                 ).format(when=local_time),
@@ -68,6 +71,8 @@ def retro_message(
     elif retro.state is RetroState.VOTING:
         blocks.append(
             context(
+                # Translators: {n} is the votes each person has; {when} is a day and time such as
+                # "Tue 24 Nov 17:00", when voting closes.
                 tr.ngettext(
                     "Vote for what matters most: {n} vote each; click again to take a vote "
                     "back. Tallies stay hidden until voting closes {when}.",
@@ -141,6 +146,7 @@ def _action_block(tr: Translator, action: RetroAction) -> dict[str, Any]:
     if action.done_at is not None:
         state = " · :white_check_mark: " + tr.gettext("done")
     elif action.backlog_item_id:
+        # Translators: {id} is the idea's number in the backlog.
         state = " · " + tr.gettext("idea #{id}").format(id=action.backlog_item_id)
     block = section(f":seedling: {esc(action.text)}{state}", block_id=f"retro_action:{action.id}")
     if action.done_at is None:
@@ -199,3 +205,31 @@ def item_modal(tr: Translator, retro: Retro) -> dict[str, Any]:
             ),
         ],
     }
+
+
+def milestone_message(
+    tr: Translator, team: Team, retro: Retro, *, items: int, actions: int, local_time: str
+) -> dict[str, Any]:
+    """A reply in the retrospective's thread, also sent to the channel, when voting opens and
+    when the results are in: a new post notifies the team, where an edit of the retrospective
+    message (which follows too) notifies no one."""
+    if retro.state is RetroState.VOTING:
+        # Translators: {team} is the team's name; {when} is a day and time such as
+        # "Tue 24 Nov 17:00"; {n} is the number of retrospective notes to vote on.
+        text = ":ballot_box_with_ballot: " + tr.ngettext(
+            "Voting is open in the retrospective of {team}: {n} note, three votes each, until "
+            "{when}.",
+            "Voting is open in the retrospective of {team}: {n} notes, three votes each, until "
+            "{when}.",
+            items,
+        ).format(team=esc(team.name), n=items, when=local_time)
+    else:
+        # Translators: {team} is the team's name; {n} is the number of actions agreed.
+        text = ":bar_chart: " + tr.ngettext(
+            "The results of the retrospective of {team} are in, with {n} action for the next "
+            "sprint.",
+            "The results of the retrospective of {team} are in, with {n} actions for the next "
+            "sprint.",
+            actions,
+        ).format(team=esc(team.name), n=actions)
+    return {"text": text, "blocks": [section(text)]}
