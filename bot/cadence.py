@@ -259,6 +259,9 @@ class Cadence:
             tell_admins(
                 self.client,
                 team.admin_channel_id,
+                # Translators: {owner} is a Slack user id inside Slack's mention markup <@…>, which
+                # stays as it is; {number} is the sprint's number; {reason} is says why, in a few
+                # lowercase words such as "the channel is archived" (or Slack's error code).
                 tr.gettext(
                     "I could not ask <@{owner}> for the results of sprint {number}'s "
                     "experiments ({reason})."
@@ -279,6 +282,9 @@ class Cadence:
             tell_admins(
                 self.client,
                 team.admin_channel_id,
+                # Translators: {number} is the sprint's number; {channel} is a Slack channel id
+                # inside Slack's link markup <#…>, which stays as it is; {reason} is says why, in a
+                # few lowercase words such as "the channel is archived" (or Slack's error code).
                 tr.gettext(
                     "I could not post the update of sprint {number} in <#{channel}> ({reason}). "
                     "Invite me there, or choose another channel in `/agile setup`."
@@ -322,6 +328,9 @@ class Cadence:
         tell_admins(
             self.client,
             team.admin_channel_id,
+            # Translators: {title} is the chart's title; {channel} is a Slack channel id inside
+            # Slack's link markup <#…>, which stays as it is; {reason} is says why, in a few
+            # lowercase words such as "the channel is archived" (or Slack's error code).
             tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).").format(
                 title=esc(chart.title), channel=channel, reason=error_reason(error)
             ),

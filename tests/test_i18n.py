@@ -4,12 +4,11 @@ Messages are extracted from `bot/` with Babel's own API and the project's `babel
 keywords of the README's `pybabel extract` command, so a string added to the code without a
 translation fails here. Then every translation must keep what the code and Slack rely on: the
 `{placeholders}`, Slack markup (`` `/command` ``, `:emoji:`, `*bold*`, `<@user>` mentions), and
-the length limits of modal titles and buttons.
+the length limit of every place a text goes (found in the source by tests/text_limits.py).
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shutil
@@ -25,56 +24,28 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES_DIR, language_for, translator
+from tests.text_limits import (
+    BUTTON_TEXT_MAX,
+    CONFIRM_BUTTON_MAX,
+    CONFIRM_TEXT_MAX,
+    CONFIRM_TITLE_MAX,
+    LABEL_MAX,
+    MODAL_TEXT_MAX,
+    OPTION_TEXT_MAX,
+    PLACEHOLDER_MAX,
+    text_limits,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-VIEWS = ROOT / "bot" / "views"
 LANGUAGES = ("it", "nl")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2)}  # -k N_ -k ngettext:1,2
-
-# Slack's limits (https://api.slack.com/reference/block-kit): modal title, submit and close.
-MODAL_TEXT_MAX = 24
-BUTTON_TEXT_MAX = 75
-OPTION_TEXT_MAX = 75
-CONFIRM_BUTTON_MAX = 30
-# Modal titles and their submit/close buttons, as passed to `plain(..., 24)` in bot/views/.
-# Kept by hand so that a missing one is visible in review; the AST scan below adds any new one.
-MODAL_TEXTS = {
-    "New idea",
-    "Accept idea",
-    "Edit scores",
-    "Decline idea",
-    "Team set-up",
-    "Submit",
-    "Accept",
-    "Decline",
-    "Save",
-    "Cancel",
-}
-# Texts that reach a button or an option through a helper rather than a literal call.
-OPTION_TEXTS = {
-    "Experiment",
-    "Campaign",
-    "Content",
-    "Keep the lights on",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    ("{n} week", "{n} weeks"),
-    ("{n} point", "{n} points"),
-    "Vote ({n})",
-    "Voted ({n})",
-}
-CONFIRM_BUTTONS = {"Reset", "Keep my order"}
 
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 CODE_SPAN = re.compile(r"`[^`]+`")
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+\-]+:(?![\w:])")
 SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
 ARGUMENT = re.compile(r"\[[^\]]*\]")  # `/idea [title]`: the argument's name may be translated
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @cache
@@ -91,6 +62,21 @@ def source_messages() -> dict[str | tuple[str, ...], set[str]]:
 
 
 @cache
+def translator_comments() -> list[tuple[str, int, str | tuple[str, ...], str]]:
+    """(file, line, msgid, its `# Translators:` comment) for every gettext/ngettext/N_ call, as
+    `pybabel extract --add-comments=Translators:` sees them."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    return [
+        (filename, lineno, message, " ".join(comments))
+        for filename, lineno, message, comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS,
+            comment_tags=("Translators:",), strip_comment_tags=True,
+        )
+    ]  # fmt: skip
+
+
+@cache
 def catalog(language: str) -> Catalog:
     with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         return read_po(po, locale=language)
@@ -99,7 +85,8 @@ def catalog(language: str) -> Catalog:
 def translated_pairs(language: str):
     """(msgid, msgstr) for every translated form: a plural's forms each pair with its msgid."""
     for message in catalog(language):
-        if not message.id or message.fuzzy or not message.string:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or message.fuzzy or not any(forms):
             continue  # untranslated: reported by test_every_source_string_is_translated
         if isinstance(message.id, tuple):
             for index, form in enumerate(message.string):
@@ -121,67 +108,6 @@ def markup(text: str) -> dict[str, list[str]]:
     }
 
 
-def _gettext_args(node: ast.AST) -> list[str | tuple[str, str]]:
-    """The msgids of every tr.gettext / tr.ngettext call inside `node`."""
-    found: list[str | tuple[str, str]] = []
-    for call in ast.walk(node):
-        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
-            continue
-        args = [a.value for a in call.args if isinstance(a, ast.Constant)]
-        if call.func.attr == "gettext" and args:
-            found.append(args[0])
-        elif call.func.attr == "ngettext" and len(args) >= 2:
-            found.append((args[0], args[1]))
-    return found
-
-
-def _limit(limits: dict[str | tuple[str, str], int], msgid: str | tuple[str, str], n: int) -> None:
-    limits[msgid] = min(n, limits.get(msgid, n))
-
-
-@cache
-def scanned_limits() -> dict[str | tuple[str, str], int]:
-    """msgid -> the length limit of where it is shown, from the calls in bot/views/."""
-    limits: dict[str | tuple[str, str], int] = {}
-
-    def limit(msgid: str | tuple[str, str], n: int) -> None:
-        _limit(limits, msgid, n)
-
-    for path in VIEWS.glob("*.py"):
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                not isinstance(call, ast.Call)
-                or not isinstance(call.func, ast.Name)
-                or not call.args
-            ):
-                continue
-            name = call.func.id
-            if name == "plain" and len(call.args) > 1 and isinstance(call.args[1], ast.Constant):
-                for msgid in _gettext_args(call.args[0]):
-                    limit(msgid, call.args[1].value)
-            elif name == "button":
-                for msgid in _gettext_args(call.args[0]):
-                    limit(msgid, BUTTON_TEXT_MAX)
-            elif name == "option":
-                for msgid in _gettext_args(call.args[0]):
-                    limit(msgid, OPTION_TEXT_MAX)
-    return limits
-
-
-@cache
-def limited_texts() -> dict[str | tuple[str, str], int]:
-    """The scanned limits plus the hand-kept lists above."""
-    limits = dict(scanned_limits())
-    for texts, n in (
-        (MODAL_TEXTS, MODAL_TEXT_MAX),
-        (OPTION_TEXTS, OPTION_TEXT_MAX),
-        (CONFIRM_BUTTONS, CONFIRM_BUTTON_MAX),
-    ):
-        for msgid in texts:
-            _limit(limits, msgid, n)
-    return limits
-
-
 def test_extraction_finds_the_source_strings():
     messages = source_messages()
     assert len(messages) > 100
@@ -190,13 +116,50 @@ def test_extraction_finds_the_source_strings():
     assert ("{n} vote", "{n} votes") in messages  # tr.ngettext
 
 
-def test_the_modal_list_matches_the_views():
-    """The hand-kept list is still what the views pass to `plain(..., 24)`, and every listed
-    text is still in the source (a renamed one would otherwise go unchecked)."""
-    scanned = {m for m, n in scanned_limits().items() if n == MODAL_TEXT_MAX}
-    assert scanned >= MODAL_TEXTS
-    listed = scanned | MODAL_TEXTS | OPTION_TEXTS | CONFIRM_BUTTONS
-    assert not [m for m in listed if m not in source_messages()]
+def test_every_placeholder_is_explained_to_translators():
+    """A `# Translators:` comment directly above each call whose msgid has a `{placeholder}`
+    says what fills every one of them: a translator cannot tell that `{when}` is "Tue 24 Nov
+    17:00" or that `{result}` is a lowercase word."""
+    problems = []
+    for filename, lineno, message, comment in translator_comments():
+        msgids = message if isinstance(message, tuple) else (message,)
+        names = {name.split(":")[0].split("!")[0] for m in msgids for name in placeholders(m)}
+        unexplained = sorted(name for name in names if "{" + name + "}" not in comment)
+        if unexplained:
+            problems.append(f"{filename}:{lineno} {msgids[0]!r}: nothing says what fills "
+                            + ", ".join("{" + n + "}" for n in unexplained))  # fmt: skip
+    assert not problems, "\n".join(problems)
+
+
+def test_every_place_with_a_length_limit_is_found():
+    """The scan follows texts through variables, parameters, helpers and f-strings to where
+    they go: what the review found unchecked (modal titles in a variable, placeholders,
+    confirm dialogs, options built by helpers, retrospective columns) is found."""
+    expected = {
+        "Plan a sprint": MODAL_TEXT_MAX,  # title = ... if editing else ...
+        "Edit the sprint": MODAL_TEXT_MAX,
+        "Cancel": MODAL_TEXT_MAX,
+        "Choose from the top of the backlog": PLACEHOLDER_MAX,
+        "Sprint items this is about": PLACEHOLDER_MAX,
+        "Offer A vs offer B on the spring newsletter": PLACEHOLDER_MAX,  # a helper's parameter
+        "Reset the order?": CONFIRM_TITLE_MAX,  # a literal plain_text dict
+        "Your manual order is replaced by the score order.": CONFIRM_TEXT_MAX,
+        "Reset": CONFIRM_BUTTON_MAX,
+        "Yes, it is done": CONFIRM_BUTTON_MAX,
+        "No reminder": OPTION_TEXT_MAX,  # returned by a nested helper
+        ("After {n} minute", "After {n} minutes"): OPTION_TEXT_MAX,
+        ("After {n} hour", "After {n} hours"): OPTION_TEXT_MAX,
+        ("{n} pt", "{n} pts"): OPTION_TEXT_MAX,  # through a variable into an f-string
+        "What worked": OPTION_TEXT_MAX,  # column_label(): a lookup table
+        "What did not": OPTION_TEXT_MAX,
+        "What to try": OPTION_TEXT_MAX,
+        "Keep the lights on": OPTION_TEXT_MAX,  # kind_label(), imported from another module
+        "Vote ({n})": BUTTON_TEXT_MAX,
+        "Marketing owner": LABEL_MAX,
+    }
+    found = {msgid: text_limits(ROOT).get(msgid, (None, ""))[0] for msgid in expected}
+    assert found == expected
+    assert all(msgid in source_messages() for msgid in text_limits(ROOT))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -264,15 +227,32 @@ def test_slack_markup_is_kept(language):
 def test_length_limits(language):
     cat = catalog(language)
     problems = []
-    for msgid, limit in sorted(limited_texts().items(), key=str):
+    for msgid, (limit, where) in sorted(text_limits(ROOT).items(), key=str):
         message = cat.get(msgid)
         if message is None or not message.string:
             continue  # reported by test_every_source_string_is_translated
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
         for form in forms:
-            if len(form) > limit:
-                problems.append(f"{msgid!r} -> {form!r}: {len(form)} > {limit} characters")
+            if shown_length(form) > limit:
+                problems.append(
+                    f"{where}: {msgid!r} -> {form!r}: {shown_length(form)} > {limit} characters"
+                )
     assert not problems, "\n".join(problems)
+
+
+def test_length_limits_of_the_english_source():
+    problems = [
+        f"{where}: {form!r}: {shown_length(form)} > {limit} characters"
+        for msgid, (limit, where) in text_limits(ROOT).items()
+        for form in (msgid if isinstance(msgid, tuple) else (msgid,))
+        if shown_length(form) > limit
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def shown_length(text: str) -> int:
+    """The length as shown, a number such as 120 standing for each `{placeholder}`."""
+    return len(PLACEHOLDER.sub("999", text))
 
 
 def _po_path(language: str) -> Path:
@@ -307,8 +287,9 @@ def test_msgfmt_accepts_the_catalog(path):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_stale_comments(language):
-    """A translator comment quoting an old msgid ("# | msgid ...") misleads the next reader;
-    what changed is in the `#|` lines that `pybabel update --previous` writes on fuzzy entries."""
+    """A translator comment quoting an old msgid ("# | msgid ...") misleads the next reader.
+    They came from `pybabel update --previous`: Babel writes the old msgid as `#| msgid` but
+    reads it back as a comment, which every later update kept (README, "Translations")."""
     stale = [
         line
         for line in _po_path(language).read_text(encoding="utf-8").splitlines()

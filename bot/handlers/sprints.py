@@ -103,12 +103,16 @@ def _result_values(values: dict[str, Any]) -> tuple[ExperimentResult, str, str |
         errors[ResultField.FIGURE] = Message(N_("Give the KPI's value, e.g. 3.4%."))
     elif len(figure) > KPI_MAX:
         errors[ResultField.FIGURE] = Message(
-            N_("Keep this under {limit} characters."), {"limit": KPI_MAX}
+            # Translators: {limit} is a number of characters.
+            N_("Keep this under {limit} characters."),
+            {"limit": KPI_MAX},
         )
     learning = (values.get(ResultField.LEARNING) or "").strip() or None
     if learning and len(learning) > LEARNING_MAX:
         errors[ResultField.LEARNING] = Message(
-            N_("Keep this under {limit} characters."), {"limit": LEARNING_MAX}
+            # Translators: {limit} is a number of characters.
+            N_("Keep this under {limit} characters."),
+            {"limit": LEARNING_MAX},
         )
     if errors:
         raise Invalid(errors)
@@ -127,6 +131,7 @@ def require_viewer(session: Session, team: Team, person: Person, body: dict[str,
         return
     raise NotAllowed(
         Message(
+            # Translators: {team} is the team's name.
             N_("That sprint belongs to {team}: its board is in the team's channel."),
             {"team": team.name},
         )
@@ -189,6 +194,7 @@ def register(app: App, deps: Deps) -> None:
         upcoming = sprints.next_sprint(session, team)
         if last is None and upcoming is None:
             return notice(
+                # Translators: {team} is the team's name.
                 tr.gettext(
                     "{team} has no sprint yet. The marketing owner or scrum master plans one "
                     "with `/sprint plan`."
@@ -277,7 +283,9 @@ def register(app: App, deps: Deps) -> None:
                 if running is not None:
                     raise Conflict(
                         Message(
-                            N_("Sprint {number} is already running."), {"number": running.number}
+                            # Translators: {number} is the sprint's number.
+                            N_("Sprint {number} is already running."),
+                            {"number": running.number},
                         )
                     )
                 raise Conflict(Message(N_("There is no planned sprint to start.")))
@@ -285,6 +293,8 @@ def register(app: App, deps: Deps) -> None:
             cadence.announce(session, sprint, now)  # type: ignore[arg-type]
             return (
                 person_translator(person, team)
+                # Translators: {number} is the sprint's number; {channel} is a link to a Slack
+                # channel.
                 .gettext("Sprint {number} has started; the board is in {channel}.")
                 .format(number=sprint.number, channel=channel_link(team.channel_id))
             )  # type: ignore[union-attr]
@@ -311,6 +321,8 @@ def register(app: App, deps: Deps) -> None:
             channel = team.showcase_channel_id or team.channel_id
             text = (
                 person_translator(person, team)
+                # Translators: {number} is the sprint's number; {channel} is a link to a Slack
+                # channel.
                 .gettext("Sprint {number} is closed; the showcase is in {channel}.")
                 .format(number=running.number, channel=channel_link(channel))
             )
@@ -557,8 +569,9 @@ def register(app: App, deps: Deps) -> None:
             tr = person_translator(viewer, team)
             update = cadence.board_update(session, sprint, deps.now())
             totals = sprints.totals(session, sprint.id)
-            # Translators: {day} is a short date such as "Mon 7 Dec"; {time} is a time with
-            # its zone such as "9:00 (Italy Time)".
+            # Translators: {number} is the sprint's number; {points} and {capacity} are whole
+            # numbers of points; {day} is a short date such as "Mon 7 Dec"; {time} is a time
+            # with its zone such as "9:00 (Italy Time)".
             text = tr.gettext(
                 "Sprint {number} is saved: {points} points committed against a capacity of "
                 "{capacity}. It starts on its own on {day} at {time}; `/sprint start` starts "
@@ -569,6 +582,7 @@ def register(app: App, deps: Deps) -> None:
                 time=zoned_time(tr, sprints.DAY_STARTS, team.time_zone),
             )  # fmt: skip
             if sprint.state is not SprintState.PLANNED:
+                # Translators: {number} is the sprint's number.
                 text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
         cadence.push_board(update)
         client.chat_postMessage(channel=user_id, **notice(":white_check_mark: " + text))
@@ -641,6 +655,8 @@ def register(app: App, deps: Deps) -> None:
                 )
             except SlackApiError as error:
                 problems.append(
+                    # Translators: {reason} is says why, in a few lowercase words such as "the
+                    # channel is archived" (or Slack's error code).
                     viewer_tr.gettext(
                         "The result is saved, but I could not post it in the showcase thread "
                         "({reason})."
@@ -672,12 +688,16 @@ def register(app: App, deps: Deps) -> None:
                 raise Conflict(Message(N_("This experiment has no learning recorded.")))
             if source.follow_up_id is not None:
                 raise Conflict(
+                    # Translators: {id} is that idea's number in the backlog.
                     Message(N_("This learning is already idea #{id}."), {"id": source.follow_up_id})
                 )
             tr = team_translator(team)
+            # Translators: {title} is the experiment's title, as a person typed it.
             title = tr.gettext("Follow-up: {title}").format(title=source.title)
             draft = IdeaDraft(
                 title=title[: backlog.TITLE_MAX],
+                # Translators: {id} is the experiment's number in the backlog; {learning} is what
+                # the experiment taught, as a person typed it.
                 description=tr.gettext("Learned from experiment #{id}: {learning}").format(
                     id=source.id, learning=source.learning
                 )[: backlog.DESCRIPTION_MAX],
@@ -694,6 +714,7 @@ def register(app: App, deps: Deps) -> None:
             team = session.get_one(Team, backlog.get_item(session, new_id).team_id)
             tr = person_translator(person, team)
         problems = post_cards(deps, client, context, new_id, tr)
+        # Translators: {id} is the new idea's number in the backlog.
         text = tr.gettext(
             "The learning is now idea #{id}, waiting for triage in the admin channel."
         ).format(id=new_id)

@@ -144,6 +144,7 @@ class Scores:
         effort = _int(raw.get(ScoreField.EFFORT))
         if effort not in EFFORT_POINTS:
             errors[ScoreField.EFFORT] = Message(
+                # Translators: {points} is the allowed values, such as "1, 2, 3, 5, 8, 13".
                 N_("Choose the effort in points: {points}."),
                 {"points": ", ".join(map(str, EFFORT_POINTS))},
             )
@@ -191,6 +192,7 @@ def _clean(value: Any) -> str | None:
 def _check_length(errors: dict[str, Message], key: str, text: str | None, limit: int) -> None:
     if text and len(text) > limit and key not in errors:
         errors[key] = Message(
+            # Translators: {max} and {count} are each a number of characters.
             N_("Keep this to {max} characters (it has {count})."),
             {"max": limit, "count": len(text)},
         )

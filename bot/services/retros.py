@@ -44,6 +44,7 @@ def require_participant(session: Session, team: Team, person: Person) -> None:
     """The retrospective belongs to the team: its members, owner and scrum master."""
     if not (is_member(session, team, person) or can_plan(team, person)):
         raise NotAllowed(
+            # Translators: {team} is the team's name.
             Message(N_("The retrospective of {team} is for its members."), {"team": team.name})
         )
 
@@ -110,7 +111,9 @@ def add_item(
         errors[ITEM_FIELD] = Message(N_("Write the item."))
     elif len(text) > RETRO_ITEM_MAX:
         errors[ITEM_FIELD] = Message(
-            N_("Keep this under {limit} characters."), {"limit": RETRO_ITEM_MAX}
+            # Translators: {limit} is a number of characters.
+            N_("Keep this under {limit} characters."),
+            {"limit": RETRO_ITEM_MAX},
         )
     if errors:
         raise Invalid(errors)
@@ -181,6 +184,7 @@ def vote(session: Session, item_id: int, person: Person, now: dt.datetime) -> Vo
     if len(mine) >= VOTES_PER_MEMBER:
         raise Conflict(
             Message(
+                # Translators: {n} is the votes each person has in a retrospective.
                 N_(
                     "You have used your {n} votes. Click one of your votes again to take it "
                     "back first."
@@ -284,6 +288,7 @@ def to_backlog(session: Session, action_id: int, actor: Person, now: dt.datetime
     require_owner(team, actor)
     if action.backlog_item_id is not None:
         raise Conflict(
+            # Translators: {id} is that idea's number in the backlog.
             Message(N_("This action is already idea #{id}."), {"id": action.backlog_item_id})
         )
     draft = IdeaDraft(

@@ -348,6 +348,8 @@ def require_planner(team: Team, person: Person) -> None:
     if not can_plan(team, person):
         raise NotAllowed(
             Message(
+                # Translators: {owner} is the marketing owner, shown as their Slack name; {scrum} is
+                # the scrum master, shown as their Slack name; {team} is the team's name.
                 N_(
                     "Only the marketing owner ({owner}) or the scrum master ({scrum}) "
                     "of {team} can plan, start or end a sprint."
@@ -365,6 +367,8 @@ def require_member(session: Session, team: Team, person: Person) -> None:
     if not is_member(session, team, person):
         raise NotAllowed(
             Message(
+                # Translators: {team} is the team's name; {scrum} is the scrum master, shown as
+                # their Slack name.
                 N_("Only members of {team} move the sprint's items. Ask {scrum} to add you."),
                 {"team": team.name, "scrum": Mention.of(team.scrum_master)},
             )
@@ -395,12 +399,16 @@ class SprintDraft:
             )
         elif len(goal) > GOAL_MAX:
             errors[SprintField.GOAL] = Message(
-                N_("Keep the goal under {limit} characters."), {"limit": GOAL_MAX}
+                # Translators: {limit} is a number of characters.
+                N_("Keep the goal under {limit} characters."),
+                {"limit": GOAL_MAX},
             )
         serves = (raw.get(SprintField.SERVES) or "").strip() or None
         if serves and len(serves) > SERVES_MAX:
             errors[SprintField.SERVES] = Message(
-                N_("Keep this under {limit} characters."), {"limit": SERVES_MAX}
+                # Translators: {limit} is a number of characters.
+                N_("Keep this under {limit} characters."),
+                {"limit": SERVES_MAX},
             )
         start = _date(raw.get(SprintField.START))
         if start is None:
@@ -415,6 +423,7 @@ class SprintDraft:
         capacity = _positive_int(raw.get(SprintField.CAPACITY))
         if capacity is None or capacity > CAPACITY_MAX:
             errors[SprintField.CAPACITY] = Message(
+                # Translators: {max} is a whole number of points.
                 N_("Give the capacity as a whole number of points, from 1 to {max}."),
                 {"max": CAPACITY_MAX},
             )
@@ -469,6 +478,8 @@ def _check_overlap(
             raise Invalid(
                 {
                     SprintField.START: Message(
+                        # Translators: {number} is the sprint's number; {start} and {end} are each a
+                        # day such as "Tue 24 Nov".
                         N_(
                             "These dates overlap sprint {number} ({start} to {end}). "
                             "Choose a start after {end}."
@@ -541,6 +552,7 @@ def edit(
     team = session.get_one(Team, sprint.team_id)
     require_planner(team, actor)
     if sprint.state is SprintState.CLOSED:
+        # Translators: {number} is the sprint's number.
         raise Conflict(Message(N_("Sprint {number} is closed."), {"number": sprint.number}))
     _lock_team(session, team)
     sprint.goal, sprint.serves, sprint.capacity = draft.goal, draft.serves, draft.capacity
@@ -704,6 +716,7 @@ def move(
     if sprint.state is SprintState.PLANNED:
         raise Conflict(Message(N_("The sprint has not started yet.")))
     if sprint.state is SprintState.CLOSED:
+        # Translators: {number} is the sprint's number.
         raise Conflict(Message(N_("Sprint {number} is closed."), {"number": sprint.number}))
     was = sprint_item.state
     if was is to:  # a double click, or two people at once: nothing more to do
@@ -736,12 +749,14 @@ def start(
         if actor is None:
             return None
         raise Conflict(
+            # Translators: {number} is the sprint's number.
             Message(N_("Sprint {number} has already started."), {"number": sprint.number})
         )
     running = active_sprint(session, team)
     if running is not None:
         raise Conflict(
             Message(
+                # Translators: {number} is the sprint's number.
                 N_("Sprint {number} is still running. End it first with `/sprint end`."),
                 {"number": running.number},
             )
@@ -842,11 +857,13 @@ def close(
     if sprint.state is SprintState.CLOSED:
         if actor is None:
             return None
+        # Translators: {number} is the sprint's number.
         raise Conflict(Message(N_("Sprint {number} is already closed."), {"number": sprint.number}))
     if sprint.state is SprintState.PLANNED:
         if actor is not None:
             raise Conflict(
                 Message(
+                    # Translators: {number} is the sprint's number.
                     N_("Sprint {number} has not started yet; there is nothing to end."),
                     {"number": sprint.number},
                 )
@@ -855,6 +872,7 @@ def close(
         if running is not None:  # it cannot have run alongside: that one closes first
             raise Conflict(
                 Message(
+                    # Translators: {number} is the sprint's number.
                     N_("Sprint {number} is still running. End it first with `/sprint end`."),
                     {"number": running.number},
                 )

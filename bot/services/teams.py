@@ -75,6 +75,7 @@ class TeamSettings:
             errors[Field.NAME] = Message(N_("Give the team a name."))
         elif len(name) > NAME_MAX:
             errors[Field.NAME] = Message(
+                # Translators: {max} and {count} are each a number of characters.
                 N_("Keep the name to {max} characters (it has {count})."),
                 {"max": NAME_MAX, "count": len(name)},
             )
@@ -96,7 +97,9 @@ class TeamSettings:
             errors[Field.MEMBERS] = Message(N_("Add at least one team member."))
         elif len(members) > MAX_MEMBERS:
             errors[Field.MEMBERS] = Message(
-                N_("A team has at most {max} members."), {"max": MAX_MEMBERS}
+                # Translators: {max} is a number of members.
+                N_("A team has at most {max} members."),
+                {"max": MAX_MEMBERS},
             )
         length = _int_or_none(raw.get(Field.SPRINT_LENGTH))
         if length is None or not 1 <= length <= 4:
@@ -122,6 +125,7 @@ class TeamSettings:
         dod = (raw.get(Field.DEFINITION_OF_DONE) or "").strip() or None
         if dod and len(dod) > DOD_MAX:
             errors[Field.DEFINITION_OF_DONE] = Message(
+                # Translators: {max} is a number of characters.
                 N_("Keep the Definition of Done to {max} characters: Slack shows it in a "
                    "confirmation."),
                 {"max": DOD_MAX},
@@ -223,6 +227,7 @@ def resolve_team(session: Session, channel_id: str | None) -> Team:
         )
     raise NoTeam(
         Message(
+            # Translators: {channels} is a comma-separated list of links to the teams' channels.
             N_("This channel has no team. Use the command in a team's channel: {channels}."),
             {"channels": Markup(", ".join(channel_link(t.channel_id) for t in teams))},
         )
@@ -238,6 +243,20 @@ def member_ids(session: Session, team: Team) -> list[str]:
             .where(TeamMember.team_id == team.id)
             .order_by(TeamMember.joined_at, Person.id)
         )
+    )
+
+
+def team_of(session: Session, person: Person) -> Team | None:
+    """A team the person works in (as member, owner or scrum master), the oldest first."""
+    return session.scalar(
+        select(Team)
+        .where(
+            (Team.owner_id == person.id)
+            | (Team.scrum_master_id == person.id)
+            | Team.id.in_(select(TeamMember.team_id).where(TeamMember.person_id == person.id))
+        )
+        .order_by(Team.id)
+        .limit(1)
     )
 
 
@@ -263,6 +282,7 @@ def require_configurer(team: Team, person: Person) -> None:
     if not can_configure(team, person):
         raise NotAllowed(
             Message(
+                # Translators: {team} is the team's name.
                 N_(
                     "Only the scrum master, the marketing owner or a workspace admin can "
                     "change the set-up of {team}."
@@ -280,6 +300,8 @@ def require_owner(team: Team, person: Person) -> None:
     if not is_owner(team, person):
         raise NotAllowed(
             Message(
+                # Translators: {team} is the team's name; {owner} is the marketing owner, shown as
+                # their Slack name.
                 N_("Only the marketing owner of {team}, {owner}, can do that."),
                 {"team": team.name, "owner": Mention.of(team.owner)},
             )

@@ -16,15 +16,19 @@ def backlog_message(
     tr: Translator, page: BacklogPage, *, viewer_is_owner: bool, voted: set[int]
 ) -> dict[str, Any]:
     team = page.team
+    # Translators: {team} is the team's name.
     title = tr.gettext("*{team}: backlog*").format(team=esc(team.name))
     summary = " · ".join(
         [
+            # Translators: {n} is a number of backlog items.
             tr.ngettext("{n} item ready", "{n} items ready", page.ready_count).format(
                 n=page.ready_count
             ),
+            # Translators: {n} is a number of ideas.
             tr.ngettext(
                 "{n} idea awaiting triage", "{n} ideas awaiting triage", page.proposed_count
             ).format(n=page.proposed_count),
+            # Translators: {page} is a page number; {pages} is the number of pages.
             tr.gettext("page {page} of {pages}").format(page=page.page, pages=page.pages),
         ]
     )

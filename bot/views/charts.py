@@ -49,6 +49,7 @@ def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -
         day_labels=chart_days(tr, data.days), scope=data.scope, done=data.done,
         today=data.today, closed=data.closed,
     )  # fmt: skip
+    # Translators: {team} is the team's name; {number} is the sprint's number.
     title = tr.gettext("{team} · Sprint {number}: burnup").format(
         team=team.name, number=sprint.number
     )
@@ -71,6 +72,8 @@ def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -
 
 def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
     s = summarize(burnup)
+    # Translators: {done}, {scope} and {start} are each a whole number of points; {elapsed} and
+    # {days} are each a whole number of working days.
     text = tr.gettext(
         "Burnup chart: {done} of {scope} points completed after {elapsed} of {days} working "
         "days; the scope was {start} points at the start."
@@ -86,6 +89,7 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
         return (
             text
             + " "
+            # Translators: {pace} is a number of points with up to two decimals, such as "2.5".
             + tr.gettext(
                 "At this pace ({pace} points a day) the scope is finished within the sprint."
             ).format(pace=number(tr, s.pace, 1))
@@ -93,6 +97,8 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
     return (
         text
         + " "
+        # Translators: {pace} is a number of points with up to two decimals, such as "2.5";
+        # {forecast} is a whole number of working days.
         + tr.gettext(
             "At this pace ({pace} points a day) the scope needs {forecast} working days: more than "
             "the sprint has."
@@ -103,10 +109,14 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
 def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) -> Chart:
     results = [
         SprintResult(
-            tr.gettext("Sprint {number}").format(number=o.number), o.committed, o.completed
+            # Translators: {number} is the sprint's number.
+            tr.gettext("Sprint {number}").format(number=o.number),
+            o.committed,
+            o.completed,
         )
         for o in outcomes
     ]
+    # Translators: {team} is the team's name.
     title = tr.gettext("{team}: velocity").format(team=team.name)
     labels = VelocityLabels(
         title=title,
@@ -116,6 +126,8 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
         language=tr.language,
     )
     lines = [
+        # Translators: {sprint} is a sprint's name such as "Sprint 3"; {completed} and {committed}
+        # are each a number of points.
         tr.gettext("{sprint}: {completed} of {committed} points").format(
             sprint=r.label, completed=number(tr, r.completed), committed=number(tr, r.committed)
         )

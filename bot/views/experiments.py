@@ -27,6 +27,7 @@ class ResultField:
 def result_request(
     tr: Translator, team: Team, sprint: Sprint, items: Sequence[BacklogItem]
 ) -> dict[str, Any]:
+    # Translators: {number} is the sprint's number; {team} is the team's name.
     intro = tr.gettext(
         "Sprint {number} of {team} finished these experiments. What did each one show? "
         "The result goes into the showcase thread, and a learning can become a new idea."
@@ -36,6 +37,7 @@ def result_request(
         blocks.append(
             section(
                 f":test_tube: *{esc(item.title)}*\n"
+                # Translators: {kpi} is the experiment's KPI, as a person typed it.
                 + tr.gettext("KPI: {kpi}").format(kpi=esc(item.kpi or "–")),
                 accessory=button(
                     tr.gettext("Record the result…"), Action.EXPERIMENT_RESULT, str(item.id),
@@ -79,6 +81,7 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
         "blocks": [
             section(
                 f":test_tube: *{esc(item.title)}*\n"
+                # Translators: {hypothesis} is the experiment's hypothesis, as a person typed it.
                 + tr.gettext("*Hypothesis:* {hypothesis}").format(
                     hypothesis=esc(item.hypothesis or "–")
                 )
@@ -89,6 +92,7 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
             },
             {
                 "type": "input", "block_id": ResultField.FIGURE,
+                # Translators: {kpi} is the experiment's KPI, as a person typed it.
                 "label": plain(tr.gettext("KPI value ({kpi})").format(kpi=item.kpi or "KPI"), 2000),
                 "element": figure,
                 "hint": plain(tr.gettext("The number that judged it, e.g. a click-through rate of 3.4%")),
@@ -102,6 +106,9 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
 
 
 def result_recorded(tr: Translator, item: BacklogItem) -> dict[str, Any]:
+    # Translators: {title} is a backlog item's title, as a person typed it; {result} is a lowercase
+    # word, "won", "lost" or "inconclusive" (already translated), maybe followed by the KPI's value
+    # in brackets.
     text = tr.gettext("Recorded for *{title}*: {result}.").format(
         title=esc(item.title),
         result=result_text(tr, item.result.value, item.result_figure, item.kpi),  # type: ignore[union-attr]
@@ -110,6 +117,7 @@ def result_recorded(tr: Translator, item: BacklogItem) -> dict[str, Any]:
     if item.learning:
         blocks.append(
             section(
+                # Translators: {learning} is what the experiment taught, as a person typed it.
                 tr.gettext("*Learning:* {learning}").format(learning=esc(item.learning)),
                 accessory=button(
                     tr.gettext("Turn into an idea"), Action.LEARNING_TO_IDEA, str(item.id)
@@ -123,10 +131,14 @@ def result_recorded(tr: Translator, item: BacklogItem) -> dict[str, Any]:
 
 
 def result_in_thread(tr: Translator, item: BacklogItem) -> dict[str, Any]:
+    # Translators: {title} is a backlog item's title, as a person typed it; {result} is a lowercase
+    # word, "won", "lost" or "inconclusive" (already translated), maybe followed by the KPI's value
+    # in brackets.
     text = tr.gettext("Experiment *{title}*: {result}.").format(
         title=esc(item.title),
         result=result_text(tr, item.result.value, item.result_figure, item.kpi),  # type: ignore[union-attr]
     )
     if item.learning:
+        # Translators: {learning} is what the experiment taught, as a person typed it.
         text += "\n" + tr.gettext("*Learning:* {learning}").format(learning=esc(item.learning))
     return {"text": text, "blocks": [section(":test_tube: " + text)]}

@@ -52,6 +52,7 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     fallback = intro
     if unknown is not None:
+        # Translators: {command} is the command as the person typed it.
         warning = tr.gettext("I don't know the command `{command}`. Here is what I can do:").format(
             command=esc(unknown[:100])
         )
@@ -85,6 +86,7 @@ def sprint_help(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     fallback = lines
     if unknown is not None:
+        # Translators: {command} is the command as the person typed it.
         warning = tr.gettext("I don't know the command `{command}`. Here is what I can do:").format(
             command=esc(unknown[:100])
         )

@@ -191,6 +191,9 @@ def item_facts(tr: Translator, item: BacklogItem) -> str:
     facts = [kind_label(tr, item.kind), status_label(tr, item.status)]
     if item.score is not None:
         facts.append(
+            # Translators: {score} is a score with up to two decimals, such as "1.67", in the
+            # reader's number format; {effort} is a whole number of points; {customer} and
+            # {business} are each a whole number from 1 to 10.
             tr.gettext(
                 "score {score} (effort {effort}, customer {customer}, business {business})"
             ).format(
@@ -200,6 +203,7 @@ def item_facts(tr: Translator, item: BacklogItem) -> str:
                 business=item.business_value,
             )
         )
+    # Translators: {n} is a number of votes.
     facts.append(tr.ngettext("{n} vote", "{n} votes", item.vote_count).format(n=item.vote_count))
     return " · ".join(facts)
 
@@ -209,7 +213,9 @@ def item_details(tr: Translator, item: BacklogItem) -> str:
     if item.description:
         lines.append(esc(truncate(item.description, ITEM_TEXT_MAX)))
     if item.kind is ItemKind.EXPERIMENT:
+        # Translators: {text} is the experiment's hypothesis, as a person typed it.
         lines.append(tr.gettext("*Hypothesis:* {text}").format(text=esc(item.hypothesis)))
+        # Translators: {text} is the experiment's KPI, as a person typed it.
         lines.append(tr.gettext("*KPI:* {text}").format(text=esc(item.kpi)))
     return "\n".join(lines)
 
@@ -217,9 +223,13 @@ def item_details(tr: Translator, item: BacklogItem) -> str:
 def vote_button(
     tr: Translator, item: BacklogItem, voted: bool = False, page: int | None = None
 ) -> dict[str, Any]:
-    label = (tr.gettext("Voted ({n})") if voted else tr.gettext("Vote ({n})")).format(
-        n=item.vote_count
-    )
+    label = (
+        # Translators: {n} is the number of votes the idea has.
+        tr.gettext("Voted ({n})")
+        if voted
+        # Translators: {n} is the number of votes the idea has.
+        else tr.gettext("Vote ({n})")
+    ).format(n=item.vote_count)
     value = str(item.id) if page is None else f"{item.id}:{page}"
     return button(":+1: " + label, Action.VOTE, value, style="primary" if voted else None)
 
@@ -227,10 +237,13 @@ def vote_button(
 def _outcome(tr: Translator, item: BacklogItem, owner_id: str | None) -> str | None:
     who = mention(owner_id) if owner_id else ""
     if item.status is ItemStatus.READY:
+        # Translators: {person} is the marketing owner, shown as their Slack name.
         return ":white_check_mark: " + tr.gettext("Accepted into the backlog by {person}.").format(
             person=who
         )
     if item.status is ItemStatus.DECLINED:
+        # Translators: {person} is the marketing owner, shown as their Slack name; {reason} is the
+        # marketing owner's reason, as a person typed it.
         return ":no_entry_sign: " + tr.gettext("Declined by {person}: {reason}").format(
             person=who, reason=esc(item.decline_reason)
         )
@@ -245,6 +258,8 @@ def triage_card(
     triaged_by_id: str | None = None,
 ) -> dict[str, Any]:
     """Posted in the admin channel. Accept/Decline act only for the marketing owner."""
+    # Translators: {team} is the team's name; {person} is who submitted the idea, shown as their
+    # Slack name.
     headline = tr.gettext("New idea for {team} from {person}").format(
         team=esc(team.name), person=mention(submitter_id)
     )
@@ -256,6 +271,7 @@ def triage_card(
     if details:
         blocks.append(section(details))
     proposed = [
+        # Translators: {customer} and {business} are each a whole number from 1 to 10.
         tr.gettext("Submitter's view: customer value {customer}, business value {business}").format(
             customer=item.proposed_customer_value or "–",
             business=item.proposed_business_value or "–",
@@ -283,6 +299,7 @@ def triage_card(
         )
         blocks.append(
             context(
+                # Translators: {person} is the marketing owner, shown as their Slack name.
                 tr.gettext("Only the marketing owner, {person}, can triage.").format(
                     person=mention(team.owner.slack_user_id)
                 )
@@ -295,6 +312,7 @@ def idea_card(
     tr: Translator, item: BacklogItem, submitter_id: str, triaged_by_id: str | None = None
 ) -> dict[str, Any]:
     """Posted in the team channel so that everyone sees new ideas and can vote on them."""
+    # Translators: {person} is who submitted the idea, shown as their Slack name.
     headline = tr.gettext("New idea from {person}").format(person=mention(submitter_id))
     blocks: list[dict[str, Any]] = [
         section(f":bulb: {headline}\n{item_heading(tr, item)}", accessory=vote_button(tr, item)),
@@ -310,6 +328,9 @@ def idea_card(
 
 
 def idea_received(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    # Translators: {id} is the idea's number in the backlog; {title} is a backlog item's title, as a
+    # person typed it; {team} is the team's name; {owner} is the marketing owner, shown as their
+    # Slack name.
     text = tr.gettext(
         "Thanks! Your idea *#{id} {title}* is in {team}'s backlog, waiting for the marketing "
         "owner, {owner}, to triage it. I'll let you know the outcome."
@@ -323,6 +344,9 @@ def idea_received(tr: Translator, item: BacklogItem, team: Team) -> dict[str, An
 
 
 def idea_accepted(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    # Translators: {id} is the idea's number in the backlog; {title} is a backlog item's title, as a
+    # person typed it; {team} is the team's name; {score} is a score with up to two decimals, such
+    # as "1.67", in the reader's number format.
     text = tr.gettext(
         "Your idea *#{id} {title}* was accepted into {team}'s backlog (score {score}). "
         "Follow it with `/backlog`."
@@ -333,6 +357,9 @@ def idea_accepted(tr: Translator, item: BacklogItem, team: Team) -> dict[str, An
 
 
 def idea_declined(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:
+    # Translators: {id} is the idea's number in the backlog; {title} is a backlog item's title, as a
+    # person typed it; {owner} is the marketing owner, shown as their Slack name; {reason} is the
+    # marketing owner's reason, as a person typed it.
     text = tr.gettext(
         "Your idea *#{id} {title}* was declined by {owner}. Their reason: {reason}"
     ).format(
@@ -349,7 +376,9 @@ def scores_modal(
 ) -> dict[str, Any]:
     """Accept an idea with its scores, or edit the scores of a backlog item."""
     effort_options = [
-        option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p)) for p in EFFORT_POINTS
+        # Translators: {n} is a number of points.
+        option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p))
+        for p in EFFORT_POINTS
     ]
     effort: dict[str, Any] = {
         "type": "static_select",

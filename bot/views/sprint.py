@@ -79,12 +79,16 @@ class Board:
 
 
 def sprint_title(tr: Translator, team: Team, sprint: Sprint) -> str:
+    # Translators: {team} is the team's name; {number} is the sprint's number.
     return tr.gettext("{team} · Sprint {number}").format(team=esc(team.name), number=sprint.number)
 
 
 def goal_lines(tr: Translator, sprint: Sprint) -> str:
+    # Translators: {goal} is the sprint's goal, as a person typed it.
     lines = [tr.gettext("*Goal:* {goal}").format(goal=esc(sprint.goal))]
     if sprint.serves:
+        # Translators: {serves} is what the sprint serves (an objective or KPI), as a person typed
+        # it.
         lines.append(tr.gettext("*Serves:* {serves}").format(serves=esc(sprint.serves)))
     return "\n".join(lines)
 
@@ -107,13 +111,16 @@ def board_message(
         start=day_label(tr, sprint.start_date), end=closing_label(tr, team, sprint)
     )
     if sprint.state is SprintState.ACTIVE:
+        # Translators: {n} is a number of working days.
         when = tr.ngettext("{n} working day left", "{n} working days left", board.days_left).format(
             n=board.days_left
         )
     elif sprint.state is SprintState.PLANNED:
+        # Translators: {day} is a day such as "Tue 24 Nov".
         when = tr.gettext("starts {day}").format(day=day_label(tr, sprint.start_date))
     else:
         when = tr.gettext("closed")
+    # Translators: {done}, {scope} and {capacity} are each a whole number of points.
     progress = tr.gettext("{done} of {scope} points done · capacity {capacity}").format(
         done=t.done_points, scope=t.scope_points, capacity=sprint.capacity
     )
@@ -148,6 +155,7 @@ def board_message(
     if overflow:
         blocks.append(
             context(
+                # Translators: {n} is a number of sprint items not shown.
                 tr.ngettext(
                     "…and {n} more item: see `/sprint`.", "…and {n} more items: see `/sprint`.",
                     len(overflow),
@@ -188,6 +196,7 @@ def board_message(
 
 
 def _entry_line(tr: Translator, entry: Entry) -> str:
+    # Translators: {n} is a number of points.
     points = tr.ngettext("{n} point", "{n} points", entry.points).format(n=entry.points)
     added = "" if entry.committed else " · " + tr.gettext("added during the sprint")
     return (
@@ -308,6 +317,7 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
             )
         )
     capacity_hint = (
+        # Translators: {points} is a whole number of points.
         tr.gettext("Suggested: {points} points, the average completed in the last sprints.").format(
             points=form.suggestion
         )
@@ -378,13 +388,16 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
 
 def _total_block(tr: Translator, form: PlanForm) -> dict[str, Any]:
     total = sum(form.points.get(i, 0) for i in form.selected)
+    # Translators: {total} is a whole number of points; {n} is a number of items.
     text = tr.ngettext(
         "Committed: {total} points in {n} item", "Committed: {total} points in {n} items",
         len(form.selected),
     ).format(total=total, n=len(form.selected))  # fmt: skip
     if form.capacity:
+        # Translators: {capacity} is a whole number of points.
         text += " · " + tr.gettext("capacity {capacity}").format(capacity=form.capacity)
         if total > form.capacity:
+            # Translators: {over} is a whole number of points.
             text += "\n:warning: " + tr.gettext(
                 "{over} points over capacity: consider leaving something in the backlog."
             ).format(over=total - form.capacity)
@@ -415,11 +428,13 @@ def _input(
 
 
 def _weeks(tr: Translator, n: int) -> dict[str, Any]:
+    # Translators: {n} is a number of weeks, 1 to 4.
     return option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n))
 
 
 def _item_option(tr: Translator, item: BacklogItem, points: dict[int, int]) -> dict[str, Any]:
     n = points.get(item.id, item.effort or 0)
+    # Translators: {n} is a number of points (a short label on a button).
     suffix = " · " + tr.ngettext("{n} pt", "{n} pts", n).format(n=n)
     title = truncate(item.title, OPTION_TEXT_MAX - len(suffix) - 6)
     return option(f"#{item.id} {title}{suffix}", str(item.id))
@@ -440,11 +455,13 @@ def _committed_completed(tr: Translator, closed: Closed) -> str:
     committed, final = closed.committed, closed.final
     return " · ".join(
         [
+            # Translators: {points} is a whole number of points; {n} is a number of items.
             tr.ngettext(
                 "*Committed:* {points} points in {n} item",
                 "*Committed:* {points} points in {n} items",
                 committed.scope_items,
             ).format(points=committed.scope_points, n=committed.scope_items),
+            # Translators: {points} is a whole number of points; {n} is a number of items.
             tr.ngettext(
                 "*Completed:* {points} points in {n} item",
                 "*Completed:* {points} points in {n} items",
@@ -461,12 +478,15 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
     numbers = _committed_completed(tr, closed)
     change = final.scope_points - committed.scope_points
     if change:
+        # Translators: {change} is a signed whole number of points, such as "+3" or "-2"; {scope} is
+        # a whole number of points.
         numbers += "\n" + tr.gettext(
             "Scope changed during the sprint by {change:+d} points (now {scope})."
         ).format(change=change, scope=final.scope_points)
     blocks: list[dict[str, Any]] = [
         section(
             ":tada: *"
+            # Translators: {title} is the sprint's title, such as "Growth · Sprint 3".
             + tr.gettext("Sprint showcase: {title}").format(title=sprint_title(tr, team, sprint))
             + f"*\n{goal_lines(tr, sprint)}\n{verdict}"
         ),
@@ -501,6 +521,7 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
             )
         )  # fmt: skip
     blocks.append(context(alt_text))
+    # Translators: {title} is the sprint's title, such as "Growth · Sprint 3".
     fallback = tr.gettext("Sprint showcase: {title}").format(
         title=f"{team.name} · Sprint {sprint.number}"
     )
@@ -534,6 +555,7 @@ def between_sprints_message(
             )
         )
     if upcoming is not None:
+        # Translators: {day} is a day such as "Tue 24 Nov".
         starts = tr.gettext("starts {day}").format(
             day=day_label(tr, upcoming_start or upcoming.start_date)
         )
@@ -575,4 +597,5 @@ def result_text(tr: Translator, result: str, figure: str | None, kpi: str | None
 def _more(tr: Translator, n: int) -> str:
     if n <= 0:
         return ""
+    # Translators: {n} is a number of entries not shown.
     return "\n" + tr.ngettext("…and {n} more.", "…and {n} more.", n).format(n=n)

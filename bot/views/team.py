@@ -37,7 +37,9 @@ def setup_modal(
     language = team.language if team else tr.language
     day_options = [option(name, str(i)) for i, name in enumerate(weekday_names(tr))]
     length_options = [
-        option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n)) for n in range(1, 5)
+        # Translators: {n} is a number of weeks, 1 to 4.
+        option(tr.ngettext("{n} week", "{n} weeks", n).format(n=n), str(n))
+        for n in range(1, 5)
     ]
     language_options = [option(LANGUAGE_NAMES[code], code) for code in LANGUAGES]
 
@@ -59,6 +61,7 @@ def setup_modal(
         admin_element["initial_conversation"] = team.admin_channel_id
 
     blocks = [
+        # Translators: {channel} is a link to a Slack channel.
         section(tr.gettext("This team works in {channel}.").format(channel=channel(channel_id))),
         {
             "type": "input",
@@ -207,8 +210,10 @@ def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
         if minutes == 0:
             return tr.gettext("No reminder")
         if minutes < 60:
+            # Translators: {n} is a number of minutes.
             return tr.ngettext("After {n} minute", "After {n} minutes", minutes).format(n=minutes)
         hours = minutes // 60
+        # Translators: {n} is a number of hours.
         return tr.ngettext("After {n} hour", "After {n} hours", hours).format(n=hours)
 
     options = [option(label(m), str(m)) for m in REMINDER_CHOICES]
@@ -233,6 +238,7 @@ def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
 
 def _retro_window_input(tr: Translator, team: Team | None) -> dict[str, Any]:
     options = [
+        # Translators: {n} is a number of working days.
         option(tr.ngettext("{n} working day", "{n} working days", n).format(n=n), str(n))
         for n in RETRO_WINDOW_CHOICES
     ]
@@ -284,30 +290,38 @@ def team_saved_message(
 ) -> dict[str, Any]:
     """Posted in the team's channel, so everyone sees who plays which role."""
     headline = (
+        # Translators: {team} is the team's name.
         tr.gettext("*{team}* is set up in this channel.")
         if created
+        # Translators: {team} is the team's name.
         else tr.gettext("The set-up of *{team}* was updated.")
     ).format(team=esc(team.name))
     days = [name for i, name in enumerate(weekday_names(tr)) if team.working_days & (1 << i)]
     details = "\n".join(
         [
+            # Translators: {person} is the marketing owner, shown as their Slack name.
             tr.gettext("Marketing owner: {person}").format(
                 person=mention(team.owner.slack_user_id)
             ),
+            # Translators: {person} is the scrum master, shown as their Slack name.
             tr.gettext("Scrum master: {person}").format(
                 person=mention(team.scrum_master.slack_user_id)
             ),
+            # Translators: {people} is a comma-separated list of people, shown as their Slack names.
             tr.gettext("Members: {people}").format(
                 people=", ".join(mention(m) for m in member_ids)
             ),
+            # Translators: {n} is a number of weeks, 1 to 4.
             tr.ngettext(
                 "Sprints of {n} week", "Sprints of {n} weeks", team.sprint_length_weeks
             ).format(n=team.sprint_length_weeks)
             + " · "
+            # Translators: {time} is a time of day such as "9:30".
             + tr.gettext("standup at {time}").format(time=team.standup_time.strftime("%H:%M"))
             + " · "
             + ", ".join(days)
             + f" · {esc(team.time_zone)}",
+            # Translators: {channel} is a link to a Slack channel.
             tr.gettext("Admin channel: {channel}").format(channel=channel(team.admin_channel_id)),
         ]
     )
