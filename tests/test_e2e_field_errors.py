@@ -47,3 +47,14 @@ def test_a_refusal_on_a_field_is_plain_text_in_italian(slack, double, read):
     error = response.json["errors"]["effort"]
     assert error == f"Solo il marketing owner di {TEAM_NAME}, @{_owner_name(read)}, può farlo."
 
+
+def test_set_up_problems_are_told_in_words_and_logged_with_slack_codes(slack, double, caplog):
+    double.fail_next("conversations.join", error="is_archived")
+    double.fail_next("chat.postMessage", error="restricted_action")
+    set_up_team(slack)
+    told = "\n".join(m["text"] for m in double.messages_in(OWNER))
+    assert "I could not join" in told and "the channel is archived" in told
+    assert "The team is saved, but I could not post in" in told
+    assert "the workspace does not let me post there" in told
+    assert "is_archived" not in told and "restricted_action" not in told
+    assert "is_archived" in caplog.text and "restricted_action" in caplog.text
