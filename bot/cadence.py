@@ -260,7 +260,7 @@ class Cadence:
                 self.client,
                 team.admin_channel_id,
                 # Translators: {owner} is a Slack user id inside Slack's mention markup <@…>, which
-                # stays as it is; {number} is the sprint's number; {reason} is says why, in a few
+                # stays as it is; {number} is the sprint's number; {reason} says why, in a few
                 # lowercase words such as "the channel is archived" (or Slack's error code).
                 tr.gettext(
                     "I could not ask <@{owner}> for the results of sprint {number}'s "
@@ -283,7 +283,7 @@ class Cadence:
                 self.client,
                 team.admin_channel_id,
                 # Translators: {number} is the sprint's number; {channel} is a Slack channel id
-                # inside Slack's link markup <#…>, which stays as it is; {reason} is says why, in a
+                # inside Slack's link markup <#…>, which stays as it is; {reason} says why, in a
                 # few lowercase words such as "the channel is archived" (or Slack's error code).
                 tr.gettext(
                     "I could not post the update of sprint {number} in <#{channel}> ({reason}). "
@@ -329,7 +329,7 @@ class Cadence:
             self.client,
             team.admin_channel_id,
             # Translators: {title} is the chart's title; {channel} is a Slack channel id inside
-            # Slack's link markup <#…>, which stays as it is; {reason} is says why, in a few
+            # Slack's link markup <#…>, which stays as it is; {reason} says why, in a few
             # lowercase words such as "the channel is archived" (or Slack's error code).
             tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).").format(
                 title=esc(chart.title), channel=channel, reason=error_reason(error)
