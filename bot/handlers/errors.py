@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import AgileError
-from bot.handlers.support import Deps, lookup_person, person_translator, tell_privately
+from bot.handlers.support import Deps, lookup_person, reader_translator, tell_privately
 from bot.i18n import Translator, translator
 from bot.slack import error_reason
 from bot.views.failures import failure_words
@@ -159,7 +159,8 @@ def _translator_for(deps: Deps, context: BoltContext) -> Translator:
     try:
         if context.get("workspace_id") and context.user_id:
             with deps.transaction(context) as session:
-                return person_translator(lookup_person(session, context.user_id), None)
+                person = lookup_person(session, context.user_id)
+            return reader_translator(deps, context, person)
     except Exception:  # noqa: BLE001 - the database may be what failed
         log.debug("no translator for the error message", exc_info=True)
     return translator("en")

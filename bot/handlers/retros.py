@@ -17,6 +17,7 @@ from bot.handlers.support import (
     button_int,
     load_person,
     person_translator,
+    reader_translator,
     reject_submission,
     stale_button,
     state_values,
@@ -88,7 +89,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             text = deps.run(context, act)
         except AgileError as error:
-            text = error.message.render(person_translator(person, None))
+            text = error.message.render(reader_translator(deps, context, person))
         respond(response_type="ephemeral", **notice(text))
 
     listeners.add(app.command("/retro"), just_ack, retro_command)
@@ -113,7 +114,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         # No profile refresh here: its timestamp would sit next to the item's.
         person = load_person(deps, context, user_id, ask_slack=False, first_contact=False)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         values = state_values(view)
         try:
             retro_id = button_int(view_metadata(view).get("retro"))
@@ -145,7 +146,7 @@ def register(app: App, deps: Deps) -> None:
             context, lambda s: retros.vote(s, item_id, workspaces.person(s, user_id), now)
         )
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         text = (
             # Translators: {n} is the votes the person has left.
             tr.ngettext(
@@ -206,14 +207,14 @@ def register(app: App, deps: Deps) -> None:
             cadence.push(deps.run(context, done))
             respond(
                 response_type="ephemeral", replace_original=False,
-                **notice(person_translator(person, None).gettext("Marked as done.")),
+                **notice(reader_translator(deps, context, person).gettext("Marked as done.")),
             )  # fmt: skip
         elif what == "backlog":
             new_id = deps.run(
                 context,
                 lambda s: retros.to_backlog(s, action_id, workspaces.person(s, user_id), now),
             )
-            tr = person_translator(person, None)
+            tr = reader_translator(deps, context, person)
             problems = post_cards(deps, client, context, new_id, tr)
             respond(
                 response_type="ephemeral", replace_original=False,

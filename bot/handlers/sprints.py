@@ -26,6 +26,7 @@ from bot.handlers.support import (
     button_int,
     load_person,
     person_translator,
+    reader_translator,
     reject_submission,
     slack_error_reason,
     stale_button,
@@ -57,6 +58,7 @@ from bot.views.experiments import (
     result_modal,
     result_recorded,
 )
+from bot.views.failures import failure_words
 from bot.views.help import notice, sprint_help
 from bot.views.ideas import scores_modal
 from bot.views.ids import Action, Callback
@@ -529,7 +531,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         metadata = view_metadata(view)
         now = deps.now()
         try:
@@ -612,7 +614,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         values = state_values(view)
         now = deps.now()
         item_id = button_int(view_metadata(view).get("item"))
@@ -654,13 +656,14 @@ def register(app: App, deps: Deps) -> None:
                     **in_thread,
                 )
             except SlackApiError as error:
+                log.warning("could not post a result in the showcase thread: %s", error)
                 problems.append(
-                    # Translators: {reason} is says why, in a few lowercase words such as "the
-                    # channel is archived" (or Slack's error code).
+                    # Translators: {reason} says why, in a few lowercase words such as "the
+                    # channel is archived".
                     viewer_tr.gettext(
                         "The result is saved, but I could not post it in the showcase thread "
                         "({reason})."
-                    ).format(reason=slack_error_reason(error))
+                    ).format(reason=failure_words(viewer_tr, error))
                 )
         client.chat_postMessage(channel=user_id, **recorded)
         if problems:

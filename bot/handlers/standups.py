@@ -18,6 +18,7 @@ from bot.handlers.support import (
     button_int,
     load_person,
     person_translator,
+    reader_translator,
     reject_submission,
     stale_button,
     state_values,
@@ -37,6 +38,7 @@ from bot.mrkdwn import esc
 from bot.services import sprints, standups, teams, workspaces
 from bot.services.standups import AnswerDraft, StandupField
 from bot.standup_cadence import Standups
+from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
 from bot.views.standup import standup_modal
@@ -215,7 +217,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         metadata = view_metadata(view)
         now = deps.now()
         try:
@@ -244,15 +246,15 @@ def register(app: App, deps: Deps) -> None:
         )
         if problems:
             person = load_person(deps, context, body["user"]["id"])
-            tr = person_translator(person, None)
+            tr = reader_translator(deps, context, person)
             client.chat_postMessage(
                 channel=body["user"]["id"],
-                # Translators: {reason} is says why, in a few lowercase words such as "the channel
-                # is archived" (or Slack's error code).
+                # Translators: {reason} says why, in a few lowercase words such as "the channel
+                # is archived".
                 **notice(":warning: " + tr.gettext(
                     "Your standup is saved, but I could not post it in the team's thread "
                     "({reason})."
-                ).format(reason=", ".join(problems))),
+                ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))),
             )  # fmt: skip
 
     listeners.add(app.view(Callback.STANDUP), submitted, publish)

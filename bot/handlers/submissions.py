@@ -23,6 +23,7 @@ from bot.handlers.support import (
     load_person,
     lookup_person,
     person_translator,
+    reader_translator,
     reject_submission,
     slack_error_reason,
     state_values,
@@ -74,7 +75,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         channel_id = str(view_metadata(view).get("channel_id") or "")
         try:
             settings = TeamSettings.validate(state_values(view))
@@ -151,7 +152,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         person = load_person(deps, context, user_id)
-        tr = person_translator(person, None)
+        tr = reader_translator(deps, context, person)
         values = state_values(view)
         team_id = view_metadata(view).get("team_id") or values.get(IdeaField.TEAM)
         now = deps.now()
@@ -204,7 +205,7 @@ def register(app: App, deps: Deps) -> None:
         ) -> None:
             user_id = body["user"]["id"]
             person = load_person(deps, context, user_id)
-            tr = person_translator(person, None)
+            tr = reader_translator(deps, context, person)
             now = deps.now()
             try:
                 parsed = parse(state_values(view))

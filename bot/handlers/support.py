@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
 from bot.errors import AgileError, Invalid, Message, NotFound
-from bot.i18n import N_, Translator, language_for, translator
+from bot.i18n import LANGUAGES, N_, Translator, language_for, translator
 from bot.models import Person, Team, utcnow
+from bot.services import teams as teams_module
 from bot.services import workspaces
 from bot.slack import error_reason
 
@@ -199,6 +200,20 @@ def person_translator(person: Person | None, team: Team | None) -> Translator:
     return translator(
         language_for(person.locale if person else None, team.language if team else None)
     )
+
+
+def reader_translator(deps: Deps, context: BoltContext, person: Person | None) -> Translator:
+    """The translator for a private answer when the request names no team (a modal, a DM):
+    the person's language where we ship it, else the language of the team of the channel,
+    else of the person's own team."""
+    team = None
+    spoken = (person.locale or "").replace("_", "-").split("-")[0].lower() if person else ""
+    if person is not None and spoken not in LANGUAGES:  # not one we ship: the team's, then
+        with deps.transaction(context) as session:
+            team = teams_module.team_for_channel(session, context.channel_id) or (
+                teams_module.team_of(session, person)
+            )
+    return person_translator(person, team)
 
 
 def team_translator(team: Team | None) -> Translator:
