@@ -32,6 +32,7 @@ from bot.services.sprints import Closed
 from bot.slack import error_reason, tell_admins
 from bot.views.charts import Chart, burnup_chart, velocity_chart
 from bot.views.experiments import result_request
+from bot.views.failures import failure_words
 from bot.views.sprint import Board, board_message, showcase_message
 
 log = logging.getLogger(__name__)
@@ -256,16 +257,17 @@ class Cadence:
         try:
             self.client.chat_postMessage(channel=owner, **message)
         except Exception as error:  # noqa: BLE001 - reported to the scrum master's channel
+            log.warning("could not ask %s for results: %s", owner, error_reason(error))
             tell_admins(
                 self.client,
                 team.admin_channel_id,
                 # Translators: {owner} is a Slack user id inside Slack's mention markup <@…>, which
                 # stays as it is; {number} is the sprint's number; {reason} says why, in a few
-                # lowercase words such as "the channel is archived" (or Slack's error code).
+                # lowercase words such as "the channel is archived".
                 tr.gettext(
                     "I could not ask <@{owner}> for the results of sprint {number}'s "
                     "experiments ({reason})."
-                ).format(owner=owner, number=number, reason=error_reason(error)),
+                ).format(owner=owner, number=number, reason=failure_words(tr, error)),
             )
 
     def _post_or_report(
@@ -279,16 +281,17 @@ class Cadence:
         except SlackApiError as error:
             if error_reason(error) not in PERMANENT_ERRORS:
                 raise
+            log.warning("could not post in %s: %s", channel, error_reason(error))
             tell_admins(
                 self.client,
                 team.admin_channel_id,
                 # Translators: {number} is the sprint's number; {channel} is a Slack channel id
                 # inside Slack's link markup <#…>, which stays as it is; {reason} says why, in a
-                # few lowercase words such as "the channel is archived" (or Slack's error code).
+                # few lowercase words such as "the channel is archived".
                 tr.gettext(
                     "I could not post the update of sprint {number} in <#{channel}> ({reason}). "
                     "Invite me there, or choose another channel in `/agile setup`."
-                ).format(number=sprint.number, channel=channel, reason=error_reason(error)),
+                ).format(number=sprint.number, channel=channel, reason=failure_words(tr, error)),
             )
             return None
 
@@ -330,9 +333,9 @@ class Cadence:
             team.admin_channel_id,
             # Translators: {title} is the chart's title; {channel} is a Slack channel id inside
             # Slack's link markup <#…>, which stays as it is; {reason} says why, in a few
-            # lowercase words such as "the channel is archived" (or Slack's error code).
+            # lowercase words such as "the channel is archived".
             tr.gettext("I could not upload the chart “{title}” to <#{channel}> ({reason}).").format(
-                title=esc(chart.title), channel=channel, reason=error_reason(error)
+                title=esc(chart.title), channel=channel, reason=failure_words(tr, error)
             ),
         )
         return False
