@@ -55,7 +55,10 @@ class Message:
         """The translated text, as mrkdwn, or as `plain` text for where Slack shows text as it
         is (field errors): then nothing is escaped and people are named, not mentioned."""
         params = {k: _param(tr, v, plain) for k, v in self.params.items()}
-        return tr.gettext(self.text).format(**params)
+        template = tr.gettext(self.text)
+        if plain:  # "Run `/agile setup`": Slack would show the backticks as typed
+            template = template.replace("`", "")
+        return template.format(**params)
 
 
 def _param(tr: Translator, value: Any, plain: bool) -> Any:

@@ -85,3 +85,11 @@ def test_a_message_shows_its_parameters_in_the_readers_locale():
     )
     nameless = Message("{who}", {"who": Mention("U0OWNER01")})
     assert nameless.render(translator("nl"), plain=True) == "(naam nog onbekend)"
+
+
+def test_a_plain_message_has_no_mrkdwn_code_spans():
+    from bot.errors import Message
+
+    message = Message("Run `/agile setup` in {team}'s channel.", {"team": "`Ops`"})
+    assert message.render(translator("en")) == "Run `/agile setup` in `Ops`'s channel."
+    assert message.render(translator("en"), plain=True) == "Run /agile setup in `Ops`'s channel."
