@@ -159,7 +159,7 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
             seen[NEW_YORK] += 1
         if at == utc(10, 28, 15):  # the experiment is done before the sprint closes
 
-            def finish(session):
+            def finish(session, at=at):
                 sprint_item = session.scalars(select(SprintItem)).one()
                 person = workspaces.person(session, NEW_YORK)
                 sprints.move(session, sprint_item.id, person, WorkState.DOING, at)
