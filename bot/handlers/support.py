@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
 from bot.errors import AgileError, Invalid, Message, NotFound
-from bot.i18n import LANGUAGES, N_, Translator, language_for, translator
+from bot.i18n import N_, Translator, language_for, shipped_language, translator
 from bot.models import Person, Team, utcnow
-from bot.services import teams as teams_module
-from bot.services import workspaces
+from bot.services import teams, workspaces
 from bot.slack import error_reason
 
 log = logging.getLogger(__name__)
@@ -207,11 +206,10 @@ def reader_translator(deps: Deps, context: BoltContext, person: Person | None) -
     the person's language where we ship it, else the language of the team of the channel,
     else of the person's own team."""
     team = None
-    spoken = (person.locale or "").replace("_", "-").split("-")[0].lower() if person else ""
-    if person is not None and spoken not in LANGUAGES:  # not one we ship: the team's, then
+    if person is not None and shipped_language(person.locale) is None:  # the team's, then
         with deps.transaction(context) as session:
-            team = teams_module.team_for_channel(session, context.channel_id) or (
-                teams_module.team_of(session, person)
+            team = teams.team_for_channel(session, context.channel_id) or teams.team_of(
+                session, person
             )
     return person_translator(person, team)
 

@@ -55,13 +55,18 @@ def translator(language: str) -> Translator:
     return Translator(language, _gettext.GNUTranslations(buffer))
 
 
+def shipped_language(slack_locale: str | None) -> str | None:
+    """The language of a Slack locale (`it-IT` -> `it`) if we ship it, else None."""
+    language = (slack_locale or "").replace("_", "-").split("-")[0].lower()
+    return language if language in LANGUAGES else None
+
+
 def language_for(slack_locale: str | None, team_language: str | None = None) -> str:
     """A person's language: their Slack locale (`it-IT` -> `it`) if we speak it, else their
     team's language, else English."""
-    if slack_locale:
-        language = slack_locale.replace("_", "-").split("-")[0].lower()
-        if language in LANGUAGES:
-            return language
+    language = shipped_language(slack_locale)
+    if language is not None:
+        return language
     if team_language in LANGUAGES:
         return team_language
     return DEFAULT_LANGUAGE
