@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator, translator
 from bot.models import Person, Retro, RetroState, Sprint, SprintState, Team
-from bot.scheduler import JobSource, Occurrence
+from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import retros
 from bot.services.sprints import zone
-from bot.slack import error_reason
+from bot.slack import error_reason, tell_admins
+from bot.views.failures import failure_words
 from bot.views.retro import milestone_message, retro_message
 
 log = logging.getLogger(__name__)
@@ -127,31 +128,35 @@ class Retros:
                 stale_after=OPEN_STALE,
             )
 
-    def _open_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], None]:
-        def run(session: Session, at: dt.datetime) -> None:
+    def _open_job(self, sprint_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
+        def run(session: Session, at: dt.datetime) -> FollowUp | None:
             sprint = session.get_one(Sprint, sprint_id)
             team = session.get_one(Team, sprint.team_id)
             current = retros.current_retro(session, team)
+            news = None
             if current is not None:  # an earlier one still open: its results come first
                 results = retros.close_retro(session, current.id, at)
                 if results is not None:
-                    self._milestone(session, results.retro, results)
+                    news = self._milestone(session, results.retro, results)
             retro = retros.open_retro(session, team, sprint, at)
             if retro is not None:
                 self.post(session, retro)
+            return news
 
         return run
 
     def _milestone(
         self, session: Session, retro: Retro, results: retros.Results | None = None
-    ) -> None:
-        """Voting is open, or the results are in: the retrospective's message follows (in
-        place), and a reply in its thread, sent to the channel too, tells the team, since an
-        edit notifies no one. If the message was gone and is posted anew, that post is the
-        news. Slack failures raise, and the phase is retried."""
+    ) -> FollowUp | None:
+        """Voting is open, or the results are in: the retrospective's message follows, in
+        place, in the phase's transaction (Slack failures raise, and the phase is retried; an
+        edit does no harm when repeated). Returns the news for after the commit: a reply in
+        the message's thread, sent to the channel too, since an edit notifies no one. Posted
+        once, and never holding up the phase. If the message was gone and is posted anew,
+        that post is the news."""
         message = self.message(session, retro, results)
         if not self._show(session, retro, message):
-            return
+            return None
         team = session.get_one(Team, retro.team_id)
         tr = translator(team.language)
         news = milestone_message(
@@ -159,9 +164,23 @@ class Retros:
             actions=len(results.actions) if results else 0,
             local_time=_local_time(tr, team, retro.closes_at),
         )  # fmt: skip
-        self.client.chat_postMessage(
-            channel=retro.channel_id, thread_ts=retro.message_ts, reply_broadcast=True, **news
-        )
+        channel, ts, admin_channel = retro.channel_id, retro.message_ts, team.admin_channel_id
+
+        def tell_the_team() -> None:
+            try:
+                self.client.chat_postMessage(
+                    channel=channel, thread_ts=ts, reply_broadcast=True, **news
+                )
+            except Exception as error:  # noqa: BLE001 - the message itself is up to date
+                log.warning("could not announce a retrospective milestone: %s", error)
+                # Translators: {news} is the announcement that could not be posted;
+                # {reason} says why, in a few lowercase words.
+                text = tr.gettext("I could not tell the team channel: {news} ({reason})").format(
+                    news=news["text"], reason=failure_words(tr, error)
+                )
+                tell_admins(self.client, admin_channel, text)
+
+        return tell_the_team
 
     def _show(self, session: Session, retro: Retro, message: dict[str, Any]) -> bool:
         """Update the retrospective's message in place (True); if it is gone (deleted, channel
@@ -200,11 +219,12 @@ class Retros:
                 due_at=due, run=self._voting_job(retro.id), stale_after=NEVER_STALE,
             )  # fmt: skip
 
-    def _voting_job(self, retro_id: int) -> Callable[[Session, dt.datetime], None]:
-        def run(session: Session, at: dt.datetime) -> None:
+    def _voting_job(self, retro_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
+        def run(session: Session, at: dt.datetime) -> FollowUp | None:
             retro = retros.start_voting(session, retro_id, at)
-            if retro is not None:  # the items, with their Vote buttons: people need them
-                self._milestone(session, retro)
+            if retro is None:
+                return None
+            return self._milestone(session, retro)  # the items, with their Vote buttons
 
         return run
 
@@ -215,14 +235,14 @@ class Retros:
                 due_at=due, run=self._close_job(retro.id), stale_after=NEVER_STALE,
             )  # fmt: skip
 
-    def _close_job(self, retro_id: int) -> Callable[[Session, dt.datetime], None]:
-        def run(session: Session, at: dt.datetime) -> None:
+    def _close_job(self, retro_id: int) -> Callable[[Session, dt.datetime], FollowUp | None]:
+        def run(session: Session, at: dt.datetime) -> FollowUp | None:
             results = retros.close_retro(session, retro_id, at)
             if results is None:
-                return
+                return None
             # The voting message becomes the results, in place (its buttons go), and the
             # team hears of it.
-            self._milestone(session, results.retro, results)
+            return self._milestone(session, results.retro, results)
 
         return run
 

@@ -275,3 +275,20 @@ def test_more_items_than_one_message_holds_are_paged(team, slack, double, sessio
     second = wait_for_response(double, ITALIAN)
     votes = [b for b in second["blocks"] if b.get("accessory", {}).get("action_id") == "retro.vote"]
     assert len(votes) == 5
+
+
+def test_a_milestone_slack_will_not_announce_still_happens_and_is_reported(
+    team, slack, double, session_factory, read
+):
+    slack.command("/retro", "", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    told = len(double.notifying(TEAM_CHANNEL))
+    double.fail_next("chat.postMessage", error="restricted_action")  # the announcement
+    voting_at = dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC)
+    assert run(team, session_factory, voting_at).failed == []
+    state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
+    assert state is RetroState.VOTING  # voting opened, whatever the announcement did
+    report = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
+    assert "could not tell the team channel" in report and "restricted_action" not in report
+    run(team, session_factory, voting_at + dt.timedelta(minutes=1))
+    assert len(double.notifying(TEAM_CHANNEL)) == told  # neither retried nor posted twice
