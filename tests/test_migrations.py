@@ -94,3 +94,33 @@ def test_the_sprint_migration_keeps_rows_and_rules(scratch_url):
         upgrade(scratch_url)
     finally:
         engine.dispose()
+
+
+def test_a_blockers_message_becomes_its_first_card_and_back(scratch_url):
+    prepare_database(scratch_url, "0005")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as conn:
+            _seed_before_sprints(conn)
+            for row in (
+                "INSERT INTO standup_days (id, workspace_id, team_id, day, created_at) "
+                "VALUES (1, 1, 1, '2026-11-23', :now)",
+                "INSERT INTO standup_answers (id, workspace_id, standup_day_id, person_id, "
+                "blockers, item_ids, answered_at, updated_at) "
+                "VALUES (1, 1, 1, 1, 'Legal', '[]', :now, :now)",
+                # Raised again already: only its first message was ever kept.
+                "INSERT INTO blockers (id, workspace_id, team_id, answer_id, person_id, text, "
+                "raised_at, channel_id, message_ts, reraised_at) "
+                "VALUES (1, 1, 1, 1, 1, 'Legal', :now, 'C0MIGADMN', '1700000000.000100', :now)",
+            ):
+                conn.execute(text(row), {"now": NOW})
+        upgrade(scratch_url)
+        with engine.connect() as conn:
+            cards = conn.execute(text("SELECT channel_id, ts, again FROM blocker_cards")).all()
+        assert [(c, t, bool(a)) for c, t, a in cards] == [("C0MIGADMN", "1700000000.000100", False)]
+        assert _scalar(engine, "SELECT deleted FROM people") in (False, 0)
+        downgrade(scratch_url, "0005")
+        assert _scalar(engine, "SELECT message_ts FROM blockers") == "1700000000.000100"
+        upgrade(scratch_url)
+    finally:
+        engine.dispose()

@@ -4,10 +4,12 @@ standup modal, and the scrum master's Resolve button on blockers."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,11 +39,14 @@ from bot.models import (
 from bot.mrkdwn import esc
 from bot.services import sprints, standups, teams, workspaces
 from bot.services.standups import AnswerDraft, StandupField
+from bot.slack import error_reason
 from bot.standup_cadence import Standups
 from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
 from bot.views.standup import standup_modal
+
+log = logging.getLogger(__name__)
 
 
 def _day(value: object) -> dt.date:
@@ -287,7 +292,17 @@ def register(app: App, deps: Deps) -> None:
         cards, person_id, told = deps.run(context, act)
         # The person first: the admin messages are the scrum master's, who sees the result.
         client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
+        clicked = (
+            (body.get("channel") or {}).get("id"),
+            (body.get("container") or {}).get("message_ts"),
+        )
+        if cards and clicked[1] and clicked not in {(c, t) for c, t, _ in cards}:
+            # A card from before cards were kept (raised again): it says so too.
+            cards.append((clicked[0], clicked[1], cards[-1][2]))
         for channel, ts, message in cards:  # every card of the blocker, not only the clicked
-            client.chat_update(channel=channel, ts=ts, **message)
+            try:
+                client.chat_update(channel=channel, ts=ts, **message)
+            except SlackApiError as error:  # one gone card does not keep the others stale
+                log.warning("could not update a blocker card: %s", error_reason(error))
 
     listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)

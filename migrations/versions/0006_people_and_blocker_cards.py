@@ -47,11 +47,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_blocker_cards_blocker_id"), ["blocker_id"], unique=False
         )
-    # Each blocker's one message so far becomes its first card.
+    # Each blocker's one message so far (its first raise: a raise again was not kept) becomes
+    # its first card.
     op.execute(
-        "INSERT INTO blocker_cards (blocker_id, channel_id, ts, again, posted_at, workspace_id) "
-        "SELECT id, channel_id, message_ts, reraised_at IS NOT NULL, raised_at, workspace_id "
-        "FROM blockers WHERE channel_id IS NOT NULL AND message_ts IS NOT NULL"
+        sa.text(
+            "INSERT INTO blocker_cards (blocker_id, channel_id, ts, again, posted_at, workspace_id) "
+            "SELECT id, channel_id, message_ts, :first, raised_at, workspace_id "
+            "FROM blockers WHERE channel_id IS NOT NULL AND message_ts IS NOT NULL"
+        ).bindparams(sa.bindparam("first", False, type_=sa.Boolean()))
     )
     with op.batch_alter_table("blockers", schema=None) as batch_op:
         batch_op.drop_column("message_ts")
