@@ -42,7 +42,7 @@ from bot.views.standup import answer_reply, blocker_message, prompt_message, thr
 
 log = logging.getLogger(__name__)
 
-PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
+PROMPT_STALE = standups.PROMPT_STALE
 NEVER_STALE = dt.timedelta(days=3650)
 RESEND_AFTER = dt.timedelta(minutes=10)  # a prompt still unsent this long after its job ran
 
@@ -80,14 +80,19 @@ class Standups:
             team = due.team
 
             def send() -> None:
-                self._send_prompts(team, to_send, reminder=False)
+                self._send_prompts(team, to_send, at, reminder=False)
 
             return send
 
         return run
 
     def _send_prompts(
-        self, team: Team, to_send: list[tuple[int, Person, dt.date]], *, reminder: bool
+        self,
+        team: Team,
+        to_send: list[tuple[int, Person, dt.date]],
+        now: dt.datetime,
+        *,
+        reminder: bool,
     ) -> None:
         """One DM per member, in their language; a failure is recorded and reported, and the
         others go on. Then the day's thread shows the count with these prompts in it."""
@@ -104,7 +109,6 @@ class Standups:
                 reason = error_reason(error)
                 log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
                 failed[prompt_id] = (person, reason)
-        now = dt.datetime.now(dt.UTC)
         with unit_of_work(self.factory, team.workspace_id) as session:
             for prompt in session.scalars(
                 select(StandupPrompt).where(StandupPrompt.id.in_([*sent, *failed]))
@@ -117,7 +121,7 @@ class Standups:
                 elif not reminder:
                     prompt.failure = failed[prompt.id][1]
         if not reminder:
-            self._redraw_threads(team, {day for _, _, day in to_send})
+            self._redraw_threads(team, {day for _, _, day in to_send}, now)
         self._report_failures(team, list(failed.values()), reminder=reminder, now=now)
 
     def _report_failures(
@@ -156,25 +160,36 @@ class Standups:
         )
         tell_admins(self.client, team.admin_channel_id, text + "\n" + "\n".join(lines))
 
-    def _redraw_threads(self, team: Team, days: set[dt.date]) -> None:
-        """The parents of these days' threads, with the count as it now stands. A redraw that
-        fails is logged: the next prompt or answer draws the count again."""
-        with unit_of_work(self.factory, team.workspace_id) as session:
-            for sd in session.scalars(
-                select(StandupDay)
-                .where(
+    def _redraw_threads(self, team: Team, days: set[dt.date], now: dt.datetime) -> None:
+        """The parents of these days' threads, with the count as it now stands. Slack is called
+        outside any transaction: an answer published meanwhile draws its own count, so the
+        count is read again afterwards and drawn once more if it moved. A redraw that fails
+        is logged: the next prompt or answer draws the count again."""
+
+        def threads() -> list[tuple[str, str, dt.date, tuple[int, int]]]:
+            with unit_of_work(self.factory, team.workspace_id) as session:
+                query = select(StandupDay).where(
                     StandupDay.team_id == team.id,
                     StandupDay.day.in_(days),
                     StandupDay.thread_ts.is_not(None),
                 )
-                .with_for_update()
-            ):
-                answered, asked = standups.participation(session, sd)
-                parent = thread_parent(translator(team.language), team, sd.day, answered, asked)
+                return [
+                    (sd.channel_id, sd.thread_ts, sd.day, standups.participation(session, sd, now))
+                    for sd in session.scalars(query)
+                ]
+
+        drawn = threads()
+        for _ in range(2):
+            for channel, ts, day, (answered, asked) in drawn:
+                parent = thread_parent(translator(team.language), team, day, answered, asked)
                 try:
-                    self.client.chat_update(channel=sd.channel_id, ts=sd.thread_ts, **parent)
+                    self.client.chat_update(channel=channel, ts=ts, **parent)
                 except Exception as error:  # noqa: BLE001 - a count; the next one redraws it
-                    log.warning("could not redraw the standup thread of %s: %s", sd.day, error)
+                    log.warning("could not redraw the standup thread of %s: %s", day, error)
+            latest = threads()
+            if latest == drawn:
+                return
+            drawn = latest
 
     def _resends(self, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
         """Prompts recorded but neither sent nor failed a while later: the process stopped
@@ -205,7 +220,7 @@ class Standups:
                 return None
             team = session.get_one(Team, prompt.team_id)
             to_send = [(prompt.id, session.get_one(Person, prompt.person_id), prompt.day)]
-            return lambda: self._send_prompts(team, to_send, reminder=False)
+            return lambda: self._send_prompts(team, to_send, at, reminder=False)
 
         return run
 
@@ -260,7 +275,7 @@ class Standups:
             to_send = [(p.id, people[p.person_id], p.day) for p in prompts]
 
             def send() -> None:
-                self._send_prompts(team, to_send, reminder=True)
+                self._send_prompts(team, to_send, at, reminder=True)
 
             return send
 
@@ -278,7 +293,8 @@ class Standups:
             if due > until:
                 continue
             yield Occurrence(
-                key=f"blocker_reraise:blocker={blocker.id}",
+                # A blocker raised anew (the member was blocked again) is a new occurrence.
+                key=f"blocker_reraise:blocker={blocker.id}:{blocker.raised_at.isoformat()}",
                 workspace_id=blocker.workspace_id,
                 due_at=due,
                 run=self._reraise_job(blocker.id),
@@ -297,9 +313,17 @@ class Standups:
             message = blocker_message(
                 translator(team.language), team, blocker, person.slack_user_id, again=True
             )
-            posted = self.client.chat_postMessage(channel=team.admin_channel_id, **message)
-            standups.add_card(session, blocker, posted["channel"], posted["ts"], again=True, now=at)
             blocker.reraised_at = at
+            try:
+                posted = self.client.chat_postMessage(channel=team.admin_channel_id, **message)
+            except SlackApiError as error:
+                if error_reason(error) not in standups.CHANNEL_GONE:
+                    raise  # Slack may get over it: the next tick tries again
+                # The admin channel is gone for good: raising it again every minute would not
+                # reach anyone either. The blocker stays open, on its first card.
+                log.warning("blocker %s not raised again: %s", blocker_id, error_reason(error))
+                return
+            standups.add_card(session, blocker, posted["channel"], posted["ts"], again=True, now=at)
 
         return run
 
@@ -354,7 +378,7 @@ class Standups:
             team = session.get_one(Team, sd.team_id)
             person = session.get_one(Person, answer.person_id)
             tr = translator(team.language)
-            answered, asked = standups.participation(session, sd)
+            answered, asked = standups.participation(session, sd, now)
             parent = thread_parent(tr, team, sd.day, answered, asked)
             try:
                 if sd.thread_ts is None:  # the day's first answer opens the thread, once

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from bot.errors import Conflict
 from bot.i18n import LANGUAGES, translator
-from bot.models import Team
+from bot.models import StandupDay, Team, TeamMember
 from bot.people_cadence import People
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
@@ -331,3 +332,23 @@ def test_prompts_lost_in_a_crash_are_sent_later(team, double, session_factory):
     assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
     run(team, session_factory, utc(10, 26, 8, 20))
     assert len(prompted(double, ROME)) == 1
+
+
+def test_a_member_added_after_their_standup_time_is_not_counted_as_asked(
+    team, double, session_factory, read, slack, clock
+):
+    run(team, session_factory, utc(10, 26, 8))  # Monday: Rome and Amsterdam asked
+    clock.fixed = utc(10, 26, 9)
+    answer(slack, double, ROME, {"standup_done": "Newsletter"})
+    assert "Answered: 1 of 3" in all_text(double.messages_in(TEAM_CHANNEL)[0])
+    afternoon = utc(10, 26, 14)  # 15:00 in Rome: a new member joins, too late for today
+
+    def join(session):
+        t = session.get_one(Team, team["id"])
+        workspaces.person(session, OWNER).time_zone = "Europe/Rome"
+        session.add(TeamMember(team_id=t.id, person_id=workspaces.person(session, OWNER).id))
+        session.flush()
+        day = session.scalars(select(StandupDay)).one()
+        return standups.participation(session, day, afternoon)
+
+    assert read(join) == (1, 3)

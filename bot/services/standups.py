@@ -38,10 +38,13 @@ from bot.models.standup import ANSWER_MAX, NOTE_MAX
 from bot.services.sprints import active_sprint, after_working_days, is_working_day
 from bot.services.teams import is_member, is_time_zone
 
+PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
 BLOCKER_RERAISE_WORKING_DAYS = 2
 LATE_DAYS = 3  # a late answer is taken for a prompt up to this many days old
 ITEMS_MAX = 10  # sprint items one answer may mention
 UNREACHABLE_DAYS = 7
+# Slack's answers when a channel is gone for good, or closed to the bot.
+CHANNEL_GONE = ("channel_not_found", "is_archived", "not_in_channel", "restricted_action")
 # Slack's answers to a DM for someone who has left (or whose DM channel is gone with them).
 GONE_FROM_SLACK = ("user_not_found", "account_inactive", "channel_not_found", "user_disabled")
 
@@ -397,12 +400,13 @@ def save_answer(
     return Saved(answer, sd, changed, created)
 
 
-def participation(session: Session, sd: StandupDay) -> tuple[int, int]:
+def participation(session: Session, sd: StandupDay, now: dt.datetime) -> tuple[int, int]:
     """(answered, asked) for a day: team-level, never who.
 
-    Asked are all the members the day asks, from the start of the day: also those whose
-    prompt comes later (a member in New York is asked hours after one in Rome), and those
-    asked already; not those whose prompt could not be delivered."""
+    Asked are all the members the day asks, from the start of the day: those asked already,
+    and those whose prompt is still to come (a member in New York is asked hours after one
+    in Rome); not those whose prompt could not be delivered, nor those whose time went by
+    without a prompt (added to the team that afternoon, back from away too late)."""
     answered = (
         session.scalar(select(func.count()).where(StandupAnswer.standup_day_id == sd.id)) or 0
     )
@@ -417,7 +421,11 @@ def participation(session: Session, sd: StandupDay) -> tuple[int, int]:
     )
     cal = calendar(session, dt.datetime.combine(sd.day, dt.time(12), dt.UTC), sd.team_id)
     team = session.get_one(Team, sd.team_id)
-    asked = {p.id for p in cal.members.get(team.id, []) if cal.asks(team, p, sd.day)}
+    asked = {
+        p.id
+        for p in cal.members.get(team.id, [])
+        if cal.asks(team, p, sd.day) and prompt_at(team, p, sd.day) > now - PROMPT_STALE
+    }
     asked |= {person_id for person_id, failure in prompts.items() if failure is None}
     asked -= {person_id for person_id, failure in prompts.items() if failure is not None}
     return answered, max(len(asked), answered)
