@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,8 +28,11 @@ from bot.views.people import left_slack_message
 
 log = logging.getLogger(__name__)
 
-REFRESH_BATCH = 100  # profiles read per workspace and hour, at most
+REFRESH_BATCH = 50  # profiles read per workspace and hour, at most
 REFRESH_STALE = dt.timedelta(hours=1)  # the next hour's refresh does the same work
+# Each hour's refresh runs at 50 minutes past, away from the round hours and half hours when
+# standups are most often due (a tick runs its occurrences one after the other).
+REFRESH_MINUTE = 50
 TELL_STALE = dt.timedelta(days=7)
 # Slack's answer about someone who is not in the workspace at all (any more).
 NO_SUCH_USER = "user_not_found"
@@ -80,10 +82,12 @@ class People:
             Person.id.in_(select(workspaces.team_people().c[0])),
             or_(
                 Person.profile_refreshed_at.is_(None),
-                Person.profile_refreshed_at < until - workspaces.PROFILE_MAX_AGE,
+                Person.profile_refreshed_at < until - workspaces.REFRESH_AFTER,
             ),
         )
-        hour = until.replace(minute=0, second=0, microsecond=0)
+        hour = until.replace(minute=REFRESH_MINUTE, second=0, microsecond=0)
+        if hour > until:
+            hour -= dt.timedelta(hours=1)
         for workspace_id in session.scalars(stale.distinct()):
             yield Occurrence(
                 key=f"people_refresh:workspace={workspace_id}:{hour.isoformat()}",
@@ -155,8 +159,12 @@ class People:
             scrum = team.scrum_master
             tr = translator(language_for(scrum.locale, team.language))
             message = left_slack_message(tr, team, session.get_one(Person, person_id))
+            # The admin channel, if it comes to that, hears it in the team's language.
+            in_channel = left_slack_message(
+                translator(team.language), team, session.get_one(Person, person_id)
+            )
         try:
             self.client.chat_postMessage(channel=scrum.slack_user_id, **message)
-        except SlackApiError as error:
+        except Exception as error:  # noqa: BLE001 - told in the admin channel instead
             log.warning("could not DM the scrum master: %s", error_reason(error))
-            tell_admins(self.client, team.admin_channel_id, message["text"])
+            tell_admins(self.client, team.admin_channel_id, in_channel["text"])

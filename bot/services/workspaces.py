@@ -14,6 +14,9 @@ from bot.models import Person, Team, TeamMember, Workspace
 # Slack profiles change rarely (a move, a new locale), and Slack's `user_change` event tells us
 # when they do; read a profile again when it is older than this, before the cadence relies on it.
 PROFILE_MAX_AGE = dt.timedelta(days=1)
+# The scheduler's hourly refresh takes profiles an hour early, so that each is read about
+# once a day at the same hour rather than an hour later every day.
+REFRESH_AFTER = PROFILE_MAX_AGE - dt.timedelta(hours=1)
 
 
 def ensure_workspace(session: Session, slack_team_id: str, enterprise_id: str | None) -> int:
@@ -110,7 +113,7 @@ def stale_profiles(session: Session, now: dt.datetime, limit: int) -> list[str]:
                 Person.id.in_(select(ids.c[0])),
                 or_(
                     Person.profile_refreshed_at.is_(None),
-                    Person.profile_refreshed_at < now - PROFILE_MAX_AGE,
+                    Person.profile_refreshed_at < now - REFRESH_AFTER,
                 ),
             )
             .order_by(Person.profile_refreshed_at.is_not(None), Person.profile_refreshed_at)
