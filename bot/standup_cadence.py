@@ -180,6 +180,8 @@ class Standups:
 
         drawn = threads()
         for _ in range(2):
+            if not drawn:  # no thread yet: the day's first answer draws it
+                return
             for channel, ts, day, (answered, asked) in drawn:
                 parent = thread_parent(translator(team.language), team, day, answered, asked)
                 try:
