@@ -29,18 +29,13 @@ from bot.mrkdwn import esc
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import sprints
 from bot.services.sprints import Closed
-from bot.slack import error_reason, tell_admins
+from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
 from bot.views.charts import Chart, burnup_chart, velocity_chart
 from bot.views.experiments import result_request
 from bot.views.failures import failure_words
 from bot.views.sprint import Board, board_message, showcase_message
 
 log = logging.getLogger(__name__)
-
-# Slack errors that a retry will not cure: the channel is gone, archived, or closed to the bot.
-PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
-)
 
 
 @dataclass(frozen=True)
@@ -279,7 +274,7 @@ class Cadence:
         try:
             return self.client.chat_postMessage(channel=channel, **message)
         except SlackApiError as error:
-            if error_reason(error) not in PERMANENT_ERRORS:
+            if error_reason(error) not in CHANNEL_CLOSED:
                 raise
             log.warning("could not post in %s: %s", channel, error_reason(error))
             tell_admins(

@@ -36,6 +36,12 @@ def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -
     )
 
 
+# Slack errors that a retry will not cure: the channel is gone, archived, or closed to the bot.
+CHANNEL_CLOSED = frozenset(
+    {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
+)
+
+
 def error_reason(error: BaseException | None) -> str:
     """Slack's error code (`channel_not_found`, `ratelimited`...), else the failure's kind."""
     if isinstance(error, SlackApiError):

@@ -36,7 +36,7 @@ from bot.mrkdwn import mention
 from bot.people_cadence import People
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import standups
-from bot.slack import error_reason, tell_admins
+from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
 from bot.views.failures import failure_words
 from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
 
@@ -319,7 +319,7 @@ class Standups:
             try:
                 posted = self.client.chat_postMessage(channel=team.admin_channel_id, **message)
             except SlackApiError as error:
-                if error_reason(error) not in standups.CHANNEL_GONE:
+                if error_reason(error) not in CHANNEL_CLOSED:
                     raise  # Slack may get over it: the next tick tries again
                 # The admin channel is gone for good: raising it again every minute would not
                 # reach anyone either. The blocker stays open, on its first card.

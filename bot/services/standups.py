@@ -43,8 +43,6 @@ BLOCKER_RERAISE_WORKING_DAYS = 2
 LATE_DAYS = 3  # a late answer is taken for a prompt up to this many days old
 ITEMS_MAX = 10  # sprint items one answer may mention
 UNREACHABLE_DAYS = 7
-# Slack's answers when a channel is gone for good, or closed to the bot.
-CHANNEL_GONE = ("channel_not_found", "is_archived", "not_in_channel", "restricted_action")
 # Slack's answers to a DM for someone who has left (or whose DM channel is gone with them).
 GONE_FROM_SLACK = ("user_not_found", "account_inactive", "channel_not_found", "user_disabled")
 
