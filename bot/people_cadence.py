@@ -157,12 +157,11 @@ class People:
         with unit_of_work(self.factory, workspace_id) as session:
             team = session.get_one(Team, team_id)
             scrum = team.scrum_master
+            person = session.get_one(Person, person_id)
             tr = translator(language_for(scrum.locale, team.language))
-            message = left_slack_message(tr, team, session.get_one(Person, person_id))
+            message = left_slack_message(tr, team, person)
             # The admin channel, if it comes to that, hears it in the team's language.
-            in_channel = left_slack_message(
-                translator(team.language), team, session.get_one(Person, person_id)
-            )
+            in_channel = left_slack_message(translator(team.language), team, person)
         try:
             self.client.chat_postMessage(channel=scrum.slack_user_id, **message)
         except Exception as error:  # noqa: BLE001 - told in the admin channel instead

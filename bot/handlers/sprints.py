@@ -205,8 +205,7 @@ def register(app: App, deps: Deps) -> None:
         # Between two sprints: not the closed board, but what happened and what comes next.
         return between_sprints_message(
             tr, team, sprints.recap(session, team, last) if last else None, upcoming,
-            sprints.working_days(team, upcoming)[0]
-            if upcoming and sprints.working_days(team, upcoming) else None,
+            sprints.local_date(team, sprints.starts_at(team, upcoming)) if upcoming else None,
         )  # fmt: skip
 
     # --- /sprint ---------------------------------------------------------------------------

@@ -107,7 +107,9 @@ def register(app: App, deps: Deps) -> None:
             member_ids = teams.member_ids(session, team)
             named = [team.owner.slack_user_id, team.scrum_master.slack_user_id, *member_ids]
             unread = [
-                u for u in named if workspaces.needs_profile(workspaces.person(session, u), now)
+                u
+                for u, p in workspaces.people(session, named).items()
+                if workspaces.needs_profile(p, now)
             ]
         # Who they are in Slack (time zone, language), before the cadence needs it.
         unreadable = People(client, deps.session_factory).read_profiles(
