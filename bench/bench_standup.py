@@ -25,11 +25,11 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
+from bot.jobs import standups as standup_jobs
 from bot.models import Person, Team, TeamMember, Workspace
 from bot.scheduler import tick
 from bot.settings import Settings, normalize_database_url
 from bot.slack import web_client
-from bot.standup_cadence import Standups
 from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 
@@ -106,9 +106,9 @@ def measure(url: str, teams: int, members: int, double: SlackDouble, settings: S
             engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
         )
         sent_before = len(double.calls_to("chat.postMessage"))
-        standups_cadence = Standups(web_client(settings), factory)
+        sources = standup_jobs.sources(web_client(settings), factory)
         started = time.perf_counter()
-        report = tick(factory, AFTER_NINE, standups_cadence.sources())
+        report = tick(factory, AFTER_NINE, sources)
         seconds = time.perf_counter() - started
         sent = len(double.calls_to("chat.postMessage")) - sent_before
         if report.failed or sent != teams * members:

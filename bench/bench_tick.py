@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
-from bot.cadence import Cadence
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
+from bot.jobs import sprints as sprint_jobs
 from bot.models import (
     BacklogItem,
     ChangeKind,
@@ -145,10 +145,10 @@ class Counter:
         self.count += 1
 
 
-def timed_tick(factory, at, cadence, counter: Counter) -> tuple[float, int, int]:
+def timed_tick(factory, at, sources, counter: Counter) -> tuple[float, int, int]:
     before = counter.count
     started = time.perf_counter()
-    report = tick(factory, at, cadence.sources())
+    report = tick(factory, at, sources)
     seconds = time.perf_counter() - started
     if report.failed:
         raise SystemExit(f"tick failed: {report.failed[:3]}")
@@ -165,7 +165,7 @@ def run_one(url: str, teams: int, double: SlackDouble, settings: Settings) -> di
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         counter = Counter(engine)
-        cadence = Cadence(web_client(settings), retry_pause=0)
+        sources = sprint_jobs.sources(web_client(settings), factory)
         start_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_STARTS)
         snapshot_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_ENDS)
         cases = {}
@@ -174,7 +174,7 @@ def run_one(url: str, teams: int, double: SlackDouble, settings: Settings) -> di
             ("quiet", start_at + dt.timedelta(hours=1)),
             ("daily snapshot", snapshot_at),
         ):
-            seconds, ran, statements = timed_tick(factory, at, cadence, counter)
+            seconds, ran, statements = timed_tick(factory, at, sources, counter)
             expected = 0 if name == "quiet" else teams
             if ran != expected:
                 raise SystemExit(f"{name}: expected {expected} jobs to run, {ran} ran")

@@ -100,8 +100,9 @@ def _database(settings: Settings):  # noqa: ANN202
 
 def _run(settings: Settings) -> int:
     from bot.app import build_app
+    from bot.jobs import job_sources
     from bot.models import utcnow
-    from bot.scheduler import job_sources, make_scheduler
+    from bot.scheduler import make_scheduler
     from bot.slack import web_client
 
     settings.require_for_serving()
@@ -136,8 +137,9 @@ def _run(settings: Settings) -> int:
 def _clock(settings: Settings) -> int:
     import threading
 
+    from bot.jobs import job_sources
     from bot.models import utcnow
-    from bot.scheduler import job_sources, make_scheduler
+    from bot.scheduler import make_scheduler
     from bot.slack import web_client
 
     settings.require_bot_token()
@@ -159,7 +161,8 @@ def _clock(settings: Settings) -> int:
 
 
 def _tick(settings: Settings, at: str) -> int:
-    from bot.scheduler import job_sources, tick
+    from bot.jobs import job_sources
+    from bot.scheduler import tick
     from bot.slack import web_client
 
     try:

@@ -8,11 +8,10 @@ a failed run rolls its claim back and is tried again on the next tick. Occurrenc
 their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
 no one), and the log says so.
 
-Job sources come from the cadences: people's Slack profiles read again when a day old, and
-the scrum master told when a member left Slack (bot.people_cadence); sprint starts, daily
-snapshots and closes (bot.cadence); retrospectives opening, voting and closing
-(bot.retro_cadence); standup prompts, reminders and blockers raised again
-(bot.standup_cadence).
+The job sources live with the jobs (bot.jobs.job_sources): people's Slack profiles read
+again when a day old, and the scrum master told when a member left Slack; sprint starts,
+daily snapshots and closes; retrospectives opening, voting and closing; standup prompts,
+resends, reminders and blockers raised again. This module knows none of them.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +31,8 @@ from bot.models import JobRun
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+# For occurrences that must happen however late (a sprint always closes, voting always ends).
+NEVER_STALE = dt.timedelta(days=3650)
 
 
 @dataclass(frozen=True)
@@ -57,21 +57,6 @@ class TickReport:
     skipped_stale: list[str] = field(default_factory=list)
     already_done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-
-
-def job_sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
-    """Every job source of the product; within one tick, occurrences run in due order."""
-    from bot.cadence import Cadence  # the cadences build on this module
-    from bot.people_cadence import People
-    from bot.retro_cadence import Retros
-    from bot.standup_cadence import Standups
-
-    return [
-        *People(client, factory).sources(),
-        *Cadence(client).sources(),
-        *Retros(client).sources(),
-        *Standups(client, factory).sources(),
-    ]
 
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:

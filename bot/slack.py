@@ -40,6 +40,9 @@ def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -
 CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
 )
+# Slack errors after which a message cannot be edited any more, only posted anew: the message
+# was deleted, or its channel is closed to the bot.
+MESSAGE_GONE = CHANNEL_CLOSED | {"message_not_found", "cant_update_message"}
 
 
 def error_reason(error: BaseException | None) -> str:

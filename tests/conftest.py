@@ -218,6 +218,12 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(autouse=True)
+def no_upload_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chart uploads that fail are tried again at once: the double answers at once too."""
+    monkeypatch.setattr("bot.messaging.sprints.UPLOAD_PAUSE", 0.0)
+
+
 @pytest.fixture
 def app_listeners() -> Iterator[TrackingExecutor]:
     executor = TrackingExecutor()

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cadence import Cadence
 from bot.db import unit_of_work
+from bot.jobs import sprints as sprint_jobs
+from bot.messaging import sprints as sprint_posts
 from bot.models import BacklogItem, ItemKind, ItemStatus, SprintSnapshot, Team, WorkState
 from bot.scheduler import tick
 from bot.services import backlog, sprints, teams, workspaces
@@ -54,7 +55,7 @@ class Sprint:
         self.factory = session_factory
         self.workspace_id = workspace_id
         self.settings = settings_for(double, db_url)
-        self.cadence = Cadence(web_client(self.settings), retry_pause=0)
+        self.client = web_client(self.settings)
         with self.session() as session:
             owner = workspaces.person(session, OWNER)
             settings = TeamSettings(
@@ -101,7 +102,7 @@ class Sprint:
         return unit_of_work(self.factory, self.workspace_id)
 
     def tick(self, at: dt.datetime):
-        return tick(self.factory, at, self.cadence.sources())
+        return tick(self.factory, at, sprint_jobs.sources(self.client, self.factory))
 
     def move(self, item_index: int, state: WorkState, at: dt.datetime) -> None:
         with self.session() as session:
@@ -241,9 +242,9 @@ def test_two_ticks_racing_post_the_showcase_once(sprint, double):
     reports = []
 
     def race():
-        cadence = Cadence(web_client(sprint.settings), retry_pause=0)  # another process
+        sources = sprint_jobs.sources(web_client(sprint.settings), sprint.factory)  # a process
         barrier.wait()
-        reports.append(tick(sprint.factory, close_at, cadence.sources()))
+        reports.append(tick(sprint.factory, close_at, sources))
 
     threads = [threading.Thread(target=race) for _ in range(3)]
     for t in threads:
@@ -259,30 +260,40 @@ def test_two_ticks_racing_post_the_showcase_once(sprint, double):
     assert len(double.calls_to("files.getUploadURLExternal")) == 2  # burnup and velocity
 
 
-def test_agilebot_tick_at_runs_the_cadence_as_a_process(sprint, double, db_url):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(REPO),
-        "SLACK_BOT_TOKEN": sprint.settings.slack_bot_token,
-        "SLACK_API_URL": double.api_url,
-        "DATABASE_URL": db_url,
-    }
+def test_agilebot_tick_at_runs_the_cadence_from_the_command_line(
+    sprint, double, db_url, monkeypatch, tmp_path, caplog, request
+):
+    """`agilebot tick --at` with nothing but its settings: its own engine, sessions and Slack
+    client, as in a process of its own (the entry point's own process: test_processes.py)."""
+    import signal
 
-    def cli_tick(at: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "tick", "--at", at],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+    from bot.__main__ import main
 
-    first = cli_tick("2026-10-19T09:00:00+02:00")
-    assert first.returncode == 0, first.stderr
+    # `main` makes SIGTERM leave cleanly, as a host expects of a process; not of this one.
+    sigterm = signal.getsignal(signal.SIGTERM)
+    request.addfinalizer(lambda: signal.signal(signal.SIGTERM, sigterm))
+    monkeypatch.chdir(tmp_path)  # no `.env`
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", sprint.settings.slack_bot_token)
+    monkeypatch.setenv("SLACK_API_URL", double.api_url)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    caplog.set_level("INFO", logger="agilebot")
+
+    def cli_tick(at: str) -> tuple[int, str]:
+        """The exit code and the tick's report, as logged."""
+        caplog.clear()
+        code = main(["tick", "--at", at])
+        return code, "\n".join(r.getMessage() for r in caplog.records if r.name == "agilebot")
+
+    code, report = cli_tick("2026-10-19T09:00:00+02:00")
+    assert code == 0, report
     # The sprint's start, and the team's Slack profiles read for the first time.
-    assert "2 ran" in first.stderr
-    again = cli_tick("2026-10-19T09:00:00+02:00")
-    assert again.returncode == 0 and "0 ran" in again.stderr  # it started: nothing to do
+    assert ": 2 ran," in report
+    code, report = cli_tick("2026-10-19T09:00:00+02:00")
+    assert code == 0 and ": 0 ran," in report  # it started: nothing to do
     assert len(double.messages_in(TEAM_CHANNEL)) == 1
-    closing = cli_tick("2026-10-30T17:00:00+01:00")
-    assert closing.returncode == 0, closing.stderr
+    code, report = cli_tick("2026-10-30T17:00:00+01:00")
+    assert code == 0, report
     assert any("showcase" in all_text(m) for m in double.messages_in(TEAM_CHANNEL))
 
 
@@ -292,7 +303,7 @@ def test_a_sprint_ended_by_hand_is_not_closed_again_by_the_scheduler(sprint, dou
         closed = sprints.close(
             session, sprint.sprint_id, rome(day(3), 12), actor=workspaces.person(session, SCRUM)
         )
-        follow_up = sprint.cadence.showcase(session, closed, rome(day(3), 12))
+        follow_up = sprint_posts.showcase(sprint.client, session, closed, rome(day(3), 12))
     follow_up()
     report = sprint.tick(dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC))
     assert report.ran == [] and report.failed == []

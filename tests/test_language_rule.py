@@ -9,7 +9,8 @@ import datetime as dt
 import re
 
 from bot.i18n import translator
-from bot.scheduler import job_sources, tick
+from bot.jobs import job_sources
+from bot.scheduler import tick
 from bot.slack import web_client
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN, ADMIN_CHANNEL, TEAM_CHANNEL

@@ -9,8 +9,8 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from bot.jobs import people
 from bot.models import Person
-from bot.people_cadence import People
 from bot.scheduler import tick
 from bot.services import workspaces
 from bot.slack import web_client
@@ -31,7 +31,7 @@ def profile_reads(double, user=None):
 
 
 def people_jobs(double, db_url, session_factory):
-    return People(web_client(settings_for(double, db_url)), session_factory).sources()
+    return people.sources(web_client(settings_for(double, db_url)), session_factory)
 
 
 def test_setup_reads_everyones_profile_and_says_which_it_could_not(

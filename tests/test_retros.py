@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from bot.db import unit_of_work
 from bot.errors import Conflict
+from bot.jobs import retros as retro_jobs
+from bot.jobs import sprints as sprint_jobs
+from bot.messaging import retros as retro_posts
 from bot.models import RetroItem, RetroState, RetroVote, Team
-from bot.retro_cadence import Retros
 from bot.scheduler import tick
 from bot.services import retros, sprints, teams, workspaces
 from bot.services.sprints import SprintDraft, SprintField
@@ -42,12 +44,12 @@ def team(slack, double, db_url, session_factory, workspace_id, clock):
         )  # fmt: skip
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
         team_id = team.id
-    cadence = Retros(web_client(settings_for(double, db_url)))
-    return {"id": team_id, "workspace": workspace_id, "cadence": cadence}
+    client = web_client(settings_for(double, db_url))
+    return {"id": team_id, "workspace": workspace_id, "client": client}
 
 
 def run(team, factory, at):
-    return tick(factory, at, team["cadence"].sources())
+    return tick(factory, at, retro_jobs.sources(team["client"], factory))
 
 
 def retro_message(double):
@@ -186,11 +188,9 @@ def test_the_next_retrospective_asks_did_we_do_it_and_a_sprint_close_opens_one(
         sprint = sprints.plan(session, t, owner, draft, MONDAY)
         sprint_id = sprint.id
     close = dt.datetime(2026, 11, 13, 16, 0, tzinfo=dt.UTC)
-    from bot.cadence import Cadence
-
     sources = [
-        *Cadence(web_client(settings_for_double(double))).sources(),
-        *team["cadence"].sources(),
+        *sprint_jobs.sources(team["client"], session_factory),
+        *retro_jobs.sources(team["client"], session_factory),
     ]
     tick(session_factory, dt.datetime(2026, 11, 9, 8, 0, tzinfo=dt.UTC), sources)
     report = tick(session_factory, close, sources)
@@ -202,12 +202,6 @@ def test_the_next_retrospective_asks_did_we_do_it_and_a_sprint_close_opens_one(
     assert read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state) is (
         RetroState.COLLECTING
     )
-
-
-def settings_for_double(double):
-    from bot.settings import Settings
-
-    return Settings.from_env({"SLACK_BOT_TOKEN": double.BOT_TOKEN, "SLACK_API_URL": double.api_url})
 
 
 def test_named_items_and_the_vote_budget_under_concurrent_clicks(
@@ -263,7 +257,7 @@ def test_more_items_than_one_message_holds_are_paged(team, slack, double, sessio
         retro_id = retro.id
     run(team, session_factory, MONDAY)  # nothing due yet
     with unit_of_work(session_factory, team["workspace"]) as session:
-        team["cadence"].post(session, retros.start_voting(session, retro_id, MONDAY))
+        retro_posts.post(team["client"], session, retros.start_voting(session, retro_id, MONDAY))
     first = retro_message(double)
     assert len(first["blocks"]) <= 50
     buttons = [

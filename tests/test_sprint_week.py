@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from bot.i18n import translator
 from bot.models import BacklogItem, ItemKind, SprintItem, Team, WorkState
-from bot.scheduler import job_sources, tick
+from bot.jobs import job_sources
+from bot.scheduler import tick
 from bot.services import backlog, sprints, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintDraft, SprintField

@@ -6,19 +6,21 @@ answers; blockers raised at once, raised again, and resolved by the scrum master
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import Mock
 
 import pytest
 from sqlalchemy import select
 
 from bot.errors import Conflict
 from bot.i18n import LANGUAGES, translator
+from bot.jobs import people as people_jobs
+from bot.jobs import standups as standup_jobs
+from bot.messaging import standups as standup_posts
 from bot.models import StandupDay, Team, TeamMember
-from bot.people_cadence import People
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
 from bot.services.teams import TeamSettings
 from bot.slack import web_client
-from bot.standup_cadence import Standups
 from bot.views.ids import Action, Callback
 from tests.conftest import (
     ADMIN_CHANNEL,
@@ -58,12 +60,12 @@ def team(slack, double, db_url, session_factory, workspace_id, read, clock):
         return team.id, team.workspace_id
 
     team_id, workspace_id = read(create)
-    cadence = Standups(web_client(settings_for(double, db_url)), session_factory)
-    return {"id": team_id, "workspace": workspace_id, "cadence": cadence}
+    client = web_client(settings_for(double, db_url))
+    return {"id": team_id, "workspace": workspace_id, "client": client}
 
 
 def run(team, session_factory, at):
-    return tick(session_factory, at, team["cadence"].sources())
+    return tick(session_factory, at, standup_jobs.sources(team["client"], session_factory))
 
 
 def _says(message, msgid):
@@ -251,7 +253,7 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
 
 
 def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_factory, db_url):
-    people = People(team["cadence"].client, session_factory).sources()
+    people = people_jobs.sources(team["client"], session_factory)
     double.users[AMSTERDAM]["deleted"] = True  # left Slack
     double.fail_next("chat.postMessage", status=429, retry_after=1, times=1)  # and a rate limit
     run(team, session_factory, utc(10, 26, 8))
@@ -314,17 +316,12 @@ def test_answers_only_for_days_asked_and_items_only_from_the_sprint(
     assert answer_for(dt.date(2026, 10, 28), items=[999, 12345]) == []  # not sprint items
 
 
-def test_prompts_lost_in_a_crash_are_sent_later(team, double, session_factory):
+def test_prompts_lost_in_a_crash_are_sent_later(team, double, session_factory, monkeypatch):
     # The prompt job committed its rows, and the process stopped before the DMs went out.
-    from bot.standup_cadence import Standups
-
-    class Crashing(Standups):
-        def _send_prompts(self, *args, **kwargs):
-            raise SystemExit("killed")
-
-    crashing = Crashing(team["cadence"].client, session_factory)
-    with pytest.raises(SystemExit):
-        tick(session_factory, utc(10, 26, 8), crashing.sources())
+    with monkeypatch.context() as crash:
+        crash.setattr(standup_posts, "send_prompts", Mock(side_effect=SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            run(team, session_factory, utc(10, 26, 8))
     assert prompted(double, ROME) == []
     run(team, session_factory, utc(10, 26, 8, 5))  # not yet: the send may still be under way
     assert prompted(double, ROME) == []

@@ -10,7 +10,8 @@ from collections import Counter
 
 from bot.db import unit_of_work
 from bot.i18n import translator
-from bot.scheduler import job_sources, tick
+from bot.jobs import job_sources
+from bot.scheduler import tick
 from bot.services import sprints, teams, workspaces
 from bot.services.sprints import SprintDraft, SprintField
 from bot.services.teams import TeamSettings

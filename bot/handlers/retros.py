@@ -24,9 +24,10 @@ from bot.handlers.support import (
     view_metadata,
 )
 from bot.i18n import N_
+from bot.messaging import push
+from bot.messaging import retros as retro_posts
 from bot.models import Team
 from bot.mrkdwn import esc
-from bot.retro_cadence import Retros
 from bot.services import retros, teams, workspaces
 from bot.services.retros import ITEM_FIELD
 from bot.views.help import notice
@@ -44,7 +45,6 @@ def register(app: App, deps: Deps) -> None:
         sub = (command.get("text") or "").strip().lower()
         now = deps.now()
         person = load_person(deps, context, user_id)
-        cadence = Retros(client)
 
         def act(session: Session) -> str:
             team = teams.team_for_channel(session, command.get("channel_id"))
@@ -80,7 +80,7 @@ def register(app: App, deps: Deps) -> None:
             if retro is None:
                 retro = retros.open_retro(session, team, None, now)
                 assert retro is not None
-                cadence.post(session, retro)
+                retro_posts.post(client, session, retro)
                 return tr.gettext("The retrospective is open in the channel.")
             return tr.gettext(
                 "A retrospective is already open: add your items with its button in the channel."
@@ -178,7 +178,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.transaction(context) as session:
             retro = retros.get_retro(session, retro_id)
             retros.require_participant(session, session.get_one(Team, retro.team_id), person)
-            message = Retros(client).message(session, retro, page=page)
+            message = retro_posts.message(session, retro, page=page)
         ephemeral = (body.get("container") or {}).get("is_ephemeral")
         respond(response_type="ephemeral", replace_original=bool(ephemeral), **message)
 
@@ -195,16 +195,15 @@ def register(app: App, deps: Deps) -> None:
         action_id = button_int(raw_id)
         user_id = body["user"]["id"]
         now = deps.now()
-        cadence = Retros(client)
         person = load_person(deps, context, user_id)
         if what == "done":
 
             def done(session: Session) -> Any:
                 row = retros.mark_done(session, action_id, workspaces.person(session, user_id), now)
                 current = retros.current_retro(session, session.get_one(Team, row.team_id))
-                return cadence.update(session, current) if current else None
+                return retro_posts.update(session, current) if current else None
 
-            cadence.push(deps.run(context, done))
+            push(client, deps.run(context, done))
             respond(
                 response_type="ephemeral", replace_original=False,
                 **notice(reader_translator(deps, context, person).gettext("Marked as done.")),

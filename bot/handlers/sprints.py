@@ -17,7 +17,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.cadence import Cadence
 from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam
 from bot.handlers.cards import post_cards
 from bot.handlers.errors import Listeners, just_ack
@@ -35,6 +34,8 @@ from bot.handlers.support import (
     view_metadata,
 )
 from bot.i18n import N_, Translator
+from bot.messaging import push
+from bot.messaging import sprints as sprint_posts
 from bot.models import (
     BacklogItem,
     ExperimentResult,
@@ -180,10 +181,9 @@ def register(app: App, deps: Deps) -> None:
 
     def board_for(session: Session, team: Team, sprint: Sprint, viewer: Person) -> dict[str, Any]:
         """The board for one viewer's private answer (with the owner's estimate menu)."""
-        cadence = Cadence(app.client)
         return board_message(
             person_translator(viewer, team),
-            cadence.board(session, team, sprint, deps.now()),
+            sprint_posts.board(session, team, sprint, deps.now()),
             owner_controls=teams.is_owner(team, viewer),
         )
 
@@ -272,7 +272,6 @@ def register(app: App, deps: Deps) -> None:
         user_id = command["user_id"]
         person = load_person(deps, context, user_id)
         now = deps.now()
-        cadence = Cadence(client)
 
         def start(session: Session) -> str:
             team = _team_here(session, command.get("channel_id"))
@@ -291,7 +290,7 @@ def register(app: App, deps: Deps) -> None:
                     )
                 raise Conflict(Message(N_("There is no planned sprint to start.")))
             sprint = sprints.start(session, upcoming.id, now, actor=actor)
-            cadence.announce(session, sprint, now)  # type: ignore[arg-type]
+            sprint_posts.announce(client, session, sprint, now)  # type: ignore[arg-type]
             return (
                 person_translator(person, team)
                 # Translators: {number} is the sprint's number; {channel} is a link to a Slack
@@ -308,7 +307,6 @@ def register(app: App, deps: Deps) -> None:
         user_id = command["user_id"]
         person = load_person(deps, context, user_id)
         now = deps.now()
-        cadence = Cadence(client)
 
         def end(session: Session) -> tuple[str, Any]:
             team = _team_here(session, command.get("channel_id"))
@@ -318,7 +316,7 @@ def register(app: App, deps: Deps) -> None:
             if running is None:
                 raise Conflict(Message(N_("No sprint is running.")))
             closed = sprints.close(session, running.id, now, actor=actor)
-            follow_up = cadence.showcase(session, closed, now)  # type: ignore[arg-type]
+            follow_up = sprint_posts.showcase(client, session, closed, now)  # type: ignore[arg-type]
             channel = team.showcase_channel_id or team.channel_id
             text = (
                 person_translator(person, team)
@@ -352,7 +350,7 @@ def register(app: App, deps: Deps) -> None:
                 )
                 return
             chart = velocity_chart(tr, team, outcomes)
-        if not Cadence(client, retry_pause=0.5).upload(team, tr, chart, team.channel_id):
+        if not sprint_posts.upload(client, team, tr, chart, team.channel_id, pause=0.5):
             raise Conflict(
                 Message(N_("I could not upload the chart; the admin channel has the details."))
             )
@@ -389,7 +387,7 @@ def register(app: App, deps: Deps) -> None:
             chart = burnup_chart(
                 tr, team, sprint, sprints.burnup_data(session, team, sprint, deps.now())
             )
-        if not Cadence(client, retry_pause=0.5).upload(team, tr, chart, team.channel_id):
+        if not sprint_posts.upload(client, team, tr, chart, team.channel_id, pause=0.5):
             raise Conflict(
                 Message(N_("I could not upload the chart; the admin channel has the details."))
             )
@@ -418,17 +416,16 @@ def register(app: App, deps: Deps) -> None:
         """Redraw the board where it was clicked: the shared message in the channel (for
         everyone), or the person's own `/sprint` answer; the channel board follows either way."""
         user_id = body["user"]["id"]
-        cadence = Cadence(client)
         with deps.transaction(context) as session:
             sprint = sprints.get_sprint(session, sprint_id)
             team = session.get_one(Team, sprint.team_id)
             viewer = workspaces.person(session, user_id)
             require_viewer(session, team, viewer, body)
             in_channel = (body.get("container") or {}).get("message_ts") == sprint.message_ts
-            update = cadence.board_update(session, sprint, deps.now())
+            update = sprint_posts.board_update(session, sprint, deps.now())
             mine = None if in_channel else board_for(session, team, sprint, viewer)
             tr = person_translator(viewer, team)
-        refreshed = cadence.push_board(update)
+        refreshed = push(client, update)
         if mine is not None:
             respond(replace_original=True, **mine)
         if not refreshed:
@@ -562,13 +559,12 @@ def register(app: App, deps: Deps) -> None:
         if not sprint_id:
             return
         user_id = body["user"]["id"]
-        cadence = Cadence(client)
         with deps.transaction(context) as session:
             sprint = sprints.get_sprint(session, sprint_id)
             team = session.get_one(Team, sprint.team_id)
             viewer = workspaces.person(session, user_id)
             tr = person_translator(viewer, team)
-            update = cadence.board_update(session, sprint, deps.now())
+            update = sprint_posts.board_update(session, sprint, deps.now())
             totals = sprints.totals(session, sprint.id)
             # Translators: {number} is the sprint's number; {points} and {capacity} are whole
             # numbers of points; {day} is a short date such as "Mon 7 Dec"; {time} is a time
@@ -585,7 +581,7 @@ def register(app: App, deps: Deps) -> None:
             if sprint.state is not SprintState.PLANNED:
                 # Translators: {number} is the sprint's number.
                 text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
-        cadence.push_board(update)
+        push(client, update)
         client.chat_postMessage(channel=user_id, **notice(":white_check_mark: " + text))
 
     listeners.add(app.view(Callback.SPRINT_PLAN), plan_submitted, plan_saved)

@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,8 @@ from bot.handlers.support import (
     view_metadata,
 )
 from bot.i18n import N_, day_label
+from bot.messaging import MessageUpdate, push
+from bot.messaging import standups as standup_posts
 from bot.models import (
     BacklogItem,
     Person,
@@ -39,8 +40,6 @@ from bot.models import (
 from bot.mrkdwn import esc
 from bot.services import sprints, standups, teams, workspaces
 from bot.services.standups import AnswerDraft, StandupField
-from bot.slack import error_reason
-from bot.standup_cadence import Standups
 from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
@@ -246,8 +245,8 @@ def register(app: App, deps: Deps) -> None:
         answer_id = context.get("saved_answer_id")
         if not answer_id:
             return
-        problems = Standups(client, deps.session_factory).publish(
-            context["workspace_id"], answer_id, deps.now()
+        problems = standup_posts.publish(
+            client, deps.session_factory, context["workspace_id"], answer_id, deps.now()
         )
         if problems:
             person = load_person(deps, context, body["user"]["id"])
@@ -275,7 +274,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         now = deps.now()
 
-        def act(session: Session) -> tuple[list[tuple[str, str, dict[str, Any]]], str, str]:
+        def act(session: Session) -> tuple[list[MessageUpdate], str, str]:
             actor = workspaces.person(session, user_id)
             blocker = standups.resolve_blocker(session, blocker_id, actor, now)
             team = session.get_one(Team, blocker.team_id)
@@ -286,7 +285,7 @@ def register(app: App, deps: Deps) -> None:
             told = tr.gettext("{scrum} resolved your blocker: {text}").format(
                 scrum=f"<@{actor.slack_user_id}>", text=esc(blocker.text)
             )
-            cards = Standups(client, deps.session_factory).blocker_cards(session, blocker)
+            cards = standup_posts.blocker_cards(session, blocker)
             return cards, person.slack_user_id, told
 
         cards, person_id, told = deps.run(context, act)
@@ -296,13 +295,15 @@ def register(app: App, deps: Deps) -> None:
             (body.get("channel") or {}).get("id"),
             (body.get("container") or {}).get("message_ts"),
         )
-        if cards and clicked[1] and clicked not in {(c, t) for c, t, _ in cards}:
+        if (
+            cards
+            and clicked[0]
+            and clicked[1]
+            and clicked not in {(c.channel, c.ts) for c in cards}
+        ):
             # A card from before cards were kept (raised again): it says so too.
-            cards.append((clicked[0], clicked[1], cards[-1][2]))
-        for channel, ts, message in cards:  # every card of the blocker, not only the clicked
-            try:
-                client.chat_update(channel=channel, ts=ts, **message)
-            except SlackApiError as error:  # one gone card does not keep the others stale
-                log.warning("could not update a blocker card: %s", error_reason(error))
+            cards.append(MessageUpdate(clicked[0], clicked[1], cards[-1].message))
+        for card in cards:  # every card of the blocker, not only the clicked one
+            push(client, card)  # one gone card does not keep the others stale
 
     listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)

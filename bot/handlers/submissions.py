@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.cadence import Cadence
 from bot.errors import AgileError, Invalid, Message
 from bot.handlers.cards import post_cards, refresh_cards, render_backlog, submitter_message
 from bot.handlers.errors import Listeners
@@ -31,9 +30,11 @@ from bot.handlers.support import (
     view_metadata,
 )
 from bot.i18n import N_, Translator
+from bot.messaging import push
+from bot.messaging import sprints as sprint_posts
+from bot.messaging.people import read_profiles
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
-from bot.people_cadence import People
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import (
     DeclineField,
@@ -112,8 +113,8 @@ def register(app: App, deps: Deps) -> None:
                 if workspaces.needs_profile(p, now)
             ]
         # Who they are in Slack (time zone, language), before the cadence needs it.
-        unreadable = People(client, deps.session_factory).read_profiles(
-            context["workspace_id"], unread, now
+        unreadable = read_profiles(
+            client, deps.session_factory, context["workspace_id"], unread, now
         )
         with deps.transaction(context) as session:
             tr = person_translator(lookup_person(session, user_id), team)
@@ -231,11 +232,10 @@ def register(app: App, deps: Deps) -> None:
             if not item_id:
                 return  # the submission was refused
             refresh_cards(deps, client, context, item_id)
-            cadence = Cadence(client)
             with deps.transaction(context) as session:  # an estimate change in a sprint
                 sprint = sprints.open_sprint_of(session, item_id)
-                update = cadence.board_update(session, sprint, deps.now()) if sprint else None
-            cadence.push_board(update)
+                update = sprint_posts.board_update(session, sprint, deps.now()) if sprint else None
+            push(client, update)
             if tell_submitter is not None:
                 with deps.transaction(context) as session:
                     submitter_id, message = submitter_message(

@@ -1,0 +1,199 @@
+"""Standups on the scheduler: the prompts at each member's standup time, one reminder after
+the team's delay, prompts resent after a crash, and blockers raised again after two working
+days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from functools import partial
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.messaging import standups as post
+from bot.models import Blocker, Person, StandupPrompt, Team
+from bot.scheduler import NEVER_STALE, FollowUp, JobSource, Occurrence
+from bot.services import standups
+
+PROMPT_STALE = standups.PROMPT_STALE
+RESEND_AFTER = dt.timedelta(minutes=10)  # a prompt still unsent this long after its job ran
+
+
+def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
+    return [
+        partial(prompts, client, factory),
+        partial(resends, client, factory),
+        partial(reminders, client, factory),
+        partial(reraises, client),
+    ]
+
+
+# --- prompts ---------------------------------------------------------------------------------
+
+
+def prompts(
+    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+) -> Iterable[Occurrence]:
+    cal = standups.calendar(session, until)
+    for due in standups.due_prompts(cal, until, PROMPT_STALE):
+        # Who is asked is part of the key: a member who becomes due later at the same instant
+        # (back from away, just joined) gets a new occurrence; those already asked are
+        # skipped by their prompt rows.
+        asked = ",".join(map(str, sorted(due.day_by_person)))
+        who = hashlib.sha1(asked.encode()).hexdigest()[:12]
+        yield Occurrence(
+            key=f"standup_prompt:team={due.team.id}:{due.at.isoformat()}:{who}",
+            workspace_id=due.team.workspace_id,
+            due_at=due.at,
+            run=partial(prompt, client, factory, due.team.id, due.at, dict(due.day_by_person)),
+            stale_after=PROMPT_STALE,
+        )
+
+
+def prompt(
+    client: WebClient,
+    factory: sessionmaker[Session],
+    team_id: int,
+    due_at: dt.datetime,
+    day_by_person: dict[int, dt.date],
+    session: Session,
+    at: dt.datetime,
+) -> FollowUp:
+    team = session.get_one(Team, team_id)
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(day_by_person)))}
+    due = standups.Due(team=team, at=due_at, day_by_person=day_by_person, people=people)
+    to_send = standups.record_prompts(session, due, at)
+    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=False)
+
+
+def resends(
+    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+) -> Iterable[Occurrence]:
+    """Prompts recorded but neither sent nor failed a while later: the process stopped
+    between the commit and the DMs. They are sent now, while the day still needs them."""
+    rows = session.execute(
+        select(StandupPrompt.id, StandupPrompt.due_at, StandupPrompt.workspace_id).where(
+            StandupPrompt.sent_at.is_(None),
+            StandupPrompt.failure.is_(None),
+            StandupPrompt.due_at <= until - RESEND_AFTER,
+            StandupPrompt.due_at > until - PROMPT_STALE,
+        )
+    ).all()
+    for prompt_id, due_at, workspace_id in rows:
+        yield Occurrence(
+            key=f"standup_resend:prompt={prompt_id}",
+            workspace_id=workspace_id,
+            due_at=due_at + RESEND_AFTER,
+            run=partial(resend, client, factory, prompt_id),
+            stale_after=PROMPT_STALE,
+        )
+
+
+def resend(
+    client: WebClient,
+    factory: sessionmaker[Session],
+    prompt_id: int,
+    session: Session,
+    at: dt.datetime,
+) -> FollowUp | None:
+    row = session.scalar(
+        select(StandupPrompt).where(StandupPrompt.id == prompt_id).with_for_update()
+    )
+    if row is None or row.sent_at is not None or row.failure is not None:
+        return None
+    team = session.get_one(Team, row.team_id)
+    to_send = [(row.id, session.get_one(Person, row.person_id), row.day)]
+    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=False)
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminders(
+    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+) -> Iterable[Occurrence]:
+    rows = session.execute(
+        select(StandupPrompt.team_id, StandupPrompt.due_at, StandupPrompt.workspace_id)
+        .where(
+            StandupPrompt.sent_at.is_not(None),
+            StandupPrompt.reminded_at.is_(None),
+            StandupPrompt.due_at > until - dt.timedelta(days=1),
+        )
+        .distinct()
+    ).all()
+    if not rows:
+        return
+    delays = dict(
+        session.execute(
+            select(Team.id, Team.standup_reminder_minutes).where(
+                Team.id.in_({r.team_id for r in rows})
+            )
+        )
+        .tuples()
+        .all()
+    )
+    for team_id, prompted_at, workspace_id in rows:
+        minutes = delays.get(team_id) or 0
+        if minutes <= 0:
+            continue
+        due = prompted_at + dt.timedelta(minutes=minutes)
+        if due > until:
+            continue
+        yield Occurrence(
+            key=f"standup_reminder:team={team_id}:{prompted_at.isoformat()}",
+            workspace_id=workspace_id,
+            due_at=due,
+            run=partial(remind, client, factory, team_id, prompted_at),
+            stale_after=PROMPT_STALE,
+        )
+
+
+def remind(
+    client: WebClient,
+    factory: sessionmaker[Session],
+    team_id: int,
+    prompted_at: dt.datetime,
+    session: Session,
+    at: dt.datetime,
+) -> FollowUp:
+    team = session.get_one(Team, team_id)
+    unanswered = standups.to_remind(session, team, prompted_at)
+    people = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.id.in_([p.person_id for p in unanswered]))
+        )
+    }
+    to_send = [(p.id, people[p.person_id], p.day) for p in unanswered]
+    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=True)
+
+
+# --- blockers --------------------------------------------------------------------------------
+
+
+def reraises(client: WebClient, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+    blockers = list(standups.open_blockers(session))
+    holidays = standups.team_holidays(
+        session, {team.id for _, team in blockers}, (until - dt.timedelta(days=30)).date()
+    )
+    for blocker, team in blockers:
+        due = standups.reraise_due(team, blocker, holidays.get(team.id, frozenset()))
+        if due > until:
+            continue
+        yield Occurrence(
+            # A blocker raised anew (the member was blocked again) is a new occurrence.
+            key=f"blocker_reraise:blocker={blocker.id}:{blocker.raised_at.isoformat()}",
+            workspace_id=blocker.workspace_id,
+            due_at=due,
+            run=partial(reraise, client, blocker.id),
+            stale_after=NEVER_STALE,
+        )
+
+
+def reraise(client: WebClient, blocker_id: int, session: Session, at: dt.datetime) -> None:
+    blocker = session.scalar(select(Blocker).where(Blocker.id == blocker_id).with_for_update())
+    if blocker is not None and blocker.resolved_at is None:
+        post.raise_again(client, session, blocker, at)

@@ -1,0 +1,129 @@
+"""The retrospective's message in the team channel: posted when it opens, and followed in
+place through voting and results, with the news of each phase in its thread. The scheduler
+and the `/retro` command and buttons draw it the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from babel.dates import format_datetime
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.i18n import Translator, translator
+from bot.messaging import MessageUpdate
+from bot.models import Person, Retro, RetroState, Team
+from bot.scheduler import FollowUp
+from bot.services import retros
+from bot.services.sprints import zone
+from bot.slack import MESSAGE_GONE, error_reason, tell_admins
+from bot.views.failures import failure_words
+from bot.views.retro import milestone_message, retro_message
+
+log = logging.getLogger(__name__)
+
+
+def message(
+    session: Session, retro: Retro, results: retros.Results | None = None, page: int = 1
+) -> dict[str, Any]:
+    """The retrospective as it reads now: items to add to, to vote on, or the results."""
+    team = session.get_one(Team, retro.team_id)
+    tr = translator(team.language)
+    when = retro.voting_at if retro.state is RetroState.COLLECTING else retro.closes_at
+    items = retros.items(session, retro)
+    authors: dict[int, str] = {}
+    if retro.named:
+        ids = {i.author_id for i in items if i.author_id}
+        authors = dict(
+            session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(ids))).all()
+        )
+    ranked = results.ranked if results else (
+        retros.tallies(session, retro) if retro.state is RetroState.CLOSED else None
+    )  # fmt: skip
+    actions = results.actions if results else []
+    if retro.state is RetroState.CLOSED and not results:
+        actions = [a for a in retros.open_actions(session, team) if a.retro_id == retro.id]
+    return retro_message(
+        tr, team, retro, items=items, ranked=ranked,
+        actions=actions, earlier_actions=retros.open_actions(session, team, retro.id),
+        authors=authors, local_time=local_time(tr, team, when), page=page,
+    )  # fmt: skip
+
+
+def post(client: WebClient, session: Session, retro: Retro) -> None:
+    """Post the retrospective in the team channel (raises if Slack fails: retried)."""
+    team = session.get_one(Team, retro.team_id)
+    reply = client.chat_postMessage(channel=team.channel_id, **message(session, retro))
+    retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
+
+
+def update(session: Session, retro: Retro) -> MessageUpdate | None:
+    """The retrospective's message as it should read now, to push after the commit."""
+    if not retro.message_ts or not retro.channel_id:
+        return None
+    return MessageUpdate(retro.channel_id, retro.message_ts, message(session, retro))
+
+
+def milestone(
+    client: WebClient, session: Session, retro: Retro, results: retros.Results | None = None
+) -> FollowUp | None:
+    """Voting is open, or the results are in: the retrospective's message follows, in place,
+    in the phase's transaction (Slack failures raise, and the phase is retried; an edit does
+    no harm when repeated). Returns the news for after the commit: a reply in the message's
+    thread, sent to the channel too, since an edit notifies no one. Posted once, and never
+    holding up the phase. If the message was gone and is posted anew, that post is the news."""
+    if not _show(client, session, retro, message(session, retro, results)):
+        return None
+    team = session.get_one(Team, retro.team_id)
+    tr = translator(team.language)
+    news = milestone_message(
+        tr, team, retro, items=len(retros.items(session, retro)),
+        actions=len(results.actions) if results else 0,
+        local_time=local_time(tr, team, retro.closes_at),
+    )  # fmt: skip
+    channel, ts, admin_channel = retro.channel_id, retro.message_ts, team.admin_channel_id
+
+    def tell_the_team() -> None:
+        try:
+            client.chat_postMessage(channel=channel, thread_ts=ts, reply_broadcast=True, **news)
+        except Exception as error:  # noqa: BLE001 - the message itself is up to date
+            log.warning("could not announce a retrospective milestone: %s", error)
+            # Translators: {news} is the announcement that could not be posted;
+            # {reason} says why, in a few lowercase words.
+            text = tr.gettext("I could not tell the team channel: {news} ({reason})").format(
+                news=news["text"], reason=failure_words(tr, error)
+            )
+            tell_admins(client, admin_channel, text)
+
+    return tell_the_team
+
+
+def _show(client: WebClient, session: Session, retro: Retro, text: dict[str, Any]) -> bool:
+    """Update the retrospective's message in place (True); if it is gone (deleted, channel
+    archived), post it anew (False). Other failures raise, and the phase is retried."""
+    if retro.message_ts and retro.channel_id:
+        try:
+            client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **text)
+            return True
+        except SlackApiError as error:
+            if error_reason(error) not in MESSAGE_GONE:
+                raise
+            log.warning("retrospective %s: its message is gone; posting it again", retro.id)
+    team = session.get_one(Team, retro.team_id)
+    try:
+        reply = client.chat_postMessage(channel=team.channel_id, **text)
+    except SlackApiError as error:
+        if error_reason(error) not in MESSAGE_GONE:
+            raise
+        log.warning("retrospective %s: cannot post in the team channel", retro.id)
+        return False
+    retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
+    return False
+
+
+def local_time(tr: Translator, team: Team, when: dt.datetime) -> str:
+    return format_datetime(when.astimezone(zone(team)), "EEE d MMM HH:mm", locale=tr.language)
