@@ -29,11 +29,6 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-def check(database_url: str) -> None:
-    """Raise if the models and the migrations disagree (alembic check)."""
-    command.check(alembic_config(database_url))
-
-
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the latest migration."""
     from alembic.runtime.migration import MigrationContext

@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
 from bot.models import JobRun
+
+if TYPE_CHECKING:  # APScheduler is imported when a scheduler is made, not with this module
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +134,9 @@ def _run_once(
             log.exception("the follow-up of %s failed", occurrence.key)
 
 
-def make_scheduler(  # noqa: ANN201
+def make_scheduler(
     factory: sessionmaker[Session], sources: list[JobSource], *, now: Callable[[], dt.datetime]
-):
+) -> BackgroundScheduler:
     """An APScheduler that ticks every minute, in its own threads: beside the web server
     (`run`) or alone (`clock`)."""
     from apscheduler.schedulers.background import BackgroundScheduler

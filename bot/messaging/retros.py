@@ -38,9 +38,8 @@ def message(
     authors: dict[int, str] = {}
     if retro.named:
         ids = {i.author_id for i in items if i.author_id}
-        authors = dict(
-            session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(ids))).all()
-        )
+        query = select(Person.id, Person.slack_user_id).where(Person.id.in_(ids))
+        authors = dict(session.execute(query).tuples().all())
     ranked = results.ranked if results else (
         retros.tallies(session, retro) if retro.state is RetroState.CLOSED else None
     )  # fmt: skip
@@ -86,6 +85,7 @@ def milestone(
         local_time=local_time(tr, team, retro.closes_at),
     )  # fmt: skip
     channel, ts, admin_channel = retro.channel_id, retro.message_ts, team.admin_channel_id
+    assert channel is not None and ts is not None  # shown: the message is there
 
     def tell_the_team() -> None:
         try:

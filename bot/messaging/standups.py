@@ -262,22 +262,24 @@ def _thread(
     tr = translator(team.language)
     answered, asked = standups.participation(session, sd, now)
     parent = thread_parent(tr, team, sd.day, answered, asked)
-    if sd.thread_ts is None:  # the day's first answer opens the thread, once
+    if sd.thread_ts is None or sd.channel_id is None:  # the first answer opens it, once
         reply = client.chat_postMessage(channel=team.channel_id, **parent)
         sd.channel_id, sd.thread_ts = reply["channel"], reply["ts"]
     else:
         client.chat_update(channel=sd.channel_id, ts=sd.thread_ts, **parent)
+    channel, thread_ts = sd.channel_id, sd.thread_ts
+    assert channel is not None and thread_ts is not None
     titles = list(
         session.scalars(select(BacklogItem.title).where(BacklogItem.id.in_(answer.item_ids or [])))
     )
     late = answer.answered_at.astimezone(standups.member_zone(person, team)).date() > sd.day
     message = answer_reply(tr, person.slack_user_id, answer, titles, late)
     if answer.reply_ts:
-        client.chat_update(channel=sd.channel_id, ts=answer.reply_ts, **message)
+        client.chat_update(channel=channel, ts=answer.reply_ts, **message)
     else:
-        answer.reply_ts = client.chat_postMessage(
-            channel=sd.channel_id, thread_ts=sd.thread_ts, **message
-        )["ts"]
+        answer.reply_ts = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)[
+            "ts"
+        ]
 
 
 def _cards(
