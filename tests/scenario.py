@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
@@ -132,3 +134,22 @@ def every_payload_text(double: SlackDouble) -> str:
     parts = [json.dumps(call.args) for call in double.calls]
     parts += [json.dumps(r["body"]) for r in double.responses]
     return "\n".join(parts)
+
+
+def ticks(
+    start: dt.datetime, end: dt.datetime, *, every: int = 1, daytime: tuple[int, int] = (5, 21)
+) -> Iterator[dt.datetime]:
+    """The instants a scenario ticks at, from `start` to `end` (UTC): every `every` hours while
+    someone's working day runs (the `daytime` hours, UTC), every six hours at night but never
+    past the day's first hour. Whatever comes due at night waits for the next tick, as after a
+    pause of the scheduler; a job that ran at the wrong hour still shows at the next tick."""
+    at = start
+    while at <= end:
+        yield at
+        if daytime[0] <= at.hour < daytime[1]:
+            at += dt.timedelta(hours=every)
+            continue
+        morning = at.replace(hour=daytime[0], minute=0, second=0, microsecond=0)
+        if morning <= at:
+            morning += dt.timedelta(days=1)
+        at = min(at + dt.timedelta(hours=6), morning)

@@ -79,9 +79,9 @@ def test_profiles_are_read_again_once_a_day_not_on_every_tick(
     assert len(profile_reads(double)) == 25 + 2  # the members, the owner and scrum master once
     sources = people_jobs(double, db_url, session_factory)
     at = NOON
-    while at <= NOON + dt.timedelta(days=2, minutes=10):  # a tick every 5 minutes, 2 days
+    while at <= NOON + dt.timedelta(days=2, minutes=10):  # four ticks an hour, 2 days
         tick(session_factory, at, sources)
-        at += dt.timedelta(minutes=5)
+        at += dt.timedelta(minutes=15)
     reads = profile_reads(double)[27:]
     # Each profile once more a day after it was read: 27 calls a day, not 27 a tick.
     assert len(reads) == 2 * 27

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.i18n import translator
-from bot.models import BacklogItem, ItemKind, SprintItem, Team, WorkState
 from bot.jobs import job_sources
+from bot.models import BacklogItem, ItemKind, SprintItem, Team, WorkState
 from bot.scheduler import tick
 from bot.services import backlog, sprints, workspaces
 from bot.services.backlog import IdeaDraft, Scores
@@ -27,7 +27,7 @@ from bot.slack import web_client
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN, ADMIN_CHANNEL, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, set_up_team
+from tests.scenario import all_text, set_up_team, ticks
 
 ROMA, AMSTERDAM, NEW_YORK = "U0ROMA001", "U0AMST001", "U0NEWY001"
 PEOPLE = {
@@ -128,8 +128,7 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
         assert slack.submit(view, values, user=user).body == ""
         slack.settle()
 
-    at = START
-    while at <= END:
+    for at in ticks(START, END):
         step(at)
         if at == utc(10, 26, 9):  # Monday, 10:00 in Rome
             answer(ROMA, {"standup_done": "Newsletter", "standup_next": "Ads"}, 1)
@@ -167,7 +166,6 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
                 sprints.move(session, sprint_item.id, person, WorkState.DONE, at)
 
             read(finish)
-        at += dt.timedelta(hours=1)
 
     # Every working day (Thursday to Friday of the next week), each member at their own 9:00:
     # before Europe's change, 7:00 UTC in Rome and Amsterdam; after it, 8:00 UTC. New York
