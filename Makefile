@@ -21,12 +21,13 @@ run: $(STAMP)
 	$(BIN)/agilebot migrate
 	$(BIN)/agilebot run
 
+# The suite runs on every core (pytest-xdist): one process, database and Slack double each.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The suite on PostgreSQL (the test database is created if missing).
 test-postgres: $(STAMP)
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/agilebot_test} $(BIN)/pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/agilebot_test} $(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot charts migrations tests bench

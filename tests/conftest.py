@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
@@ -38,9 +39,16 @@ OTHER_CHANNEL = "C0OTHER01"
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return normalize_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = normalize_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1... when the suite runs in parallel
+    if worker:  # each worker process its own database, created if missing
+        target = make_url(url)
+        url = target.set(database=f"{target.database}_{worker}").render_as_string(
+            hide_password=False
+        )
+    return url
 
 
 @pytest.fixture(scope="session")
