@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.errors import Conflict, Invalid, Message, NotFound
+from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.i18n import N_
 from bot.models import (
     BacklogEvent,
@@ -49,29 +50,6 @@ PAGE_SIZE = 10
 # Positions are floats so that an item can be slotted between two others; when the gap gets
 # this small the team's positions are renumbered.
 MIN_POSITION_GAP = 1e-6
-
-
-class IdeaField:
-    """Input block ids of the idea modal (also the keys of validation errors)."""
-
-    TEAM = "team"
-    TITLE = "title"
-    DESCRIPTION = "description"
-    KIND = "kind"
-    HYPOTHESIS = "hypothesis"
-    KPI = "kpi"
-    CUSTOMER_VALUE = "customer_value"
-    BUSINESS_VALUE = "business_value"
-
-
-class ScoreField:
-    EFFORT = "effort"
-    CUSTOMER_VALUE = "customer_value"
-    BUSINESS_VALUE = "business_value"
-
-
-class DeclineField:
-    REASON = "reason"
 
 
 class Move(enum.StrEnum):

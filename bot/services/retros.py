@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, Invalid, Message, NotAllowed, NotFound
+from bot.fields import RetroField
 from bot.i18n import N_
 from bot.models import (
     ItemKind,
@@ -36,8 +37,8 @@ from bot.services.backlog import IdeaDraft
 from bot.services.sprints import after_working_days, can_plan
 from bot.services.teams import is_member, require_owner
 
-ITEM_FIELD = "retro_item_text"
-COLUMN_FIELD = "retro_item_column"
+# The names the retrospective's handlers know these block ids by.
+ITEM_FIELD, COLUMN_FIELD = RetroField.ITEM, RetroField.COLUMN
 
 
 def require_participant(session: Session, team: Team, person: Person) -> None:

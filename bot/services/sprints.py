@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
+from bot.fields import CAPACITY_MAX, SprintField
 from bot.i18n import N_
 from bot.models import (
     BacklogItem,
@@ -48,18 +49,6 @@ DAY_STARTS = dt.time(9, 0)
 DAY_ENDS = dt.time(17, 0)
 PLAN_CHOICES = 100  # backlog items offered in the planning modal (Slack's option limit)
 VELOCITY_SPRINTS = 6  # sprints in the velocity chart
-CAPACITY_MAX = 1000
-
-
-class SprintField:
-    """Input block ids of the planning modal (also the keys of field errors)."""
-
-    GOAL = "sprint_goal"
-    SERVES = "sprint_serves"
-    START = "sprint_start"
-    LENGTH = "sprint_length"
-    CAPACITY = "sprint_capacity"
-    ITEMS = "sprint_items"
 
 
 # --- the calendar ----------------------------------------------------------------------------

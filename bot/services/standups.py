@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
+from bot.fields import StandupField
 from bot.i18n import N_
 from bot.models import (
     AwayPeriod,
@@ -45,13 +46,6 @@ ITEMS_MAX = 10  # sprint items one answer may mention
 UNREACHABLE_DAYS = 7
 # Slack's answers to a DM for someone who has left (or whose DM channel is gone with them).
 GONE_FROM_SLACK = ("user_not_found", "account_inactive", "channel_not_found", "user_disabled")
-
-
-class StandupField:
-    DONE = "standup_done"
-    NEXT = "standup_next"
-    BLOCKERS = "standup_blockers"
-    ITEMS = "standup_items"
 
 
 def member_zone(person: Person, team: Team) -> ZoneInfo:

@@ -12,41 +12,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Invalid, Mention, Message, NotAllowed, NoTeam
+from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES
+from bot.fields import TEAM_NAME_MAX as NAME_MAX
+from bot.fields import TeamField as Field
 from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
 from bot.mrkdwn import Markup, channel_link
 from bot.services import workspaces
 
-NAME_MAX = 80
 MAX_MEMBERS = 50
-DOD_MAX = 280  # shown in a confirm dialog, whose text Slack caps at 300 characters
 # Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
 # can never smuggle markup such as `<!channel>` into a mention.
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
-
-
-class Field:
-    """Input block ids of the team set-up modal (also the keys of validation errors)."""
-
-    NAME = "team_name"
-    ADMIN_CHANNEL = "admin_channel"
-    OWNER = "owner"
-    SCRUM_MASTER = "scrum_master"
-    MEMBERS = "members"
-    SPRINT_LENGTH = "sprint_length"
-    STANDUP_TIME = "standup_time"
-    WORKING_DAYS = "working_days"
-    TIME_ZONE = "time_zone"
-    LANGUAGE = "language"
-    DEFINITION_OF_DONE = "definition_of_done"
-    SHOWCASE_CHANNEL = "showcase_channel"
-    STANDUP_REMINDER = "standup_reminder"
-    RETRO_WINDOW = "retro_window"
-
-
-REMINDER_CHOICES = (0, 30, 60, 120, 180, 240)  # minutes after the prompt; 0: no reminder
-RETRO_WINDOW_CHOICES = (1, 2, 3)  # working days to collect, and as many to vote
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.fields import LEARNING_MAX, ResultField
 from bot.i18n import Translator
 from bot.models import BacklogItem, ExperimentResult, Sprint, Team
 from bot.models.backlog import KPI_MAX
 from bot.views.ids import Action, Callback
 from bot.views.sprint import result_text
 from bot.views.text import button, context, esc, option, plain, section
-
-LEARNING_MAX = 1000
-
-
-class ResultField:
-    RESULT = "experiment_result"
-    FIGURE = "experiment_figure"
-    LEARNING = "experiment_learning"
 
 
 def result_request(

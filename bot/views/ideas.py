@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.i18n import Translator
 from bot.models import BacklogItem, ItemKind, ItemStatus, Team
 from bot.models.backlog import (
@@ -16,7 +17,6 @@ from bot.models.backlog import (
     KPI_MAX,
     TITLE_MAX,
 )
-from bot.services.backlog import DeclineField, IdeaField, ScoreField
 from bot.views.ids import Action, Callback
 from bot.views.text import (
     KIND_EMOJI,

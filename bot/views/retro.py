@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.fields import RetroField
 from bot.i18n import Translator
 from bot.models import Retro, RetroAction, RetroColumn, RetroItem, RetroState, Team
 from bot.models.retro import RETRO_ITEM_MAX, VOTES_PER_MEMBER
-from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
+from bot.services.retros import Ranked
 from bot.views.ids import Action, Callback
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate
 
@@ -177,7 +178,7 @@ def item_modal(tr: Translator, retro: Retro) -> dict[str, Any]:
         "blocks": [
             {
                 "type": "input",
-                "block_id": COLUMN_FIELD,
+                "block_id": RetroField.COLUMN,
                 "label": plain(tr.gettext("Where it goes")),
                 "element": {
                     "type": "radio_buttons",
@@ -189,7 +190,7 @@ def item_modal(tr: Translator, retro: Retro) -> dict[str, Any]:
             },
             {
                 "type": "input",
-                "block_id": ITEM_FIELD,
+                "block_id": RetroField.ITEM,
                 "label": plain(tr.gettext("Your item")),
                 "element": {
                     "type": "plain_text_input",

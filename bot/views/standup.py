@@ -8,10 +8,10 @@ import datetime as dt
 import json
 from typing import Any
 
+from bot.fields import StandupField
 from bot.i18n import Translator
 from bot.models import Blocker, StandupAnswer, Team
 from bot.models.standup import ANSWER_MAX
-from bot.services.standups import StandupField
 from bot.views.ids import Action, Callback
 from bot.views.sprint import day_label
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate

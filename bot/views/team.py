@@ -6,15 +6,11 @@ import datetime as dt
 import json
 from typing import Any
 
+from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES
+from bot.fields import TEAM_NAME_MAX as NAME_MAX
+from bot.fields import TeamField as Field
 from bot.i18n import LANGUAGES, Translator, weekday_names
 from bot.models import MONDAY_TO_FRIDAY, Team
-from bot.services.teams import (
-    DOD_MAX,
-    NAME_MAX,
-    REMINDER_CHOICES,
-    RETRO_WINDOW_CHOICES,
-    Field,
-)
 from bot.views.ids import Callback
 from bot.views.text import channel, esc, mention, option, plain, section
 

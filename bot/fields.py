@@ -1,0 +1,111 @@
+"""The forms' fields: the block ids and input limits that a view draws and a service checks.
+
+A modal's input block id is also the key of its field errors, so the builder that draws the
+field and the service that refuses its value must agree on it; they both import it from here,
+below either of them, so that no view reaches into a service for a name and no service into
+a view. Limits that are a column's length live with their model (`bot.models`).
+"""
+
+from __future__ import annotations
+
+# --- the team set-up modal -------------------------------------------------------------------
+
+
+class TeamField:
+    """Input block ids of the team set-up modal."""
+
+    NAME = "team_name"
+    ADMIN_CHANNEL = "admin_channel"
+    OWNER = "owner"
+    SCRUM_MASTER = "scrum_master"
+    MEMBERS = "members"
+    SPRINT_LENGTH = "sprint_length"
+    STANDUP_TIME = "standup_time"
+    WORKING_DAYS = "working_days"
+    TIME_ZONE = "time_zone"
+    LANGUAGE = "language"
+    DEFINITION_OF_DONE = "definition_of_done"
+    SHOWCASE_CHANNEL = "showcase_channel"
+    STANDUP_REMINDER = "standup_reminder"
+    RETRO_WINDOW = "retro_window"
+
+
+TEAM_NAME_MAX = 80
+DOD_MAX = 280  # shown in a confirm dialog, whose text Slack caps at 300 characters
+REMINDER_CHOICES = (0, 30, 60, 120, 180, 240)  # minutes after the prompt; 0: no reminder
+RETRO_WINDOW_CHOICES = (1, 2, 3)  # working days to collect, and as many to vote
+
+# --- ideas, triage and scores ----------------------------------------------------------------
+
+
+class IdeaField:
+    """Input block ids of the idea modal."""
+
+    TEAM = "team"
+    TITLE = "title"
+    DESCRIPTION = "description"
+    KIND = "kind"
+    HYPOTHESIS = "hypothesis"
+    KPI = "kpi"
+    CUSTOMER_VALUE = "customer_value"
+    BUSINESS_VALUE = "business_value"
+
+
+class ScoreField:
+    """Input block ids of the accept and rescore modals."""
+
+    EFFORT = "effort"
+    CUSTOMER_VALUE = "customer_value"
+    BUSINESS_VALUE = "business_value"
+
+
+class DeclineField:
+    """Input block id of the decline modal."""
+
+    REASON = "reason"
+
+
+# --- sprint planning and experiment results --------------------------------------------------
+
+
+class SprintField:
+    """Input block ids of the planning modal."""
+
+    GOAL = "sprint_goal"
+    SERVES = "sprint_serves"
+    START = "sprint_start"
+    LENGTH = "sprint_length"
+    CAPACITY = "sprint_capacity"
+    ITEMS = "sprint_items"
+
+
+CAPACITY_MAX = 1000
+
+
+class ResultField:
+    """Input block ids of an experiment's result modal."""
+
+    RESULT = "experiment_result"
+    FIGURE = "experiment_figure"
+    LEARNING = "experiment_learning"
+
+
+LEARNING_MAX = 1000
+
+# --- standups and retrospectives -------------------------------------------------------------
+
+
+class StandupField:
+    """Input block ids of the standup modal."""
+
+    DONE = "standup_done"
+    NEXT = "standup_next"
+    BLOCKERS = "standup_blockers"
+    ITEMS = "standup_items"
+
+
+class RetroField:
+    """Input block ids of the retrospective's item modal."""
+
+    ITEM = "retro_item_text"
+    COLUMN = "retro_item_column"
