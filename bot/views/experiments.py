@@ -13,8 +13,7 @@ from bot.i18n import Translator
 from bot.models import BacklogItem, ExperimentResult, Sprint, Team
 from bot.models.backlog import KPI_MAX
 from bot.views.ids import Action, Callback
-from bot.views.sprint import result_text
-from bot.views.text import button, context, esc, option, plain, section
+from bot.views.text import button, context, esc, option, plain, result_text, section
 
 
 def result_request(

@@ -18,7 +18,17 @@ from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkSta
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
 from bot.services.sprints import DAY_ENDS, Closed, Entry, Totals, last_working_day
 from bot.views.ids import Action, Callback
-from bot.views.text import KIND_EMOJI, button, context, esc, option, plain, section, truncate
+from bot.views.text import (
+    KIND_EMOJI,
+    button,
+    context,
+    esc,
+    option,
+    plain,
+    result_text,
+    section,
+    truncate,
+)
 
 BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
 CONFIRM_TEXT_MAX = 300
@@ -574,17 +584,6 @@ def experiment_status(tr: Translator, entry: Entry) -> str:
     if entry.result is None:
         return tr.gettext("finished; the result is coming from the marketing owner")
     return result_text(tr, entry.result, entry.result_figure, entry.kpi)
-
-
-def result_text(tr: Translator, result: str, figure: str | None, kpi: str | None) -> str:
-    label = {
-        "won": ":trophy: " + tr.gettext("won"),
-        "lost": ":x: " + tr.gettext("lost"),
-        "inconclusive": ":grey_question: " + tr.gettext("inconclusive"),
-    }[result]
-    if figure:
-        label += f" ({esc(kpi) + ': ' if kpi else ''}{esc(figure)})"
-    return label
 
 
 def _more(tr: Translator, n: int) -> str:

@@ -9,11 +9,10 @@ import json
 from typing import Any
 
 from bot.fields import StandupField
-from bot.i18n import Translator
+from bot.i18n import Translator, day_label
 from bot.models import Blocker, StandupAnswer, Team
 from bot.models.standup import ANSWER_MAX
 from bot.views.ids import Action, Callback
-from bot.views.sprint import day_label
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate
 
 

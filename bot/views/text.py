@@ -103,3 +103,16 @@ def status_label(tr: Translator, status: ItemStatus) -> str:
 def score_text(tr: Translator, score: float | None) -> str:
     """A backlog score with up to two decimals, in the reader's locale: "1.67", "1,67"."""
     return "–" if score is None else decimal(tr, score)
+
+
+def result_text(tr: Translator, result: str, figure: str | None, kpi: str | None) -> str:
+    """An experiment's result as the showcase and its thread say it: ":trophy: won (Open
+    rate: 3.4%)"."""
+    label = {
+        "won": ":trophy: " + tr.gettext("won"),
+        "lost": ":x: " + tr.gettext("lost"),
+        "inconclusive": ":grey_question: " + tr.gettext("inconclusive"),
+    }[result]
+    if figure:
+        label += f" ({esc(kpi) + ': ' if kpi else ''}{esc(figure)})"
+    return label
