@@ -1,0 +1,329 @@
+"""The retrospective in the team channel: nothing about the items while they are collected,
+every item (in the order given, shuffled by the service) with a Vote button while voting, the
+ranked results and actions at the close; authors only when the team chose named items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from bot.i18n import LANGUAGES, translator
+from bot.models import RetroColumn, RetroState
+from bot.models.retro import RETRO_ITEM_MAX
+from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
+from bot.views.ids import Action, Callback
+from bot.views.retro import VOTE_ITEMS_PER_PAGE, item_modal, milestone_message, retro_message
+from tests.views.blockkit import (
+    all_text,
+    assert_message,
+    assert_modal,
+    block_with_id,
+    of_type,
+)
+from tests.views.factories import (
+    HOSTILE,
+    HOSTILE_ESCAPED,
+    MEMBER,
+    pings,
+    retro,
+    retro_action,
+    retro_item,
+    team,
+    worst,
+)
+
+EN, IT, NL = (translator(language) for language in LANGUAGES)
+WORKED, DID_NOT, TRY = RetroColumn
+WHEN = "Mon 21 Dec 17:00"
+LONGEST = worst(RETRO_ITEM_MAX)
+
+
+def message(
+    state=RetroState.VOTING,
+    items=(),
+    *,
+    named=False,
+    ranked=None,
+    actions=(),
+    earlier=(),
+    authors=None,
+    page=1,
+    tr=EN,
+    **team_fields,
+):
+    return retro_message(
+        tr,
+        team(**team_fields),
+        retro(state, named=named),
+        items=list(items),
+        ranked=ranked,
+        actions=list(actions),
+        earlier_actions=list(earlier),
+        authors=authors or {},
+        local_time=WHEN,
+        page=page,
+    )
+
+
+def shuffled(count: int) -> list:
+    """Items in the service's shuffled order: ids not ascending, columns interleaved."""
+    ids = sorted(range(1, count + 1), key=lambda n: (n * 7919) % 1009)
+    return [retro_item(n, list(RetroColumn)[n % 3]) for n in ids]
+
+
+def voted_ids(payload) -> list[int]:
+    return [
+        int(b["value"]) for b in of_type(payload, "button") if b["action_id"] == Action.RETRO_VOTE
+    ]
+
+
+def ranked_of(items, votes=lambda item: item.id % 4):
+    ranked = {c: [] for c in RetroColumn}
+    for item in items:
+        ranked[item.column].append(Ranked(item, votes(item)))
+    for column in ranked:
+        ranked[column].sort(key=lambda r: -r.votes)
+    return ranked
+
+
+# --- collecting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_while_collecting_nothing_about_the_items_is_shown(language):
+    tr = translator(language)
+    payload = message(RetroState.COLLECTING, shuffled(7), tr=tr)
+    assert_message(payload)
+    add = payload["blocks"][1]["accessory"]
+    assert (add["action_id"], add["value"], add["style"]) == (Action.RETRO_ADD, "5", "primary")
+    assert WHEN in payload["blocks"][1]["text"]["text"]
+    text = all_text(payload)
+    assert "Note" not in text and not re.search(r"\b7\b", text)  # no item, nor how many
+    assert (
+        tr.gettext("Items are anonymous: nobody can see who wrote what, admins included.") in text
+    )
+
+
+def test_a_named_retrospective_says_so_while_collecting():
+    assert "Items show who wrote them." in all_text(message(RetroState.COLLECTING, named=True))
+
+
+# --- voting --------------------------------------------------------------------------------
+
+
+def test_voting_shows_every_item_by_column_in_the_order_given():
+    items = shuffled(9)
+    payload = message(RetroState.VOTING, items)
+    assert_message(payload)
+    expected = [i.id for column in RetroColumn for i in items if i.column is column]
+    assert voted_ids(payload) == expected
+    headings = [c["elements"][0]["text"] for c in of_type(payload, "context")[1:]]
+    assert headings == [
+        ":sunny: *What worked*",
+        ":cloud: *What did not*",
+        ":seedling: *What to try*",
+    ]
+    assert (
+        block_with_id(payload, f"retro_item:{items[0].id}")["text"]["text"] == f"Note {items[0].id}"
+    )
+    assert "Tallies stay hidden until voting closes Mon 21 Dec 17:00." in all_text(payload)
+
+
+def test_a_long_vote_is_paged_and_every_item_is_on_exactly_one_page():
+    items = shuffled(100)
+    pages = [message(RetroState.VOTING, items, page=n) for n in (1, 2, 3)]
+    seen = [i for p in pages for i in voted_ids(p)]
+    assert sorted(seen) == list(range(1, 101))
+    assert [len(voted_ids(p)) for p in pages] == [VOTE_ITEMS_PER_PAGE, VOTE_ITEMS_PER_PAGE, 20]
+    navs = [
+        [(b["action_id"], b["value"]) for b in block_with_id(p, "retro_pages")["elements"]]
+        for p in pages
+    ]
+    assert navs == [
+        [(Action.RETRO_PAGE, "5:2")],
+        [(Action.RETRO_PAGE, "5:1"), (Action.RETRO_PAGE, "5:3")],
+        [(Action.RETRO_PAGE, "5:2")],
+    ]
+    assert voted_ids(message(RetroState.VOTING, items, page=99)) == voted_ids(pages[2])
+
+
+def test_an_anonymous_item_names_no_one_and_a_named_one_its_author():
+    anonymous = [retro_item(1, WORKED), retro_item(2, TRY)]
+    payload = message(RetroState.VOTING, anonymous, authors={1: MEMBER, 2: MEMBER})
+    assert "<@" not in all_text(payload)
+    named = [retro_item(1, WORKED, author_id=9), retro_item(2, TRY)]
+    payload = message(RetroState.VOTING, named, named=True, authors={9: MEMBER})
+    assert block_with_id(payload, "retro_item:1")["text"]["text"] == f"Note 1 · <@{MEMBER}>"
+    assert block_with_id(payload, "retro_item:2")["text"]["text"] == "Note 2"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fullest_voting_page_stays_within_slacks_limits(language):
+    items = [retro_item(n, list(RetroColumn)[n % 3], LONGEST, author_id=9) for n in range(1, 121)]
+    earlier = [retro_action(n, LONGEST, backlog_item_id=n % 2 or None) for n in range(1, 12)]
+    for page in (1, 3):  # the first and the last; the middle one is below
+        payload = message(
+            RetroState.VOTING,
+            items,
+            named=True,
+            earlier=earlier,
+            authors={9: MEMBER},
+            page=page,
+            tr=translator(language),
+            name="n" * 80,
+        )
+        assert_message(payload)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "bot.views.retro.retro_message gives Previous and Next the same action id (retro.page) in "
+        "one actions block; Slack wants action ids unique within a block (the backlog's paging has "
+        "distinct ids for this reason, see bot.views.ids), so a middle page of a vote of more than "
+        "80 items would be refused"
+    ),
+)
+def test_a_middle_voting_page_is_one_slack_accepts():
+    assert_message(message(RetroState.VOTING, shuffled(100), page=2))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "bot.views.retro.retro_message fills a voting page with 40 items and up to 3 column headings "
+        "(46 blocks), then adds 'Did we do it?' and up to 8 earlier actions, and cuts the whole at 50 "
+        "blocks: on a full page the last earlier actions disappear without a word"
+    ),
+)
+def test_a_full_voting_page_still_lists_every_earlier_action():
+    earlier = [retro_action(n) for n in range(1, 9)]
+    payload = message(RetroState.VOTING, shuffled(100), earlier=earlier)
+    listed = [
+        b["block_id"]
+        for b in payload["blocks"]
+        if b.get("block_id", "").startswith("retro_action:")
+    ]
+    assert listed == [f"retro_action:{n}" for n in range(1, 9)]
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def test_results_rank_each_column_by_votes_and_list_the_actions():
+    items = [retro_item(1, WORKED), retro_item(2, WORKED, author_id=9), retro_item(3, TRY)]
+    ranked = {
+        WORKED: [Ranked(items[1], 3), Ranked(items[0], 1)],
+        DID_NOT: [],
+        TRY: [Ranked(items[2], 2)],
+    }
+    actions = [
+        retro_action(7, "Fewer meetings", backlog_item_id=44),
+        retro_action(8, "Pair on copy"),
+    ]
+    payload = message(
+        RetroState.CLOSED,
+        items,
+        named=True,
+        ranked=ranked,
+        actions=actions,
+        earlier=[retro_action(1)],
+        authors={9: MEMBER},
+    )
+    assert_message(payload)
+    sections = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+    assert sections[1:4] == [
+        f":sunny: *What worked*\n3 · Note 2 · <@{MEMBER}>\n1 · Note 1",
+        ":seedling: *What to try*\n2 · Note 3",
+        "*Actions for the next sprint*",
+    ]
+    menu = block_with_id(payload, "retro_action:7")
+    assert menu["text"]["text"] == ":seedling: Fewer meetings · idea #44"
+    assert menu["accessory"]["action_id"] == Action.RETRO_ACTION_MENU
+    assert [o["value"] for o in menu["accessory"]["options"]] == ["done:7", "backlog:7"]
+    assert "retro_action:1" not in {b.get("block_id") for b in payload["blocks"]}
+    assert voted_ids(payload) == []
+
+
+def test_a_done_action_has_nothing_left_to_choose():
+    done = retro_action(1, done_at=dt.datetime(2026, 12, 10, tzinfo=dt.UTC))
+    payload = message(RetroState.COLLECTING, earlier=[done, retro_action(2)], tr=IT)
+    block = block_with_id(payload, "retro_action:1")
+    assert block["text"]["text"] == f":seedling: Action 1 · :white_check_mark: {IT.gettext('done')}"
+    assert "accessory" not in block
+    assert "accessory" in block_with_id(payload, "retro_action:2")
+
+
+def test_results_without_a_voted_try_item_say_there_are_no_actions():
+    items = [retro_item(1, WORKED)]
+    payload = message(RetroState.CLOSED, items, ranked=ranked_of(items))
+    assert 'No "try" item got a vote: no actions this time.' in all_text(payload)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_biggest_results_stay_within_slacks_limits(language):
+    items = [retro_item(n, list(RetroColumn)[n % 3], LONGEST, author_id=9) for n in range(1, 121)]
+    actions = [retro_action(n, LONGEST) for n in range(1, 15)]
+    payload = message(
+        RetroState.CLOSED,
+        items,
+        named=True,
+        ranked=ranked_of(items),
+        actions=actions,
+        earlier=actions,
+        authors={9: MEMBER},
+        tr=translator(language),
+    )
+    assert_message(payload)
+
+
+def test_everything_people_typed_is_escaped():
+    items = [retro_item(1, WORKED, HOSTILE), retro_item(2, TRY, HOSTILE)]
+    actions = [retro_action(3, HOSTILE)]
+    for state in RetroState:
+        payload = message(
+            state, items, ranked=ranked_of(items), actions=actions, earlier=actions, name=HOSTILE
+        )
+        assert not pings(payload)
+        assert payload["text"] == f"Retrospective · {HOSTILE_ESCAPED}"
+        assert f":seedling: {HOSTILE_ESCAPED}" in all_text(payload)
+
+
+# --- the item form and the milestones ------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_item_form_says_whether_the_name_is_kept(language):
+    tr = translator(language)
+    for named, note in (
+        (False, "Anonymous: your name is not stored with the item."),
+        (True, "Named: your name is shown with the item."),
+    ):
+        view = item_modal(tr, retro(named=named))
+        assert_modal(view)
+        assert view["callback_id"] == Callback.RETRO_ITEM
+        assert json.loads(view["private_metadata"]) == {"retro": 5}
+        assert [b.get("block_id") for b in view["blocks"][:2]] == [COLUMN_FIELD, ITEM_FIELD]
+        column = view["blocks"][0]["element"]
+        assert [o["value"] for o in column["options"]] == [c.value for c in RetroColumn]
+        assert view["blocks"][1]["element"]["max_length"] == RETRO_ITEM_MAX
+        assert view["blocks"][2]["elements"][0]["text"] == tr.gettext(note)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_milestones_tell_the_channel_when_voting_opens_and_when_results_are_in(language):
+    tr = translator(language)
+    opened = milestone_message(
+        tr, team(name=HOSTILE), retro(RetroState.VOTING), items=5, actions=0, local_time=WHEN
+    )
+    assert_message(opened)
+    assert opened["text"].startswith(":ballot_box_with_ballot: ")
+    assert "5" in opened["text"] and WHEN in opened["text"] and HOSTILE_ESCAPED in opened["text"]
+    results = milestone_message(
+        tr, team(), retro(RetroState.CLOSED), items=5, actions=1, local_time=WHEN
+    )
+    assert_message(results)
+    assert results["text"].startswith(":bar_chart: ") and " 1 " in results["text"]
