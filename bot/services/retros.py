@@ -31,6 +31,7 @@ from bot.models import (
     Sprint,
     Team,
 )
+from bot.models.backlog import TITLE_MAX
 from bot.models.retro import RETRO_ITEM_MAX, TOP_ACTIONS, VOTES_PER_MEMBER
 from bot.services import backlog
 from bot.services.backlog import IdeaDraft
@@ -293,7 +294,7 @@ def to_backlog(session: Session, action_id: int, actor: Person, now: dt.datetime
             Message(N_("This action is already idea #{id}."), {"id": action.backlog_item_id})
         )
     draft = IdeaDraft(
-        title=action.text[: backlog.TITLE_MAX], description=None,
+        title=action.text[:TITLE_MAX], description=None,
         kind=ItemKind.KEEP_THE_LIGHTS_ON, hypothesis=None, kpi=None, customer_value=None,
         business_value=None,
     )  # fmt: skip

@@ -24,7 +24,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
-from bot.fields import CAPACITY_MAX, SprintField
+from bot.fields import CAPACITY_MAX
+from bot.fields import SprintField as SprintField  # re-exported for the handlers
 from bot.i18n import N_
 from bot.models import (
     BacklogItem,

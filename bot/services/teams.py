@@ -12,14 +12,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Invalid, Mention, Message, NotAllowed, NoTeam
-from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES
-from bot.fields import TEAM_NAME_MAX as NAME_MAX
-from bot.fields import TeamField as Field
+from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, TEAM_NAME_MAX, TeamField
 from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
 from bot.mrkdwn import Markup, channel_link
 from bot.services import workspaces
 
+# The names the set-up handlers import these by.
+Field = TeamField
+NAME_MAX = TEAM_NAME_MAX
 MAX_MEMBERS = 50
 # Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
 # can never smuggle markup such as `<!channel>` into a mention.
