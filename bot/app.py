@@ -10,7 +10,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.handlers import register_all
-from bot.handlers.support import Deps
+from bot.handlers.deps import Deps
 from bot.models import utcnow
 from bot.settings import Settings
 from bot.slack import web_client

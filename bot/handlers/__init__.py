@@ -8,19 +8,19 @@ from slack_bolt import App
 from bot.handlers import (
     actions,
     commands,
-    errors,
     events,
+    listeners,
     retros,
     sprints,
     standups,
     submissions,
 )
-from bot.handlers.support import Deps, workspace_middleware
+from bot.handlers.deps import Deps, request_middleware
 
 
 def register_all(app: App, deps: Deps) -> None:
-    app.middleware(workspace_middleware(deps))
-    errors.register(app, deps)
+    app.middleware(request_middleware(deps))
+    listeners.register(app)
     commands.register(app, deps)
     actions.register(app, deps)
     submissions.register(app, deps)

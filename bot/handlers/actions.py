@@ -11,8 +11,10 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.handlers.cards import refresh_cards, render_backlog
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, load_person, person_translator, stale_button
+from bot.handlers.deps import Deps
+from bot.handlers.forms import stale_button
+from bot.handlers.listeners import listen
+from bot.handlers.people import load_person, person_translator
 from bot.models import ItemStatus
 from bot.services import backlog, teams, workspaces
 from bot.services.backlog import Move
@@ -33,8 +35,6 @@ def _numbers(value: str, count: int) -> list[int]:
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
     def refresh_list(
         context: BoltContext, respond: Respond, user_id: str, team_id: int, page: int
     ) -> None:
@@ -160,12 +160,12 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
         load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack
 
-    listeners.add(app.action(Action.VOTE), just_ack, vote)
-    listeners.add(app.action(Action.PAGE_ANY), just_ack, turn_page)
-    listeners.add(app.action(Action.RESET_ORDER), just_ack, reset_order)
-    listeners.add(app.action(Action.OWNER_MENU), just_ack, owner_menu)
-    listeners.add(app.action(Action.TRIAGE_ACCEPT), just_ack, triage_accept)
-    listeners.add(app.action(Action.TRIAGE_DECLINE), just_ack, triage_decline)
+    listen(app.action(Action.VOTE), later=vote)
+    listen(app.action(Action.PAGE_ANY), later=turn_page)
+    listen(app.action(Action.RESET_ORDER), later=reset_order)
+    listen(app.action(Action.OWNER_MENU), later=owner_menu)
+    listen(app.action(Action.TRIAGE_ACCEPT), later=triage_accept)
+    listen(app.action(Action.TRIAGE_DECLINE), later=triage_decline)
 
 
 def _metadata(body: dict[str, Any], item_id: int, page: int) -> dict[str, Any]:

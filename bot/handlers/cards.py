@@ -14,7 +14,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handlers.support import Deps, person_translator, team_translator
+from bot.handlers.deps import Deps
+from bot.handlers.people import person_translator, team_translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
 from bot.services import backlog, teams

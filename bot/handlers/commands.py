@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Message
 from bot.handlers.cards import render_backlog
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, load_person, person_translator
+from bot.handlers.deps import Deps
+from bot.handlers.listeners import listen
+from bot.handlers.people import load_person, person_translator
 from bot.i18n import N_
 from bot.models import Person
 from bot.models.backlog import TITLE_MAX
@@ -27,8 +28,6 @@ def _subcommand(command: dict[str, Any]) -> str:
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
     def agile(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         subcommand = _subcommand(command)
         if subcommand == "setup":
@@ -89,9 +88,9 @@ def register(app: App, deps: Deps) -> None:
                 message = _backlog_answer(session, command, person)
         ack(response_type="ephemeral", **message)
 
-    listeners.add(app.command("/agile"), agile, agile_later)
-    listeners.add(app.command("/idea"), just_ack, idea)
-    listeners.add(app.command("/backlog"), backlog)
+    listen(app.command("/agile"), agile, agile_later)
+    listen(app.command("/idea"), later=idea)
+    listen(app.command("/backlog"), backlog)
 
 
 def _backlog_answer(session: Session, command: dict[str, Any], person: Person) -> dict[str, Any]:

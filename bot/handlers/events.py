@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import Deps, load_person, lookup_person, person_translator
+from bot.handlers.deps import Deps
+from bot.handlers.listeners import listen
+from bot.handlers.people import load_person, lookup_person, person_translator
 from bot.services import teams, workspaces
 from bot.views.help import help_message
 
@@ -33,6 +34,5 @@ def register(app: App, deps: Deps) -> None:
             if person is not None:
                 workspaces.apply_profile(person, user, deps.now())
 
-    listeners = Listeners(deps)
-    listeners.add(app.event("app_mention"), just_ack, mentioned)
-    listeners.add(app.event("user_change"), just_ack, profile_changed)
+    listen(app.event("app_mention"), later=mentioned)
+    listen(app.event("user_change"), later=profile_changed)

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Message, NotAllowed, NoTeam
 from bot.handlers.cards import post_cards
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import (
-    Deps,
-    button_int,
-    load_person,
-    person_translator,
-    reader_translator,
-    reject_submission,
-    stale_button,
-    state_values,
-    view_metadata,
-)
+from bot.handlers.deps import Deps
+from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
+from bot.handlers.listeners import listen, listen_to_modal
+from bot.handlers.people import load_person, person_translator, reader_translator
 from bot.i18n import N_
 from bot.messaging import push
 from bot.messaging import retros as retro_posts
@@ -36,8 +28,6 @@ from bot.views.retro import item_modal
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
     def retro_command(
         command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
     ) -> None:
@@ -92,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
             text = error.message.render(reader_translator(deps, context, person))
         respond(response_type="ephemeral", **notice(text))
 
-    listeners.add(app.command("/retro"), just_ack, retro_command)
+    listen(app.command("/retro"), later=retro_command)
 
     def open_item_modal(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
@@ -106,35 +96,27 @@ def register(app: App, deps: Deps) -> None:
             view = item_modal(person_translator(person, team), retro)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    listeners.add(app.action(Action.RETRO_ADD), just_ack, open_item_modal)
+    listen(app.action(Action.RETRO_ADD), later=open_item_modal)
 
-    def item_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def item_submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
         # No profile refresh here: its timestamp would sit next to the item's.
-        person = load_person(deps, context, user_id, ask_slack=False, first_contact=False)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id, ask_slack=False, first_contact=False)
         values = state_values(view)
-        try:
-            retro_id = button_int(view_metadata(view).get("retro"))
-            now = deps.now()
-            deps.run(
-                context,
-                lambda s: retros.add_item(
-                    s, retro_id, workspaces.person(s, user_id), values.get(retros.COLUMN_FIELD),
-                    values.get(ITEM_FIELD), now,
-                ),
-            )  # fmt: skip
-        except AgileError as error:
-            reject_submission(ack, tr, error, ITEM_FIELD)
-            return
+        retro_id = button_int(view_metadata(view).get("retro"))
+        now = deps.now()
+        deps.run(
+            context,
+            lambda s: retros.add_item(
+                s, retro_id, workspaces.person(s, user_id), values.get(retros.COLUMN_FIELD),
+                values.get(ITEM_FIELD), now,
+            ),
+        )  # fmt: skip
         context["saved_retro_id"] = retro_id
-        ack()
 
     # Nothing is posted when an item is added: an update at that moment would tie the item to
     # whoever was active then. The channel learns the items when voting opens, shuffled.
-    listeners.add(app.view(Callback.RETRO_ITEM), item_submitted)
+    listen_to_modal(app.view(Callback.RETRO_ITEM), item_submitted, refuse_on=ITEM_FIELD)
 
     def vote(
         body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
@@ -162,7 +144,7 @@ def register(app: App, deps: Deps) -> None:
         ).format(n=result.left)  # fmt: skip
         respond(response_type="ephemeral", replace_original=False, **notice(text))
 
-    listeners.add(app.action(Action.RETRO_VOTE), just_ack, vote)
+    listen(app.action(Action.RETRO_VOTE), later=vote)
 
     def turn_page(
         body: dict[str, Any],
@@ -182,7 +164,7 @@ def register(app: App, deps: Deps) -> None:
         ephemeral = (body.get("container") or {}).get("is_ephemeral")
         respond(response_type="ephemeral", replace_original=bool(ephemeral), **message)
 
-    listeners.add(app.action(Action.RETRO_PAGE), just_ack, turn_page)
+    listen(app.action(Action.RETRO_PAGE), later=turn_page)
 
     def action_menu(
         body: dict[str, Any],
@@ -228,4 +210,4 @@ def register(app: App, deps: Deps) -> None:
         else:
             raise stale_button()
 
-    listeners.add(app.action(Action.RETRO_ACTION_MENU), just_ack, action_menu)
+    listen(app.action(Action.RETRO_ACTION_MENU), later=action_menu)

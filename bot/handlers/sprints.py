@@ -19,20 +19,10 @@ from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam
 from bot.handlers.cards import post_cards
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import (
-    Deps,
-    button_int,
-    load_person,
-    person_translator,
-    reader_translator,
-    reject_submission,
-    slack_error_reason,
-    stale_button,
-    state_values,
-    team_translator,
-    view_metadata,
-)
+from bot.handlers.deps import Deps
+from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
+from bot.handlers.listeners import listen, listen_to_modal
+from bot.handlers.people import load_person, person_translator, team_translator
 from bot.i18n import N_, Translator
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
@@ -51,6 +41,7 @@ from bot.mrkdwn import channel_link, esc
 from bot.services import backlog, retros, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft
 from bot.services.sprints import SprintDraft, SprintField
+from bot.slack import error_reason
 from bot.views.charts import burnup_chart, velocity_chart
 from bot.views.experiments import (
     LEARNING_MAX,
@@ -177,8 +168,6 @@ def plan_form(
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
     def board_for(session: Session, team: Team, sprint: Sprint, viewer: Person) -> dict[str, Any]:
         """The board for one viewer's private answer (with the owner's estimate menu)."""
         return board_message(
@@ -355,7 +344,7 @@ def register(app: App, deps: Deps) -> None:
                 Message(N_("I could not upload the chart; the admin channel has the details."))
             )
 
-    listeners.add(app.command("/sprint"), sprint_command, sprint_later)
+    listen(app.command("/sprint"), sprint_command, sprint_later)
 
     # --- /burnup and the board's buttons -------------------------------------------------------
 
@@ -406,8 +395,8 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         post_burnup(context, client, body, None, button_int(action.get("value")), respond)
 
-    listeners.add(app.command("/burnup"), just_ack, burnup_command)
-    listeners.add(app.action(Action.SPRINT_BURNUP), just_ack, burnup_button)
+    listen(app.command("/burnup"), later=burnup_command)
+    listen(app.action(Action.SPRINT_BURNUP), later=burnup_button)
 
     def redraw(
         body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond,
@@ -480,9 +469,9 @@ def register(app: App, deps: Deps) -> None:
             )  # fmt: skip
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    listeners.add(app.action(Action.SPRINT_ESTIMATE), just_ack, open_estimate)
-    listeners.add(app.action(Action.SPRINT_MOVE), just_ack, move_item)
-    listeners.add(app.action(Action.SPRINT_REFRESH), just_ack, refresh)
+    listen(app.action(Action.SPRINT_ESTIMATE), later=open_estimate)
+    listen(app.action(Action.SPRINT_MOVE), later=move_item)
+    listen(app.action(Action.SPRINT_REFRESH), later=refresh)
 
     # --- the planning modal ----------------------------------------------------------------------
 
@@ -516,43 +505,35 @@ def register(app: App, deps: Deps) -> None:
         try:
             client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
         except SlackApiError as error:
-            if slack_error_reason(error) != "hash_conflict":  # a newer redraw is on its way
+            if error_reason(error) != "hash_conflict":  # a newer redraw is on its way
                 raise
 
-    listeners.add(app.action(Action.SPRINT_PLAN_ITEMS), just_ack, plan_changed)
-    listeners.add(app.action(Action.SPRINT_PLAN_CAPACITY), just_ack, plan_changed)
+    listen(app.action(Action.SPRINT_PLAN_ITEMS), later=plan_changed)
+    listen(app.action(Action.SPRINT_PLAN_CAPACITY), later=plan_changed)
 
-    def plan_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def plan_submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id)
         metadata = view_metadata(view)
         now = deps.now()
-        try:
 
-            def save(session: Session) -> int:
-                team = teams.get_team(session, button_int(metadata.get("team")))
-                actor = workspaces.person(session, user_id)
-                today = sprints.local_date(team, now)
-                values = state_values(view)
-                if metadata.get("sprint"):
-                    sprint = sprints.get_sprint(session, button_int(metadata["sprint"]))
-                    started = sprint.state is not SprintState.PLANNED
-                    if started:  # dates are not in a running sprint's modal
-                        values[SprintField.START] = sprint.start_date.isoformat()
-                        values[SprintField.LENGTH] = str(sprint.length_weeks)
-                    draft = SprintDraft.validate(values, today, started=started)
-                    return sprints.edit(session, sprint.id, actor, draft, now).id
-                draft = SprintDraft.validate(values, today)
-                return sprints.plan(session, team, actor, draft, now).id
+        def save(session: Session) -> int:
+            team = teams.get_team(session, button_int(metadata.get("team")))
+            actor = workspaces.person(session, user_id)
+            today = sprints.local_date(team, now)
+            values = state_values(view)
+            if metadata.get("sprint"):
+                sprint = sprints.get_sprint(session, button_int(metadata["sprint"]))
+                started = sprint.state is not SprintState.PLANNED
+                if started:  # dates are not in a running sprint's modal
+                    values[SprintField.START] = sprint.start_date.isoformat()
+                    values[SprintField.LENGTH] = str(sprint.length_weeks)
+                draft = SprintDraft.validate(values, today, started=started)
+                return sprints.edit(session, sprint.id, actor, draft, now).id
+            draft = SprintDraft.validate(values, today)
+            return sprints.plan(session, team, actor, draft, now).id
 
-            context["saved_sprint_id"] = deps.run(context, save)
-        except AgileError as error:
-            reject_submission(ack, tr, error, SprintField.GOAL)
-            return
-        ack()
+        context["saved_sprint_id"] = deps.run(context, save)
 
     def plan_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         sprint_id = context.get("saved_sprint_id")
@@ -584,7 +565,9 @@ def register(app: App, deps: Deps) -> None:
         push(client, update)
         client.chat_postMessage(channel=user_id, **notice(":white_check_mark: " + text))
 
-    listeners.add(app.view(Callback.SPRINT_PLAN), plan_submitted, plan_saved)
+    listen_to_modal(
+        app.view(Callback.SPRINT_PLAN), plan_submitted, plan_saved, refuse_on=SprintField.GOAL
+    )
 
     # --- experiment results ------------------------------------------------------------------
 
@@ -602,33 +585,25 @@ def register(app: App, deps: Deps) -> None:
             view = result_modal(person_translator(person, team), item)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    listeners.add(app.action(Action.EXPERIMENT_RESULT), just_ack, open_result)
+    listen(app.action(Action.EXPERIMENT_RESULT), later=open_result)
 
-    def result_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def result_submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id)
         values = state_values(view)
         now = deps.now()
         item_id = button_int(view_metadata(view).get("item"))
-        try:
-            result, figure, learning = _result_values(values)
+        result, figure, learning = _result_values(values)
 
-            def record(session: Session) -> None:
-                item = backlog.get_item(session, item_id, for_update=True)
-                team = session.get_one(Team, item.team_id)
-                teams.require_owner(team, workspaces.person(session, user_id))
-                item.result, item.result_figure, item.learning = result, figure, learning
-                item.result_recorded_at = now
+        def record(session: Session) -> None:
+            item = backlog.get_item(session, item_id, for_update=True)
+            team = session.get_one(Team, item.team_id)
+            teams.require_owner(team, workspaces.person(session, user_id))
+            item.result, item.result_figure, item.learning = result, figure, learning
+            item.result_recorded_at = now
 
-            deps.run(context, record)
-        except AgileError as error:
-            reject_submission(ack, tr, error, ResultField.RESULT)
-            return
+        deps.run(context, record)
         context["saved_item_id"] = item_id
-        ack()
 
     def result_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         item_id = context.get("saved_item_id")
@@ -664,7 +639,12 @@ def register(app: App, deps: Deps) -> None:
         if problems:
             client.chat_postMessage(channel=user_id, **notice(":warning: " + problems[0]))
 
-    listeners.add(app.view(Callback.EXPERIMENT_RESULT), result_submitted, result_saved)
+    listen_to_modal(
+        app.view(Callback.EXPERIMENT_RESULT),
+        result_submitted,
+        result_saved,
+        refuse_on=ResultField.RESULT,
+    )
 
     def learning_to_idea(
         body: dict[str, Any],
@@ -721,4 +701,4 @@ def register(app: App, deps: Deps) -> None:
             **notice(":bulb: " + " ".join([text, *problems])),
         )  # fmt: skip
 
-    listeners.add(app.action(Action.LEARNING_TO_IDEA), just_ack, learning_to_idea)
+    listen(app.action(Action.LEARNING_TO_IDEA), later=learning_to_idea)

@@ -13,18 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Message, NoTeam
-from bot.handlers.errors import Listeners, just_ack
-from bot.handlers.support import (
-    Deps,
-    button_int,
-    load_person,
-    person_translator,
-    reader_translator,
-    reject_submission,
-    stale_button,
-    state_values,
-    view_metadata,
-)
+from bot.handlers.deps import Deps
+from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
+from bot.handlers.listeners import listen, listen_to_modal
+from bot.handlers.people import load_person, person_translator, reader_translator
 from bot.i18n import N_, day_label
 from bot.messaging import MessageUpdate, push
 from bot.messaging import standups as standup_posts
@@ -118,8 +110,6 @@ def _open_modal(
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
     def standup_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         words = (command.get("text") or "").split()
         if not words:
@@ -203,7 +193,7 @@ def register(app: App, deps: Deps) -> None:
             command.get("channel_id"), None,
         )  # fmt: skip
 
-    listeners.add(app.command("/standup"), standup_command, standup_later)
+    listen(app.command("/standup"), standup_command, standup_later)
 
     def open_from_prompt(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
@@ -214,32 +204,24 @@ def register(app: App, deps: Deps) -> None:
             deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day
         )
 
-    listeners.add(app.action(Action.STANDUP_OPEN), just_ack, open_from_prompt)
+    listen(app.action(Action.STANDUP_OPEN), later=open_from_prompt)
 
-    def submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id)
         metadata = view_metadata(view)
         now = deps.now()
-        try:
-            team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
-            draft = AnswerDraft.validate(state_values(view))
+        team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
+        draft = AnswerDraft.validate(state_values(view))
 
-            def save(session: Session) -> int:
-                team = teams.get_team(session, team_id)
-                saved = standups.save_answer(
-                    session, team, workspaces.person(session, user_id), day, draft, now
-                )
-                return saved.answer.id
+        def save(session: Session) -> int:
+            team = teams.get_team(session, team_id)
+            saved = standups.save_answer(
+                session, team, workspaces.person(session, user_id), day, draft, now
+            )
+            return saved.answer.id
 
-            context["saved_answer_id"] = deps.run(context, save)
-        except AgileError as error:
-            reject_submission(ack, tr, error, StandupField.DONE)
-            return
-        ack()
+        context["saved_answer_id"] = deps.run(context, save)
 
     def publish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         answer_id = context.get("saved_answer_id")
@@ -261,7 +243,7 @@ def register(app: App, deps: Deps) -> None:
                 ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))),
             )  # fmt: skip
 
-    listeners.add(app.view(Callback.STANDUP), submitted, publish)
+    listen_to_modal(app.view(Callback.STANDUP), submitted, publish, refuse_on=StandupField.DONE)
 
     def resolve(
         body: dict[str, Any],
@@ -306,4 +288,4 @@ def register(app: App, deps: Deps) -> None:
         for card in cards:  # every card of the blocker, not only the clicked one
             push(client, card)  # one gone card does not keep the others stale
 
-    listeners.add(app.action(Action.BLOCKER_RESOLVE), just_ack, resolve)
+    listen(app.action(Action.BLOCKER_RESOLVE), later=resolve)

@@ -9,26 +9,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.errors import AgileError, Invalid, Message
+from bot.errors import Invalid, Message
 from bot.handlers.cards import post_cards, refresh_cards, render_backlog, submitter_message
-from bot.handlers.errors import Listeners
-from bot.handlers.support import (
-    Deps,
+from bot.handlers.deps import Deps
+from bot.handlers.forms import state_values, view_metadata
+from bot.handlers.listeners import listen_to_modal
+from bot.handlers.people import (
     load_person,
     lookup_person,
     person_translator,
-    reader_translator,
-    reject_submission,
-    slack_error_reason,
-    state_values,
     team_translator,
-    view_metadata,
 )
+from bot.handlers.replies import dm, report_problems
 from bot.i18n import N_, Translator
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
@@ -45,8 +42,8 @@ from bot.services.backlog import (
     validate_decline_reason,
 )
 from bot.services.teams import Field, TeamSettings
+from bot.slack import error_reason
 from bot.views.failures import failure_words
-from bot.views.help import notice
 from bot.views.ideas import idea_accepted, idea_declined, idea_received
 from bot.views.ids import Callback
 from bot.views.people import profiles_unknown
@@ -56,46 +53,23 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    listeners = Listeners(deps)
-
-    def dm(client: WebClient, user_id: str, message: dict[str, Any]) -> None:
-        client.chat_postMessage(channel=user_id, **message)
-
-    def report(client: WebClient, user_id: str, tr: Translator, problems: list[str]) -> None:
-        if problems:
-            dm(client, user_id, notice(":warning: " + "\n".join(problems)))
-
     # --- team set-up ---------------------------------------------------------------------
 
-    def team_setup(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
+    def team_setup(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id)
         channel_id = str(view_metadata(view).get("channel_id") or "")
-        try:
-            settings = TeamSettings.validate(state_values(view))
-            if not teams.CHANNEL_ID.match(channel_id):
-                raise Invalid(
-                    {Field.NAME: Message(N_("Run `/agile setup` in the team's channel."))}
-                )
-            now = deps.now()
+        settings = TeamSettings.validate(state_values(view))
+        if not teams.CHANNEL_ID.match(channel_id):
+            raise Invalid({Field.NAME: Message(N_("Run `/agile setup` in the team's channel."))})
+        now = deps.now()
 
-            def save(session: Any) -> tuple[int, bool]:
-                actor = workspaces.person(session, user_id)
-                team, created = teams.save_team(session, channel_id, settings, actor, now)
-                return team.id, created
+        def save(session: Any) -> tuple[int, bool]:
+            actor = workspaces.person(session, user_id)
+            team, created = teams.save_team(session, channel_id, settings, actor, now)
+            return team.id, created
 
-            context["saved_team_id"], context["team_created"] = deps.run(context, save)
-        except AgileError as error:
-            reject_submission(ack, tr, error, Field.NAME)
-            return
-        ack()
+        context["saved_team_id"], context["team_created"] = deps.run(context, save)
 
     def team_saved(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Join the team's channels and announce the team; report what could not be done."""
@@ -133,7 +107,7 @@ def register(app: App, deps: Deps) -> None:
         except SlackApiError as error:
             log.warning(
                 "could not announce team %s in %s: %s",
-                team.id, team.channel_id, slack_error_reason(error),
+                team.id, team.channel_id, error_reason(error),
             )  # fmt: skip
             problems.append(
                 # Translators: {channel} is a link to a Slack channel; {reason} says what went
@@ -142,41 +116,29 @@ def register(app: App, deps: Deps) -> None:
                     "The team is saved, but I could not post in {channel}: {reason}."
                 ).format(channel=channel_link(team.channel_id), reason=failure_words(tr, error))
             )
-        report(client, user_id, tr, problems)
+        report_problems(client, user_id, problems)
 
     # --- ideas -----------------------------------------------------------------------------
 
-    def submit_idea(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
+    def submit_idea(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id = body["user"]["id"]
-        person = load_person(deps, context, user_id)
-        tr = reader_translator(deps, context, person)
+        load_person(deps, context, user_id)
         values = state_values(view)
         team_id = view_metadata(view).get("team_id") or values.get(IdeaField.TEAM)
         now = deps.now()
+        draft = IdeaDraft.validate(values)
         try:
-            draft = IdeaDraft.validate(values)
-            try:
-                team_id = int(team_id)
-            except (TypeError, ValueError):
-                raise Invalid({IdeaField.TEAM: Message(N_("Choose the team."))}) from None
+            team_id = int(team_id)
+        except (TypeError, ValueError):
+            raise Invalid({IdeaField.TEAM: Message(N_("Choose the team."))}) from None
 
-            def submit(session: Any) -> int:
-                team = teams.get_team(session, team_id)
-                return backlog.submit_idea(
-                    session, team, workspaces.person(session, user_id), draft, now
-                ).id
+        def submit(session: Any) -> int:
+            team = teams.get_team(session, team_id)
+            return backlog.submit_idea(
+                session, team, workspaces.person(session, user_id), draft, now
+            ).id
 
-            context["saved_item_id"] = deps.run(context, submit)
-        except AgileError as error:
-            reject_submission(ack, tr, error, IdeaField.TITLE)
-            return
-        ack()
+        context["saved_item_id"] = deps.run(context, submit)
 
     def announce_idea(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Triage card to the admin channel, idea card to the team channel, thanks to the
@@ -193,36 +155,26 @@ def register(app: App, deps: Deps) -> None:
             )
         problems = post_cards(deps, client, context, item_id, tr)
         dm(client, submitter_id, thanks)
-        report(client, user_id, tr, problems)
+        report_problems(client, user_id, problems)
 
     # --- triage and scores -----------------------------------------------------------------
 
-    def owner_listeners(
-        parse: Any, apply: Any, first_field: str, tell_submitter: Any
-    ) -> tuple[Any, Any]:
+    def owner_listeners(parse: Any, apply: Any, tell_submitter: Any) -> tuple[Any, Any]:
         """(ack function, lazy function) for a modal of the marketing owner's: accept,
         rescore or decline. The change is checked and stored before the modal closes."""
 
-        def submitted(
-            ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-        ) -> None:
+        def submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
             user_id = body["user"]["id"]
-            person = load_person(deps, context, user_id)
-            tr = reader_translator(deps, context, person)
+            load_person(deps, context, user_id)
             now = deps.now()
-            try:
-                parsed = parse(state_values(view))
-                item_id = int(view_metadata(view).get("item_id") or 0)
+            parsed = parse(state_values(view))
+            item_id = int(view_metadata(view).get("item_id") or 0)
 
-                def act(session: Any) -> BacklogItem:
-                    return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
+            def act(session: Any) -> BacklogItem:
+                return apply(session, item_id, workspaces.person(session, user_id), parsed, now)
 
-                deps.run(context, act)
-            except AgileError as error:
-                reject_submission(ack, tr, error, first_field)
-                return
+            deps.run(context, act)
             context["saved_item_id"] = item_id
-            ack()
 
         def follow_up(
             body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
@@ -270,10 +222,12 @@ def register(app: App, deps: Deps) -> None:
             idea_declined,
         ),
     )
-    listeners.add(app.view(Callback.TEAM_SETUP), team_setup, team_saved)
-    listeners.add(app.view(Callback.IDEA), submit_idea, announce_idea)
-    for callback_id, *options in owner_modals:
-        listeners.add(app.view(callback_id), *owner_listeners(*options))
+    listen_to_modal(app.view(Callback.TEAM_SETUP), team_setup, team_saved, refuse_on=Field.NAME)
+    listen_to_modal(app.view(Callback.IDEA), submit_idea, announce_idea, refuse_on=IdeaField.TITLE)
+    for callback_id, parse, apply, first_field, tell in owner_modals:
+        listen_to_modal(
+            app.view(callback_id), *owner_listeners(parse, apply, tell), refuse_on=first_field
+        )
 
 
 def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
@@ -283,7 +237,7 @@ def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
         client.conversations_join(channel=channel)
         return None
     except SlackApiError as error:
-        reason = slack_error_reason(error)
+        reason = error_reason(error)
         if reason == "already_in_channel":
             return None
         if reason in (
