@@ -4,18 +4,24 @@ ideal line and, while the sprint runs, a forecast of the finish from the pace so
 Pure: numbers in, PNG bytes out. Built with matplotlib's object API (a `Figure`, never pyplot,
 whose global state does not belong in a server) and rendered in memory. Working days are
 plotted as positions with the caller's labels (already localised), so weekends leave no gaps.
+
+matplotlib is imported by the functions that draw, not by this module: the numbers, labels and
+summary serve the alt text and the showcase in every process, and only the one that draws a
+chart pays for matplotlib (nearly half of a command's start-up CPU and memory, and a font
+cache to build on a fresh machine).
 """
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Legible on a phone: 800 x 450 px, large type.
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
@@ -111,7 +117,7 @@ class Labels:
     forecast: str
 
 
-def tick_texts(labels: list[DayLabel] | list[str], step: int = 1) -> list[str]:
+def tick_texts(labels: Sequence[DayLabel | str], step: int = 1) -> list[str]:
     """The text under each working day: every `step`-th day is labelled (the first always),
     as weekday over day number, with the month under it where it changes."""
     texts = []
@@ -132,6 +138,10 @@ def tick_texts(labels: list[DayLabel] | list[str], step: int = 1) -> list[str]:
 
 def burnup_figure(burnup: Burnup, labels: Labels) -> Figure:
     """The chart as a figure, laid out so that no two day labels overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     summary = summarize(burnup)
     days = len(burnup.day_labels)
     positions = list(range(1, days + 1))
@@ -198,7 +208,7 @@ def burnup_figure(burnup: Burnup, labels: Labels) -> Figure:
 
 
 def _label_days(
-    figure: Figure, axes: Axes, positions: list[int], labels: list[DayLabel] | list[str]
+    figure: Figure, axes: Axes, positions: list[int], labels: Sequence[DayLabel | str]
 ) -> None:
     """Label every working day if they fit side by side; else every second, third… day.
     Measured on the rendered text, so it holds for any language and sprint length."""

@@ -1,19 +1,22 @@
 """The velocity chart: committed against completed points for a team's last sprints.
 
 Team-level only: it shows how much the team finishes of what it commits to (how predictable
-it is), never anyone's share. Pure: numbers in, PNG bytes out, matplotlib's object API.
+it is), never anyone's share. Pure: numbers in, PNG bytes out, matplotlib's object API,
+imported only when a chart is drawn (see charts.burnup).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_percent
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from charts.burnup import DPI, HEIGHT_IN, WIDTH_IN
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,6 @@ class VelocityLabels:
     language: str = "en"  # the locale of the percentages over the bars
 
 
-def average_completed(results: list[SprintResult], last: int = 3) -> float | None:
-    """The average completed points of the last `last` sprints: a capacity suggestion. A
-    sprint that completed nothing (ended at once, or nobody moved its items) says nothing
-    about what the team can do, so it is left out; None when none of them completed any."""
-    recent = [r for r in results[-last:] if r.completed > 0]
-    return sum(r.completed for r in recent) / len(recent) if recent else None
-
-
 def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> bytes:
     """The chart as PNG bytes."""
     buffer = io.BytesIO()
@@ -55,6 +50,9 @@ def render_velocity(results: list[SprintResult], labels: VelocityLabels) -> byte
 def velocity_figure(results: list[SprintResult], labels: VelocityLabels) -> Figure:
     if not results:
         raise ValueError("velocity needs at least one finished sprint")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.14)
     axes = figure.subplots()

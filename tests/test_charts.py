@@ -97,7 +97,8 @@ def test_rendering_never_touches_pyplot(monkeypatch):
     assert png.startswith(b"\x89PNG")
 
 
-from charts.velocity import SprintResult, VelocityLabels, average_completed, render_velocity  # noqa: E402
+from bot.services.sprints import average_completed  # noqa: E402
+from charts.velocity import SprintResult, VelocityLabels, render_velocity  # noqa: E402
 
 RESULTS = [
     SprintResult("Sprint 9", 20, 12),

@@ -16,8 +16,9 @@ stays at 9:00 local across a daylight-saving change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -44,7 +45,6 @@ from bot.models import (
 from bot.models.sprint import GOAL_MAX, LENGTH_WEEKS, SERVES_MAX
 from bot.services import backlog
 from bot.services.teams import is_member
-from charts.velocity import SprintResult, average_completed
 
 DAY_STARTS = dt.time(9, 0)
 DAY_ENDS = dt.time(17, 0)
@@ -317,13 +317,24 @@ def outcomes(session: Session, team: Team, last: int = VELOCITY_SPRINTS) -> list
     return result
 
 
+class FinishedSprint(Protocol):
+    """A finished sprint, as far as its velocity goes: the points it completed."""
+
+    @property
+    def completed(self) -> float: ...
+
+
+def average_completed(sprints: Sequence[FinishedSprint], last: int = 3) -> float | None:
+    """The average completed points of the last `last` sprints: a capacity suggestion. A
+    sprint that completed nothing (ended at once, or nobody moved its items) says nothing
+    about what the team can do, so it is left out; None when none of them completed any."""
+    recent = [s.completed for s in sprints[-last:] if s.completed > 0]
+    return sum(recent) / len(recent) if recent else None
+
+
 def suggested_capacity(session: Session, team: Team) -> int | None:
     """The average of the points completed in the last three sprints, rounded."""
-    results = [
-        SprintResult(str(o.number), o.committed, o.completed)
-        for o in outcomes(session, team, last=3)
-    ]
-    average = average_completed(results, last=3)
+    average = average_completed(outcomes(session, team, last=3), last=3)
     return None if average is None else max(1, round(average))
 
 
