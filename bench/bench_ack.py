@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
 from bot.db import make_engine, make_session_factory, unit_of_work, unscoped_unit_of_work
-from bot.handlers.cards import render_cards
 from bot.i18n import translator
+from bot.messaging.backlog import render_cards
 from bot.models import (
     BacklogEvent,
     BacklogItem,

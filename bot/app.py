@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.handlers import register_all
 from bot.handlers.deps import Deps
+from bot.messaging.backlog import CardRefresher
 from bot.models import utcnow
 from bot.settings import Settings
 from bot.slack import web_client
@@ -24,7 +25,7 @@ def build_app(
     listener_executor: Executor | None = None,
 ) -> App:
     app = App(
-        **({"listener_executor": listener_executor} if listener_executor else {}),
+        listener_executor=listener_executor,  # None: Bolt's own pool of five threads
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         # Each listener's ack function answers Slack as soon as it returns; its lazy function
@@ -41,6 +42,7 @@ def build_app(
         # Looked up before answering Slack: fail fast rather than wait out a Retry-After.
         profile_client=web_client(settings, retries=False, timeout=2),
         first_contact_client=web_client(settings, retries=False, timeout=1),
+        card_refresher=CardRefresher(),
         now=now,
     )
     register_all(app, deps)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.handlers import (
-    actions,
+    backlog,
     commands,
     events,
     listeners,
@@ -22,7 +22,7 @@ def register_all(app: App, deps: Deps) -> None:
     app.middleware(request_middleware(deps))
     listeners.register(app)
     commands.register(app, deps)
-    actions.register(app, deps)
+    backlog.register(app)
     submissions.register(app, deps)
     sprints.register(app, deps)
     standups.register(app, deps)

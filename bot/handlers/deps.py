@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
+from bot.messaging.backlog import CardRefresher
 from bot.models import utcnow
 from bot.services import workspaces
 
@@ -34,13 +35,9 @@ class Deps:
     # No retries, a shorter timeout still: used before spending a trigger id (3 s from the
     # click), so that a first-contact modal still opens in time if Slack is slow.
     first_contact_client: WebClient
+    card_refresher: CardRefresher  # one per process: it coalesces the updates of each card
     now: Callable[[], dt.datetime] = utcnow
     _workspace_ids: dict[str, int] = field(default_factory=dict, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        from bot.handlers.cards import CardRefresher  # cards builds on this module
-
-        self.card_refresher = CardRefresher()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         # Bolt deep-copies a request's context for its lazy listeners: the wiring (connection

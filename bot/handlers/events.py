@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.handlers.deps import Deps
 from bot.handlers.listeners import listen
-from bot.handlers.people import load_person, lookup_person, person_translator
+from bot.handlers.readers import load_person, lookup_person, person_translator
 from bot.services import teams, workspaces
 from bot.views.help import help_message
 

@@ -61,3 +61,16 @@ def button_int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise stale_button() from None
+
+
+def button_numbers(value: Any, count: int) -> tuple[int, int]:
+    """The numbers carried by a button such as "12:3" (an item and a page): at least `count`
+    of them, the second 1 when it is not given; a forged or stale value is a NotFound."""
+    try:
+        numbers = [int(part) for part in str(value or "").split(":")]
+    except ValueError:
+        numbers = []
+    if len(numbers) < count:
+        raise stale_button()
+    first, second = (numbers + [1, 1])[:2]
+    return first, second

@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import AgileError, Invalid
 from bot.handlers.deps import DEPS_KEY, Deps
-from bot.handlers.people import lookup_person, reader_translator
+from bot.handlers.readers import lookup_person, reader_translator
 from bot.handlers.replies import tell_privately
 from bot.i18n import Translator, translator
 from bot.slack import error_reason

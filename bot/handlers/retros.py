@@ -10,14 +10,14 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Message, NotAllowed, NoTeam
-from bot.handlers.cards import post_cards
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
-from bot.handlers.people import load_person, person_translator, reader_translator
+from bot.handlers.readers import load_person, person_translator, reader_translator
 from bot.i18n import N_
 from bot.messaging import push
 from bot.messaging import retros as retro_posts
+from bot.messaging.backlog import post_cards
 from bot.models import Team
 from bot.mrkdwn import esc
 from bot.services import retros, teams, workspaces
@@ -196,7 +196,7 @@ def register(app: App, deps: Deps) -> None:
                 lambda s: retros.to_backlog(s, action_id, workspaces.person(s, user_id), now),
             )
             tr = reader_translator(deps, context, person)
-            problems = post_cards(deps, client, context, new_id, tr)
+            problems = post_cards(client, deps.session_factory, context["workspace_id"], new_id, tr)
             respond(
                 response_type="ephemeral", replace_original=False,
                 **notice(" ".join([

@@ -18,14 +18,14 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Invalid, Message, NotAllowed, NoTeam
-from bot.handlers.cards import post_cards
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
-from bot.handlers.people import load_person, person_translator, team_translator
+from bot.handlers.readers import load_person, person_translator, team_translator
 from bot.i18n import N_, Translator
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
+from bot.messaging.backlog import post_cards
 from bot.models import (
     BacklogItem,
     ExperimentResult,
@@ -691,7 +691,7 @@ def register(app: App, deps: Deps) -> None:
         with deps.transaction(context) as session:
             team = session.get_one(Team, backlog.get_item(session, new_id).team_id)
             tr = person_translator(person, team)
-        problems = post_cards(deps, client, context, new_id, tr)
+        problems = post_cards(client, deps.session_factory, context["workspace_id"], new_id, tr)
         # Translators: {id} is the new idea's number in the backlog.
         text = tr.gettext(
             "The learning is now idea #{id}, waiting for triage in the admin channel."

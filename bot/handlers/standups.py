@@ -16,7 +16,7 @@ from bot.errors import AgileError, Conflict, Message, NoTeam
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
-from bot.handlers.people import load_person, person_translator, reader_translator
+from bot.handlers.readers import load_person, person_translator, reader_translator
 from bot.i18n import N_, day_label
 from bot.messaging import MessageUpdate, push
 from bot.messaging import standups as standup_posts

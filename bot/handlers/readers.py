@@ -1,5 +1,5 @@
-"""The person behind a request: their Slack profile, read on first contact and when it is more
-than a day old, and the language to answer them in."""
+"""The person behind a request, who reads its answer: their Slack profile, read on first
+contact and when it is more than a day old, and the language to answer them in."""
 
 from __future__ import annotations
 

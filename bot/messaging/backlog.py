@@ -1,26 +1,29 @@
-"""Messages that show a backlog item and follow its changes: the triage card in the admin
-channel, the public idea card in the team channel, the backlog list, and the submitter's DMs."""
+"""The backlog in Slack, as the bot posts it: a new idea's triage card in the admin channel and
+its public card (with the Vote button) in the team channel, kept up to date in place as votes
+and triage change them, and the notes to the idea's submitter.
+
+Cards are posted and redrawn after the transaction that changed the item (bot.messaging): the
+item is safe in the backlog whatever Slack answers."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.handlers.deps import Deps
-from bot.handlers.people import person_translator, team_translator
+from bot.db import unit_of_work
+from bot.i18n import Translator, language_for, translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
-from bot.services import backlog, teams
-from bot.slack import error_reason
-from bot.views.backlog import backlog_message
+from bot.services import backlog
+from bot.slack import MESSAGE_GONE, error_reason
 from bot.views.failures import failure_words
 from bot.views.ideas import idea_card, triage_card
 
@@ -33,26 +36,15 @@ log = logging.getLogger(__name__)
 # the loop. The bound is only a safety net against a pathological storm.
 MAX_CARD_RENDERS = 25
 
-
-def render_backlog(
-    session: Session, team: Team, viewer: Person, page_number: int, tr: Any
-) -> dict[str, Any]:
-    page = backlog.page(session, team, page_number)
-    voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
-    return backlog_message(tr, page, viewer_is_owner=teams.is_owner(team, viewer), voted=voted)
-
-
-def _slack_ids(session: Session, *person_ids: int | None) -> dict[int, str]:
-    wanted = [i for i in person_ids if i is not None]
-    rows = session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(wanted)))
-    return dict(rows.all())
+# A note to the submitter: (their translator, the item, its team) -> message.
+SubmitterNote = Callable[[Translator, BacklogItem, Team], dict[str, Any]]
 
 
 def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], dict[str, Any]]:
     """(triage card, idea card) for `item`, in its team's language."""
     team = session.get_one(Team, item.team_id)
     ids = _slack_ids(session, item.submitter_id, item.triaged_by_id)
-    tr = team_translator(team)
+    tr = translator(team.language)
     submitter = ids[item.submitter_id]
     triager = ids.get(item.triaged_by_id) if item.triaged_by_id else None
     return (
@@ -61,12 +53,23 @@ def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], d
     )
 
 
+def _slack_ids(session: Session, *person_ids: int | None) -> dict[int, str]:
+    wanted = [i for i in person_ids if i is not None]
+    rows = session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(wanted)))
+    return {person_id: slack_user_id for person_id, slack_user_id in rows}
+
+
 def post_cards(
-    deps: Deps, client: WebClient, context: BoltContext, item_id: int, tr: Any
+    client: WebClient,
+    factory: sessionmaker[Session],
+    workspace_id: int,
+    item_id: int,
+    tr: Translator,
 ) -> list[str]:
     """Post a new idea's triage card (admin channel) and public card (team channel), and
-    remember where. The idea is already safe in the backlog: returns the problems to report."""
-    with deps.transaction(context) as session:
+    remember where. The idea is already safe in the backlog: returns the problems to tell
+    whoever added it, in their words (`tr`)."""
+    with unit_of_work(factory, workspace_id) as session:
         item = backlog.get_item(session, item_id)
         team = session.get_one(Team, item.team_id)
         triage, card = render_cards(session, item)
@@ -90,7 +93,7 @@ def post_cards(
                 ).format(channel=channel_link(channel), reason=failure_words(tr, error))
             )
     if posted:
-        with deps.transaction(context) as session:
+        with unit_of_work(factory, workspace_id) as session:
             item = backlog.get_item(session, item_id)
             if "triage" in posted:
                 item.triage_channel_id, item.triage_message_ts = posted["triage"]
@@ -100,12 +103,14 @@ def post_cards(
 
 
 class CardRefresher:
-    """Coalesces card updates per item within this process.
+    """Updates both cards of an item in place until they show what the database holds,
+    coalescing the updates per item within this process.
 
     A storm of votes on one item would otherwise send one chat.update per click and per card,
     and chat.update is rate limited (Tier 3, about 50 a minute). While a refresh of an item
     runs, further requests only mark it dirty, and the running refresh makes one more pass:
-    the card still ends on the database's count, with a handful of updates.
+    the card still ends on the database's count, with a handful of updates. One refresher
+    serves the whole app (built in bot.app).
     """
 
     # How long a refresh waits for a storm to settle before it renders: a click's own list
@@ -117,7 +122,9 @@ class CardRefresher:
         self._running: set[int] = set()
         self._dirty: set[int] = set()
 
-    def refresh(self, deps: Deps, client: WebClient, context: BoltContext, item_id: int) -> None:
+    def refresh(
+        self, client: WebClient, factory: sessionmaker[Session], workspace_id: int, item_id: int
+    ) -> None:
         with self._lock:
             if item_id in self._running:
                 self._dirty.add(item_id)
@@ -126,7 +133,7 @@ class CardRefresher:
         try:
             while True:
                 time.sleep(self.SETTLE_SECONDS)
-                _render_until_current(deps, client, context, item_id)
+                _render_until_current(client, factory, workspace_id, item_id)
                 with self._lock:
                     if item_id not in self._dirty:
                         self._running.discard(item_id)
@@ -139,17 +146,12 @@ class CardRefresher:
             raise
 
 
-def refresh_cards(deps: Deps, client: WebClient, context: BoltContext, item_id: int) -> None:
-    """Update both cards of an item in place, until they show what the database holds."""
-    deps.card_refresher.refresh(deps, client, context, item_id)
-
-
 def _render_until_current(
-    deps: Deps, client: WebClient, context: BoltContext, item_id: int
+    client: WebClient, factory: sessionmaker[Session], workspace_id: int, item_id: int
 ) -> None:
     shown_votes: int | None = None
     for _ in range(MAX_CARD_RENDERS):
-        with deps.transaction(context) as session:
+        with unit_of_work(factory, workspace_id) as session:
             item = backlog.get_item(session, item_id)
             if item.vote_count == shown_votes:
                 return
@@ -168,20 +170,18 @@ def _update(client: WebClient, channel: str, ts: str, message: dict[str, Any]) -
     try:
         client.chat_update(channel=channel, ts=ts, **message)
     except SlackApiError as error:
-        # The card may have been deleted by someone; the item itself is safe in the backlog.
-        if error.response.get("error") not in (
-            "message_not_found",
-            "cant_update_message",
-            "channel_not_found",
-        ):
+        # The card may have been deleted, or its channel closed to the bot; the item itself is
+        # safe in the backlog, and its other card is still worth updating.
+        if error_reason(error) not in MESSAGE_GONE:
             raise
-        log.info("card %s/%s is gone: %s", channel, ts, error.response.get("error"))
+        log.info("card %s/%s is gone: %s", channel, ts, error_reason(error))
 
 
 def submitter_message(
-    session: Session, item: BacklogItem, build: Any
+    session: Session, item: BacklogItem, note: SubmitterNote
 ) -> tuple[str, dict[str, Any]]:
-    """(Slack id, message) for a note to the submitter, in their language."""
+    """(Slack id, message) for a note to the submitter, in their language (else the team's)."""
     team = session.get_one(Team, item.team_id)
     submitter = session.get_one(Person, item.submitter_id)
-    return submitter.slack_user_id, build(person_translator(submitter, team), item, team)
+    tr = translator(language_for(submitter.locale, team.language))
+    return submitter.slack_user_id, note(tr, item, team)
