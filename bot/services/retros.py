@@ -35,7 +35,8 @@ from bot.models.backlog import TITLE_MAX
 from bot.models.retro import RETRO_ITEM_MAX, TOP_ACTIONS, VOTES_PER_MEMBER
 from bot.services import backlog
 from bot.services.backlog import IdeaDraft
-from bot.services.sprints import after_working_days, can_plan
+from bot.services.sprints.calendar import after_working_days
+from bot.services.sprints.roles import can_plan
 from bot.services.teams import is_member, require_owner
 
 # The names the retrospective's handlers know these block ids by.

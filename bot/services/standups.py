@@ -36,7 +36,8 @@ from bot.models import (
     TeamMember,
 )
 from bot.models.standup import ANSWER_MAX, NOTE_MAX
-from bot.services.sprints import active_sprint, after_working_days, is_working_day
+from bot.services.sprints.calendar import after_working_days, is_working_day
+from bot.services.sprints.lifecycle import active_sprint
 from bot.services.teams import is_member, is_time_zone
 
 PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
