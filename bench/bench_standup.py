@@ -29,7 +29,7 @@ from bot.jobs import standups as standup_jobs
 from bot.models import Person, Team, TeamMember, Workspace
 from bot.scheduler import tick
 from bot.settings import Settings, normalize_database_url
-from bot.slack import web_client
+from bot.slack import clients_for
 from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 
@@ -106,7 +106,7 @@ def measure(url: str, teams: int, members: int, double: SlackDouble, settings: S
             engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
         )
         sent_before = len(double.calls_to("chat.postMessage"))
-        sources = standup_jobs.sources(web_client(settings), factory)
+        sources = standup_jobs.sources(clients_for(settings), factory)
         started = time.perf_counter()
         report = tick(factory, AFTER_NINE, sources)
         seconds = time.perf_counter() - started

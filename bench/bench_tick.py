@@ -42,7 +42,7 @@ from bot.models import (
 from bot.scheduler import tick
 from bot.services import sprints
 from bot.settings import Settings, normalize_database_url
-from bot.slack import web_client
+from bot.slack import clients_for
 from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 
@@ -165,7 +165,7 @@ def run_one(url: str, teams: int, double: SlackDouble, settings: Settings) -> di
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         counter = Counter(engine)
-        sources = sprint_jobs.sources(web_client(settings), factory)
+        sources = sprint_jobs.sources(clients_for(settings), factory)
         start_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_STARTS)
         snapshot_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_ENDS)
         cases = {}

@@ -103,13 +103,13 @@ def _run(settings: Settings) -> int:
     from bot.jobs import job_sources
     from bot.models import utcnow
     from bot.scheduler import make_scheduler
-    from bot.slack import web_client
+    from bot.slack import clients_for
 
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
     scheduler = (
-        make_scheduler(factory, job_sources(web_client(settings), factory), now=utcnow)
+        make_scheduler(factory, job_sources(clients_for(settings), factory), now=utcnow)
         if settings.scheduler
         else None
     )
@@ -140,7 +140,7 @@ def _clock(settings: Settings) -> int:
     from bot.jobs import job_sources
     from bot.models import utcnow
     from bot.scheduler import make_scheduler
-    from bot.slack import web_client
+    from bot.slack import clients_for
 
     settings.require_bot_token()
     _, factory = _database(settings)
@@ -150,7 +150,7 @@ def _clock(settings: Settings) -> int:
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
-    scheduler = make_scheduler(factory, job_sources(web_client(settings), factory), now=utcnow)
+    scheduler = make_scheduler(factory, job_sources(clients_for(settings), factory), now=utcnow)
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
     stop.wait()
@@ -163,7 +163,7 @@ def _clock(settings: Settings) -> int:
 def _tick(settings: Settings, at: str) -> int:
     from bot.jobs import job_sources
     from bot.scheduler import tick
-    from bot.slack import web_client
+    from bot.slack import clients_for
 
     try:
         instant = dt.datetime.fromisoformat(at)
@@ -173,7 +173,7 @@ def _tick(settings: Settings, at: str) -> int:
         raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
     settings.require_bot_token()
     _, factory = _database(settings)
-    report = tick(factory, instant.astimezone(dt.UTC), job_sources(web_client(settings), factory))
+    report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients_for(settings), factory))
     log.info(
         "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
         instant.isoformat(), len(report.ran), len(report.skipped_stale),

@@ -1,24 +1,34 @@
 """Slack Web API clients: every call goes to SLACK_API_URL, and is retried when Slack says it
-may be (429 with Retry-After, 5xx, a dropped connection)."""
+may be (429 with Retry-After, 5xx, a dropped connection).
+
+The Slack SDK is imported when a client is first made, not with this module: a scheduler tick
+with nothing due (`agilebot tick`, perhaps started every minute) never loads it."""
 
 from __future__ import annotations
 
 import logging
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
 log = logging.getLogger(__name__)
+
+# The Web API client for a workspace (by its id in our database), made when first needed.
+ClientFor = Callable[[int], "WebClient"]
 
 
 def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -> WebClient:
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+
     handlers = (
         [
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -36,6 +46,19 @@ def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -
     )
 
 
+def clients_for(settings: Settings) -> ClientFor:
+    """One bot token for every workspace (SLACK_BOT_TOKEN): one client, made on first use and
+    shared."""
+    made: list[WebClient] = []
+
+    def client(workspace_id: int) -> WebClient:
+        if not made:
+            made.append(web_client(settings))
+        return made[0]
+
+    return client
+
+
 # Slack errors that a retry will not cure: the channel is gone, archived, or closed to the bot.
 CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
@@ -47,6 +70,8 @@ MESSAGE_GONE = CHANNEL_CLOSED | {"message_not_found", "cant_update_message"}
 
 def error_reason(error: BaseException | None) -> str:
     """Slack's error code (`channel_not_found`, `ratelimited`...), else the failure's kind."""
+    from slack_sdk.errors import SlackApiError
+
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or error.response.status_code)
     return type(error).__name__ if error else "unknown"

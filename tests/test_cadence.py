@@ -6,9 +6,6 @@ twice, whether the tick repeats, runs as a separate process, or races another on
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -24,7 +21,7 @@ from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintDraft, SprintField
 from bot.services.teams import TeamSettings
-from bot.slack import web_client
+from bot.slack import clients_for, web_client
 from tests.conftest import (
     ADMIN_CHANNEL,
     MEMBER,
@@ -102,7 +99,7 @@ class Sprint:
         return unit_of_work(self.factory, self.workspace_id)
 
     def tick(self, at: dt.datetime):
-        return tick(self.factory, at, sprint_jobs.sources(self.client, self.factory))
+        return tick(self.factory, at, sprint_jobs.sources(lambda _: self.client, self.factory))
 
     def move(self, item_index: int, state: WorkState, at: dt.datetime) -> None:
         with self.session() as session:
@@ -242,7 +239,7 @@ def test_two_ticks_racing_post_the_showcase_once(sprint, double):
     reports = []
 
     def race():
-        sources = sprint_jobs.sources(web_client(sprint.settings), sprint.factory)  # a process
+        sources = sprint_jobs.sources(clients_for(sprint.settings), sprint.factory)  # a process
         barrier.wait()
         reports.append(tick(sprint.factory, close_at, sources))
 

@@ -11,7 +11,7 @@ import re
 from bot.i18n import translator
 from bot.jobs import job_sources
 from bot.scheduler import tick
-from bot.slack import web_client
+from bot.slack import clients_for
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN, ADMIN_CHANNEL, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
@@ -100,7 +100,7 @@ def test_every_path_to_one_person_speaks_their_language(
 
     # Standups: prompts and the reminder by DM, the form, its field error, the blocker's
     # resolution told to Giulia.
-    sources = job_sources(web_client(settings_for(double, db_url)), session_factory)
+    sources = job_sources(clients_for(settings_for(double, db_url)), session_factory)
     tick(session_factory, MONDAY_8_UTC, sources)
     prompt = "Good morning! Time for your standup for {team} ({day})."
     assert speaks(double.messages_in(GIULIA)[-1], "it", prompt)

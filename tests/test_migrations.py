@@ -124,3 +124,20 @@ def test_a_blockers_message_becomes_its_first_card_and_back(scratch_url):
         upgrade(scratch_url)
     finally:
         engine.dispose()
+
+
+def test_the_latest_revision_is_read_as_alembic_reads_it(scratch_url):
+    """`agilebot tick` checks the schema without loading Alembic: same heads, same answer."""
+    from alembic.script import ScriptDirectory
+
+    from bot.migrate import MIGRATIONS_DIR, heads, is_current
+
+    assert heads() == set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+    prepare_database(scratch_url, "0005")
+    engine = make_engine(scratch_url)
+    try:
+        assert not is_current(engine)
+        upgrade(scratch_url)
+        assert is_current(engine)
+    finally:
+        engine.dispose()

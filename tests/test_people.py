@@ -13,7 +13,7 @@ from bot.jobs import people
 from bot.models import Person
 from bot.scheduler import tick
 from bot.services import workspaces
-from bot.slack import web_client
+from bot.slack import clients_for
 from tests.conftest import ADMIN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
 from tests.scenario import all_text, set_up_team
@@ -31,7 +31,7 @@ def profile_reads(double, user=None):
 
 
 def people_jobs(double, db_url, session_factory):
-    return people.sources(web_client(settings_for(double, db_url)), session_factory)
+    return people.sources(clients_for(settings_for(double, db_url)), session_factory)
 
 
 def test_setup_reads_everyones_profile_and_says_which_it_could_not(

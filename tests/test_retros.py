@@ -49,7 +49,7 @@ def team(slack, double, db_url, session_factory, workspace_id, clock):
 
 
 def run(team, factory, at):
-    return tick(factory, at, retro_jobs.sources(team["client"], factory))
+    return tick(factory, at, retro_jobs.sources(lambda _: team["client"], factory))
 
 
 def retro_message(double):
@@ -189,8 +189,8 @@ def test_the_next_retrospective_asks_did_we_do_it_and_a_sprint_close_opens_one(
         sprint_id = sprint.id
     close = dt.datetime(2026, 11, 13, 16, 0, tzinfo=dt.UTC)
     sources = [
-        *sprint_jobs.sources(team["client"], session_factory),
-        *retro_jobs.sources(team["client"], session_factory),
+        *sprint_jobs.sources(lambda _: team["client"], session_factory),
+        *retro_jobs.sources(lambda _: team["client"], session_factory),
     ]
     tick(session_factory, dt.datetime(2026, 11, 9, 8, 0, tzinfo=dt.UTC), sources)
     report = tick(session_factory, close, sources)

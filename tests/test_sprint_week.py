@@ -23,7 +23,7 @@ from bot.scheduler import tick
 from bot.services import backlog, sprints, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintDraft, SprintField
-from bot.slack import web_client
+from bot.slack import clients_for
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN, ADMIN_CHANNEL, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
@@ -91,7 +91,7 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
         )  # fmt: skip
 
     read(plan)
-    sources = job_sources(web_client(settings_for(double, db_url)), session_factory)
+    sources = job_sources(clients_for(settings_for(double, db_url)), session_factory)
     seen = {user: 0 for user in PEOPLE}
     prompts: dict[str, list[dt.datetime]] = {user: [] for user in PEOPLE}
     reminders: dict[str, list[dt.datetime]] = {user: [] for user in PEOPLE}

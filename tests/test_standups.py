@@ -65,7 +65,9 @@ def team(slack, double, db_url, session_factory, workspace_id, read, clock):
 
 
 def run(team, session_factory, at):
-    return tick(session_factory, at, standup_jobs.sources(team["client"], session_factory))
+    return tick(
+        session_factory, at, standup_jobs.sources(lambda _: team["client"], session_factory)
+    )
 
 
 def _says(message, msgid):
@@ -253,7 +255,7 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
 
 
 def test_a_member_who_left_slack_does_not_stop_the_others(team, double, session_factory, db_url):
-    people = people_jobs.sources(team["client"], session_factory)
+    people = people_jobs.sources(lambda _: team["client"], session_factory)
     double.users[AMSTERDAM]["deleted"] = True  # left Slack
     double.fail_next("chat.postMessage", status=429, retry_after=1, times=1)  # and a rate limit
     run(team, session_factory, utc(10, 26, 8))

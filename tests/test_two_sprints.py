@@ -16,7 +16,7 @@ from bot.scheduler import tick
 from bot.services import sprints, teams, workspaces
 from bot.services.sprints import SprintDraft, SprintField
 from bot.services.teams import TeamSettings
-from bot.slack import web_client
+from bot.slack import clients_for
 from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
 from tests.scenario import all_text, ticks
@@ -46,7 +46,7 @@ def test_two_sprints_on_the_scheduler(double, db_url, session_factory, workspace
                 today=START.date(),
             )  # fmt: skip
             sprints.plan(session, team, owner, draft, START)
-    sources = job_sources(web_client(settings_for(double, db_url)), session_factory)
+    sources = job_sources(clients_for(settings_for(double, db_url)), session_factory)
     ran: list[str] = []
     # Through the second retrospective's close.
     for at in ticks(START, START + dt.timedelta(days=17), every=2):

@@ -1,21 +1,26 @@
 """What the scheduler runs, one module per domain: each lists its occurrences due up to an
 instant (job sources) and runs one of them from ids and `now` (bot.scheduler claims each
-occurrence exactly once). What the jobs post in Slack is in bot.messaging."""
+occurrence exactly once). What the jobs post in Slack is in bot.messaging.
+
+Listing what is due needs only the database. The Slack side (bot.messaging, and through it
+the Slack SDK and the views) is imported by the runs that post, and a workspace's client is
+made when a run first needs it: a tick with nothing due, such as an `agilebot tick` started
+every minute by a host's scheduler, loads neither."""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.jobs import people, retros, sprints, standups
 from bot.scheduler import JobSource
+from bot.slack import ClientFor
 
 
-def job_sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
+def job_sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
     """Every job source of the product; within one tick, occurrences run in due order."""
     return [
-        *people.sources(client, factory),
-        *sprints.sources(client, factory),
-        *retros.sources(client, factory),
-        *standups.sources(client, factory),
+        *people.sources(clients, factory),
+        *sprints.sources(clients, factory),
+        *retros.sources(clients, factory),
+        *standups.sources(clients, factory),
     ]

@@ -12,14 +12,13 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
-from slack_sdk import WebClient
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.messaging import people as slack_people
 from bot.models import Person, TeamMember
 from bot.scheduler import FollowUp, JobSource, Occurrence
 from bot.services import workspaces
+from bot.slack import ClientFor
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +30,12 @@ REFRESH_MINUTE = 50
 TELL_STALE = dt.timedelta(days=7)
 
 
-def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
-    return [partial(refreshes, client, factory), partial(departures, client, factory)]
+def sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
+    return [partial(refreshes, clients, factory), partial(departures, clients, factory)]
 
 
 def refreshes(
-    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+    clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
     """Per workspace, once an hour while any team person's profile is unknown or more than a
     day old."""
@@ -55,21 +54,24 @@ def refreshes(
             key=f"people_refresh:workspace={workspace_id}:{hour.isoformat()}",
             workspace_id=workspace_id,
             due_at=hour,
-            run=partial(refresh, client, factory, workspace_id),
+            run=partial(refresh, clients, factory, workspace_id),
             stale_after=REFRESH_STALE,
         )
 
 
 def refresh(
-    client: WebClient,
+    clients: ClientFor,
     factory: sessionmaker[Session],
     workspace_id: int,
     session: Session,
     at: dt.datetime,
 ) -> FollowUp:
+    from bot.messaging import people as slack_people
+
     due = workspaces.stale_profiles(session, at, REFRESH_BATCH)
 
     def read() -> None:
+        client = clients(workspace_id)
         unreadable = slack_people.read_profiles(client, factory, workspace_id, due, at)
         if unreadable:
             log.warning("%d profiles could not be read; next hour again", len(unreadable))
@@ -78,7 +80,7 @@ def refresh(
 
 
 def departures(
-    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+    clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
     """A member whose account Slack deactivated: their scrum master is told, once."""
     rows = session.execute(
@@ -91,13 +93,13 @@ def departures(
             key=f"left_slack:team={team_id}:person={person_id}",
             workspace_id=workspace_id,
             due_at=until,
-            run=partial(departure, client, factory, team_id, person_id),
+            run=partial(departure, clients, factory, team_id, person_id),
             stale_after=TELL_STALE,
         )
 
 
 def departure(
-    client: WebClient,
+    clients: ClientFor,
     factory: sessionmaker[Session],
     team_id: int,
     person_id: int,
@@ -113,6 +115,8 @@ def departure(
         return None
     member.left_slack_told_at = at
     workspace_id = member.workspace_id
+    from bot.messaging import people as slack_people
+
     return lambda: slack_people.tell_scrum_master(
-        client, factory, workspace_id, team_id, person_id, at
+        clients(workspace_id), factory, workspace_id, team_id, person_id, at
     )

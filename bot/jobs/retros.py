@@ -7,23 +7,22 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.messaging import retros as post
 from bot.models import Retro, RetroState, Sprint, SprintState, Team
 from bot.scheduler import NEVER_STALE, FollowUp, JobSource, Occurrence
 from bot.services import retros
+from bot.slack import ClientFor
 
 OPEN_STALE = dt.timedelta(days=7)  # a retrospective of a sprint long gone is not opened
 
 
-def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
-    return [partial(opens, client), partial(phases, client)]
+def sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
+    return [partial(opens, clients), partial(phases, clients)]
 
 
-def opens(client: WebClient, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+def opens(clients: ClientFor, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
     """A sprint closed lately without a retrospective: one opens."""
     has_retro = select(Retro.id).where(Retro.sprint_id == Sprint.id).exists()
     closed = session.execute(
@@ -40,12 +39,12 @@ def opens(client: WebClient, session: Session, until: dt.datetime) -> Iterable[O
             key=f"retro_open:sprint={sprint_id}",
             workspace_id=workspace_id,
             due_at=closed_at,
-            run=partial(open_retro, client, sprint_id),
+            run=partial(open_retro, clients, sprint_id),
             stale_after=OPEN_STALE,
         )
 
 
-def phases(client: WebClient, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+def phases(clients: ClientFor, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
     """Voting opens when collecting ends; results come when voting ends."""
     retros_due = session.scalars(
         select(Retro).where(Retro.state.in_([RetroState.COLLECTING, RetroState.VOTING]))
@@ -60,16 +59,19 @@ def phases(client: WebClient, session: Session, until: dt.datetime) -> Iterable[
                 key=f"{key}:retro={retro.id}",
                 workspace_id=retro.workspace_id,
                 due_at=due,
-                run=partial(run, client, retro.id),
+                run=partial(run, clients, retro.id),
                 stale_after=NEVER_STALE,
             )
 
 
 def open_retro(
-    client: WebClient, sprint_id: int, session: Session, at: dt.datetime
+    clients: ClientFor, sprint_id: int, session: Session, at: dt.datetime
 ) -> FollowUp | None:
+    from bot.messaging import retros as post
+
     sprint = session.get_one(Sprint, sprint_id)
     team = session.get_one(Team, sprint.team_id)
+    client = clients(sprint.workspace_id)
     current = retros.current_retro(session, team)
     news = None
     if current is not None:  # an earlier one still open: its results come first
@@ -83,17 +85,23 @@ def open_retro(
 
 
 def start_voting(
-    client: WebClient, retro_id: int, session: Session, at: dt.datetime
+    clients: ClientFor, retro_id: int, session: Session, at: dt.datetime
 ) -> FollowUp | None:
+    from bot.messaging import retros as post
+
     retro = retros.start_voting(session, retro_id, at)
     if retro is None:
         return None
-    return post.milestone(client, session, retro)  # the items, with their Vote buttons
+    return post.milestone(
+        clients(retro.workspace_id), session, retro
+    )  # the items, with their Vote buttons
 
 
-def close(client: WebClient, retro_id: int, session: Session, at: dt.datetime) -> FollowUp | None:
+def close(clients: ClientFor, retro_id: int, session: Session, at: dt.datetime) -> FollowUp | None:
+    from bot.messaging import retros as post
+
     results = retros.close_retro(session, retro_id, at)
     if results is None:
         return None
     # The voting message becomes the results, in place (its buttons go), and the team hears.
-    return post.milestone(client, session, results.retro, results)
+    return post.milestone(clients(results.retro.workspace_id), session, results.retro, results)

@@ -7,23 +7,22 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.messaging import sprints as post
 from bot.models import Sprint, SprintState, Team
 from bot.scheduler import NEVER_STALE, FollowUp, JobSource, Occurrence
 from bot.services import sprints
+from bot.slack import ClientFor
 
 SNAPSHOT_STALE = dt.timedelta(days=28)  # the ledger makes a late snapshot exact
 
 
-def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
-    return [partial(milestones, client)]
+def sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
+    return [partial(milestones, clients)]
 
 
-def milestones(client: WebClient, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+def milestones(clients: ClientFor, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
     """Every open sprint's start, latest snapshot and close that are due, read in one query."""
     rows = session.execute(
         select(Sprint, Team)
@@ -32,14 +31,14 @@ def milestones(client: WebClient, session: Session, until: dt.datetime) -> Itera
     )
     for sprint, team in rows.tuples():
         if sprint.state is SprintState.PLANNED:
-            yield from _start(client, sprint, team, until)
+            yield from _start(clients, sprint, team, until)
         else:
             yield from _snapshot(sprint, team, until)
-        yield from _close(client, sprint, team, until)
+        yield from _close(clients, sprint, team, until)
 
 
 def _start(
-    client: WebClient, sprint: Sprint, team: Team, until: dt.datetime
+    clients: ClientFor, sprint: Sprint, team: Team, until: dt.datetime
 ) -> Iterable[Occurrence]:
     due = sprints.starts_at(team, sprint)
     if due <= until:
@@ -47,7 +46,7 @@ def _start(
             key=f"sprint_start:sprint={sprint.id}",
             workspace_id=sprint.workspace_id,
             due_at=due,
-            run=partial(start, client, sprint.id),
+            run=partial(start, clients, sprint.id),
             # Still worth announcing while the sprint runs; after that, the close does it.
             stale_after=sprints.closes_at(team, sprint) - due,
         )
@@ -70,7 +69,7 @@ def _snapshot(sprint: Sprint, team: Team, until: dt.datetime) -> Iterable[Occurr
 
 
 def _close(
-    client: WebClient, sprint: Sprint, team: Team, until: dt.datetime
+    clients: ClientFor, sprint: Sprint, team: Team, until: dt.datetime
 ) -> Iterable[Occurrence]:
     due = sprints.closes_at(team, sprint)
     if due <= until:
@@ -78,15 +77,17 @@ def _close(
             key=f"sprint_close:sprint={sprint.id}",
             workspace_id=sprint.workspace_id,
             due_at=due,
-            run=partial(close, client, sprint.id),
+            run=partial(close, clients, sprint.id),
             stale_after=NEVER_STALE,  # a sprint always closes, however late
         )
 
 
-def start(client: WebClient, sprint_id: int, session: Session, at: dt.datetime) -> None:
+def start(clients: ClientFor, sprint_id: int, session: Session, at: dt.datetime) -> None:
+    from bot.messaging import sprints as post
+
     sprint = sprints.start(session, sprint_id, at)
     if sprint is not None:
-        post.announce(client, session, sprint, at)
+        post.announce(clients(sprint.workspace_id), session, sprint, at)
 
 
 def snapshot(sprint_id: int, day: dt.date, session: Session, at: dt.datetime) -> None:
@@ -96,6 +97,10 @@ def snapshot(sprint_id: int, day: dt.date, session: Session, at: dt.datetime) ->
         sprints.take_snapshots(session, team, sprint, sprints.snapshot_at(team, day), at)
 
 
-def close(client: WebClient, sprint_id: int, session: Session, at: dt.datetime) -> FollowUp | None:
+def close(clients: ClientFor, sprint_id: int, session: Session, at: dt.datetime) -> FollowUp | None:
+    from bot.messaging import sprints as post
+
     closed = sprints.close(session, sprint_id, at)
-    return None if closed is None else post.showcase(client, session, closed, at)
+    if closed is None:
+        return None
+    return post.showcase(clients(closed.sprint.workspace_id), session, closed, at)

@@ -9,25 +9,24 @@ import hashlib
 from collections.abc import Iterable
 from functools import partial
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.messaging import standups as post
 from bot.models import Blocker, Person, StandupPrompt, Team
 from bot.scheduler import NEVER_STALE, FollowUp, JobSource, Occurrence
 from bot.services import standups
+from bot.slack import ClientFor
 
 PROMPT_STALE = standups.PROMPT_STALE
 RESEND_AFTER = dt.timedelta(minutes=10)  # a prompt still unsent this long after its job ran
 
 
-def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource]:
+def sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
     return [
-        partial(prompts, client, factory),
-        partial(resends, client, factory),
-        partial(reminders, client, factory),
-        partial(reraises, client),
+        partial(prompts, clients, factory),
+        partial(resends, clients, factory),
+        partial(reminders, clients, factory),
+        partial(reraises, clients),
     ]
 
 
@@ -35,7 +34,7 @@ def sources(client: WebClient, factory: sessionmaker[Session]) -> list[JobSource
 
 
 def prompts(
-    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+    clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
     cal = standups.calendar(session, until)
     for due in standups.due_prompts(cal, until, PROMPT_STALE):
@@ -48,13 +47,13 @@ def prompts(
             key=f"standup_prompt:team={due.team.id}:{due.at.isoformat()}:{who}",
             workspace_id=due.team.workspace_id,
             due_at=due.at,
-            run=partial(prompt, client, factory, due.team.id, due.at, dict(due.day_by_person)),
+            run=partial(prompt, clients, factory, due.team.id, due.at, dict(due.day_by_person)),
             stale_after=PROMPT_STALE,
         )
 
 
 def prompt(
-    client: WebClient,
+    clients: ClientFor,
     factory: sessionmaker[Session],
     team_id: int,
     due_at: dt.datetime,
@@ -65,12 +64,11 @@ def prompt(
     team = session.get_one(Team, team_id)
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(day_by_person)))}
     due = standups.Due(team=team, at=due_at, day_by_person=day_by_person, people=people)
-    to_send = standups.record_prompts(session, due, at)
-    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=False)
+    return _send(clients, factory, team, standups.record_prompts(session, due, at), at)
 
 
 def resends(
-    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+    clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
     """Prompts recorded but neither sent nor failed a while later: the process stopped
     between the commit and the DMs. They are sent now, while the day still needs them."""
@@ -87,13 +85,13 @@ def resends(
             key=f"standup_resend:prompt={prompt_id}",
             workspace_id=workspace_id,
             due_at=due_at + RESEND_AFTER,
-            run=partial(resend, client, factory, prompt_id),
+            run=partial(resend, clients, factory, prompt_id),
             stale_after=PROMPT_STALE,
         )
 
 
 def resend(
-    client: WebClient,
+    clients: ClientFor,
     factory: sessionmaker[Session],
     prompt_id: int,
     session: Session,
@@ -106,14 +104,14 @@ def resend(
         return None
     team = session.get_one(Team, row.team_id)
     to_send = [(row.id, session.get_one(Person, row.person_id), row.day)]
-    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=False)
+    return _send(clients, factory, team, to_send, at)
 
 
 # --- reminders -------------------------------------------------------------------------------
 
 
 def reminders(
-    client: WebClient, factory: sessionmaker[Session], session: Session, until: dt.datetime
+    clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
     rows = session.execute(
         select(StandupPrompt.team_id, StandupPrompt.due_at, StandupPrompt.workspace_id)
@@ -146,13 +144,13 @@ def reminders(
             key=f"standup_reminder:team={team_id}:{prompted_at.isoformat()}",
             workspace_id=workspace_id,
             due_at=due,
-            run=partial(remind, client, factory, team_id, prompted_at),
+            run=partial(remind, clients, factory, team_id, prompted_at),
             stale_after=PROMPT_STALE,
         )
 
 
 def remind(
-    client: WebClient,
+    clients: ClientFor,
     factory: sessionmaker[Session],
     team_id: int,
     prompted_at: dt.datetime,
@@ -168,13 +166,29 @@ def remind(
         )
     }
     to_send = [(p.id, people[p.person_id], p.day) for p in unanswered]
-    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=True)
+    return _send(clients, factory, team, to_send, at, reminder=True)
+
+
+def _send(
+    clients: ClientFor,
+    factory: sessionmaker[Session],
+    team: Team,
+    to_send: list[tuple[int, Person, dt.date]],
+    at: dt.datetime,
+    *,
+    reminder: bool = False,
+) -> FollowUp:
+    """The DMs, after the commit that recorded them."""
+    from bot.messaging import standups as post
+
+    client = clients(team.workspace_id)
+    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=reminder)
 
 
 # --- blockers --------------------------------------------------------------------------------
 
 
-def reraises(client: WebClient, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
+def reraises(clients: ClientFor, session: Session, until: dt.datetime) -> Iterable[Occurrence]:
     blockers = list(standups.open_blockers(session))
     holidays = standups.team_holidays(
         session, {team.id for _, team in blockers}, (until - dt.timedelta(days=30)).date()
@@ -188,12 +202,14 @@ def reraises(client: WebClient, session: Session, until: dt.datetime) -> Iterabl
             key=f"blocker_reraise:blocker={blocker.id}:{blocker.raised_at.isoformat()}",
             workspace_id=blocker.workspace_id,
             due_at=due,
-            run=partial(reraise, client, blocker.id),
+            run=partial(reraise, clients, blocker.id),
             stale_after=NEVER_STALE,
         )
 
 
-def reraise(client: WebClient, blocker_id: int, session: Session, at: dt.datetime) -> None:
+def reraise(clients: ClientFor, blocker_id: int, session: Session, at: dt.datetime) -> None:
     blocker = session.scalar(select(Blocker).where(Blocker.id == blocker_id).with_for_update())
     if blocker is not None and blocker.resolved_at is None:
-        post.raise_again(client, session, blocker, at)
+        from bot.messaging import standups as post
+
+        post.raise_again(clients(blocker.workspace_id), session, blocker, at)
