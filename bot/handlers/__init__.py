@@ -9,8 +9,10 @@ from bot.handlers import (
     backlog,
     commands,
     events,
+    experiments,
     listeners,
     retros,
+    sprint_planning,
     sprints,
     standups,
     submissions,
@@ -24,7 +26,9 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     backlog.register(app)
     submissions.register(app, deps)
-    sprints.register(app, deps)
+    sprints.register(app)
+    sprint_planning.register(app)
+    experiments.register(app)
     standups.register(app, deps)
     retros.register(app, deps)
     events.register(app, deps)

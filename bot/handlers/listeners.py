@@ -76,6 +76,24 @@ def listen_to_modal(
         route(ack=on_submit, lazy=[guarded(later, lazy=True)])
 
 
+def subcommand(*words: str) -> Callable[..., bool]:
+    """A route matcher: the command's first word (in any case) is one of `words`. A command
+    whose words belong to several domains gets a route in each module, with its own ack and
+    lazy functions, instead of a listener that dispatches to others."""
+    return lambda body: _first_word(body) in words
+
+
+def other_subcommand(*words: str) -> Callable[..., bool]:
+    """A route matcher for the rest of a command: no word, or a first word not in `words`
+    (the help, or what the command does on its own)."""
+    return lambda body: _first_word(body) not in words
+
+
+def _first_word(body: dict[str, Any]) -> str:
+    words = (body.get("text") or "").split()
+    return words[0].lower() if words else ""
+
+
 def just_ack(ack: Ack) -> None:
     """The ack function of listeners whose work is all in their lazy function."""
     ack()
