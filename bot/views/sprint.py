@@ -437,11 +437,14 @@ def _weeks(tr: Translator, n: int) -> dict[str, Any]:
 
 
 def _item_option(tr: Translator, item: BacklogItem, points: dict[int, int]) -> dict[str, Any]:
+    """An item to commit, "#12 Spring newsletter · 5 pts": planners commit by points, so the
+    title is cut to leave room for the id and the points, however long either is."""
     n = points.get(item.id, item.effort or 0)
+    prefix = f"#{item.id} "
     # Translators: {n} is a number of points (a short label on a button).
     suffix = " · " + tr.ngettext("{n} pt", "{n} pts", n).format(n=n)
-    title = truncate(item.title, OPTION_TEXT_MAX - len(suffix) - 6)
-    return option(f"#{item.id} {title}{suffix}", str(item.id))
+    title = truncate(item.title, OPTION_TEXT_MAX - len(prefix) - len(suffix))
+    return option(prefix + title + suffix, str(item.id))
 
 
 # --- the showcase ----------------------------------------------------------------------------
