@@ -13,8 +13,9 @@ from bot.models.base import Base, IntPK, WorkspaceOwned, utcnow
 class JobRun(WorkspaceOwned, Base):
     """One occurrence of a scheduled job, claimed by inserting its unique key.
 
-    The key names the job and its occurrence (`sprint_close:team=7:2026-11-27`); a second
-    scheduler process, a restart or a repeated tick fails to insert it again and so skips it.
+    The key names the job and its occurrence (`sprint_close:sprint=7`,
+    `standup_reminder:team=3:2026-11-27T08:00:00+00:00`); a second scheduler process, a
+    restart or a repeated tick fails to insert it again and so skips it.
     """
 
     __tablename__ = "job_runs"

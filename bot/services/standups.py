@@ -555,16 +555,6 @@ def come_back(session: Session, person: Person, today: dt.date) -> int:
     return len(periods)
 
 
-def current_away(session: Session, person: Person, today: dt.date) -> list[AwayPeriod]:
-    return list(
-        session.scalars(
-            select(AwayPeriod)
-            .where(AwayPeriod.person_id == person.id, AwayPeriod.end_date >= today)
-            .order_by(AwayPeriod.start_date)
-        )
-    )
-
-
 def _require_scrum_master(team: Team, actor: Person) -> None:
     if actor.id != team.scrum_master_id:
         raise NotAllowed(
