@@ -28,12 +28,14 @@ from bot.views.text import (
     plain,
     result_text,
     section,
+    sections,
     truncate,
 )
 
 BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
 CONFIRM_TEXT_MAX = 300
 OPTION_TEXT_MAX = 75
+SHOWCASE_LIST_MAX = 20  # entries a showcase list names; the rest are counted
 
 
 def zoned_time(tr: Translator, time: dt.time, time_zone: str) -> str:
@@ -501,32 +503,18 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
     ]
     reached = [e for e in closed.finished if e.kind is not ItemKind.EXPERIMENT]
     if reached:
-        blocks.append(
-            section(
-                "*" + tr.gettext("What reached customers") + "*\n"
-                + "\n".join(f"• {KIND_EMOJI[e.kind]} {esc(e.title)}" for e in reached[:20])
-                + _more(tr, len(reached) - 20)
-            )
-        )  # fmt: skip
+        lines = [f"• {KIND_EMOJI[e.kind]} {esc(e.title)}" for e in reached]
+        blocks += _listed(tr, tr.gettext("What reached customers"), lines)
     experiments = [e for e in closed.finished + closed.unfinished if e.kind is ItemKind.EXPERIMENT]
     if experiments:
-        lines = []
-        for e in experiments[:20]:
-            lines.append(f"• {KIND_EMOJI[e.kind]} *{esc(e.title)}*: {experiment_status(tr, e)}")
-        blocks.append(
-            section(
-                "*" + tr.gettext("Experiments") + "*\n" + "\n".join(lines)
-                + _more(tr, len(experiments) - 20)
-            )
-        )  # fmt: skip
+        lines = [
+            f"• {KIND_EMOJI[e.kind]} *{esc(e.title)}*: {experiment_status(tr, e)}"
+            for e in experiments
+        ]
+        blocks += _listed(tr, tr.gettext("Experiments"), lines)
     if closed.unfinished:
-        blocks.append(
-            section(
-                "*" + tr.gettext("Back to the top of the backlog") + "*\n"
-                + "\n".join(f"• {esc(e.title)}" for e in closed.unfinished[:20])
-                + _more(tr, len(closed.unfinished) - 20)
-            )
-        )  # fmt: skip
+        lines = [f"• {esc(e.title)}" for e in closed.unfinished]
+        blocks += _listed(tr, tr.gettext("Back to the top of the backlog"), lines)
     blocks.append(context(alt_text))
     # Translators: {title} is the sprint's title, such as "Growth · Sprint 3".
     fallback = tr.gettext("Sprint showcase: {title}").format(
@@ -590,8 +578,13 @@ def experiment_status(tr: Translator, entry: Entry) -> str:
     return result_text(tr, entry.result, entry.result_figure, entry.kpi)
 
 
-def _more(tr: Translator, n: int) -> str:
-    if n <= 0:
-        return ""
-    # Translators: {n} is a number of entries not shown.
-    return "\n" + tr.ngettext("…and {n} more.", "…and {n} more.", n).format(n=n)
+def _listed(tr: Translator, heading: str, lines: list[str]) -> list[dict[str, Any]]:
+    """A list of the showcase: its heading, its first lines and how many more there are, in as
+    many sections as Slack's 3000 characters a section need: 20 long titles do not fit in one,
+    and a cut section would lose the count."""
+    more = len(lines) - SHOWCASE_LIST_MAX
+    shown = [f"*{heading}*", *lines[:SHOWCASE_LIST_MAX]]
+    if more > 0:
+        # Translators: {n} is a number of entries not shown.
+        shown.append(tr.ngettext("…and {n} more.", "…and {n} more.", more).format(n=more))
+    return sections(shown)

@@ -45,6 +45,23 @@ def section(
     return block
 
 
+def sections(lines: list[str]) -> list[dict[str, Any]]:
+    """Lines of mrkdwn in as few sections as hold them whole within Slack's 3000 characters:
+    one long line is cut alone, so what comes after it (a blocker after a long answer, the
+    count of titles not shown) still shows, where one section would have lost it."""
+    blocks: list[dict[str, Any]] = []
+    text = ""
+    for line in (truncate(line, SECTION_TEXT_MAX) for line in lines):
+        if text and len(text) + 1 + len(line) > SECTION_TEXT_MAX:
+            blocks.append(section(text))
+            text = line
+        else:
+            text = f"{text}\n{line}" if text else line
+    if text:
+        blocks.append(section(text))
+    return blocks
+
+
 def context(*texts: str) -> dict[str, Any]:
     return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
 

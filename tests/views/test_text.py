@@ -22,6 +22,7 @@ from bot.views.text import (
     option,
     plain,
     score_text,
+    sections,
     status_label,
     truncate,
 )
@@ -57,6 +58,18 @@ def test_helpers_cut_to_the_limit_of_where_the_text_goes():
     assert plain("p" * 200, 24)["text"] == "p" * 23 + "…"
     assert plain("p" * 200)["text"] == "p" * 200
     assert len(context(*["c"] * 12)["elements"]) == 10
+
+
+def test_lines_share_a_section_while_they_fit_and_a_long_one_is_cut_alone():
+    def texts(lines):
+        return [block["text"]["text"] for block in sections(lines)]
+
+    assert texts(["a", "b"]) == ["a\nb"]
+    assert texts([]) == []
+    half = "h" * (SECTION_TEXT_MAX // 2)
+    assert texts([half, half, "end"]) == [half, f"{half}\nend"]
+    long = texts(["head", "x" * 5000, "tail"])
+    assert long == ["head", "x" * (SECTION_TEXT_MAX - 1) + "…", "tail"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
