@@ -13,7 +13,17 @@ from bot.i18n import Translator, day_label
 from bot.models import Blocker, StandupAnswer, Team
 from bot.models.standup import ANSWER_MAX
 from bot.views.ids import Action, Callback
-from bot.views.text import button, context, esc, mention, option, plain, section, truncate
+from bot.views.text import (
+    button,
+    context,
+    esc,
+    mention,
+    option,
+    plain,
+    section,
+    sections,
+    truncate,
+)
 
 
 def prompt_message(tr: Translator, team: Team, day: dt.date, *, reminder: bool) -> dict[str, Any]:
@@ -131,6 +141,9 @@ def thread_parent(
 def answer_reply(
     tr: Translator, slack_user_id: str, answer: StandupAnswer, item_titles: list[str], late: bool
 ) -> dict[str, Any]:
+    """A member's answer in the day's thread. Three answers as long as the form allows pass
+    the 3000 characters of a section, so the lines take as many sections as they need: a long
+    answer is cut on its own and the blocker and the items after it still reach the team."""
     lines = [mention(slack_user_id) + (" · " + tr.gettext("late answer") if late else "")]
     if answer.done:
         # Translators: {text} is what the member finished, as they typed it.
@@ -148,8 +161,7 @@ def answer_reply(
             # Translators: {items} is a comma-separated list of sprint items' titles.
             tr.gettext("*Items:* {items}").format(items=", ".join(esc(t) for t in item_titles))
         )
-    text = "\n".join(lines)
-    return {"text": text, "blocks": [section(text)]}
+    return {"text": "\n".join(lines), "blocks": sections(lines)}
 
 
 def blocker_message(

@@ -141,19 +141,26 @@ def test_the_longest_reply_stays_within_slacks_limits(language):
     assert_message(message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bot.views.standup.answer_reply puts the three answers (up to 1500 characters each, as the "
-        "form allows) in one section, which mrkdwn() cuts at Slack's 3000: the blocker and the items "
-        "of a long answer never reach the team's thread"
-    ),
-)
-def test_a_long_answer_still_shows_its_blocker_in_the_thread():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_long_answer_still_shows_its_blocker_and_items_in_the_thread(language):
+    tr = translator(language)
     given = answer(done="d" * ANSWER_MAX, next="n" * ANSWER_MAX, blockers="No access to the CMS")
-    message = answer_reply(EN, MEMBER, given, ["Item 2"], late=False)
-    shown = "\n".join(s["text"]["text"] for s in of_type(message, "section"))
-    assert ":construction: *Blocked:* No access to the CMS" in shown
+    message = answer_reply(tr, MEMBER, given, ["Item 2"], late=False)
+    assert_message(message)
+    blocked = tr.gettext("*Blocked:* {text}").format(text="No access to the CMS")
+    items = tr.gettext("*Items:* {items}").format(items="Item 2")
+    assert f":construction: {blocked}\n{items}" in sections_text(message)
+    worst = answer(done=LONGEST, next=LONGEST, blockers=LONGEST)
+    assert sections_text(answer_reply(tr, MEMBER, worst, ["Item 2"], late=False)).endswith(items)
+
+
+def sections_text(message) -> str:
+    return "\n".join(s["text"]["text"] for s in of_type(message, "section"))
+
+
+def test_a_short_answer_is_one_section():
+    message = answer_reply(EN, MEMBER, answer(blockers="No access"), ["Item 2"], late=False)
+    assert [s["text"]["text"] for s in of_type(message, "section")] == [message["text"]]
 
 
 def test_a_new_blocker_can_be_resolved_from_its_card():
