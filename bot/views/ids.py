@@ -24,12 +24,16 @@ class Action:
     STANDUP_OPEN = "standup.open"
     RETRO_ADD = "retro.add"
     RETRO_VOTE = "retro.vote"
-    RETRO_PAGE = "retro.page"
+    # The vote's paging buttons, like the backlog's: distinct ids within their actions block.
+    RETRO_PAGE_PREVIOUS = "retro.page.previous"
+    RETRO_PAGE_NEXT = "retro.page.next"
     RETRO_ACTION_MENU = "retro.action"
     BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
     PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
+    # Both of the vote's paging buttons, for the one handler that turns the page.
+    RETRO_PAGE = re.compile(r"^retro\.page\.(previous|next)$")
 
 
 class Callback:

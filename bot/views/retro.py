@@ -15,7 +15,12 @@ from bot.services.retros import Ranked
 from bot.views.ids import Action, Callback
 from bot.views.text import button, context, esc, mention, option, plain, section, truncate
 
-VOTE_ITEMS_PER_PAGE = 40  # one block each, with up to 3 column headings: within 50 blocks
+MESSAGE_BLOCKS_MAX = 50  # Slack's limit for a message
+VOTE_ITEMS_PER_PAGE = 40  # one block each, at most: a page also holds earlier actions
+EARLIER_ACTIONS_MAX = 8  # listed under "Did we do it?"; the rest are counted
+# A voting page's blocks besides its items and earlier actions: the title, the voting rules,
+# up to three column headings and the paging buttons.
+VOTE_PAGE_FIXED_BLOCKS = 6
 
 
 def column_label(tr: Translator, column: RetroColumn) -> str:
@@ -84,9 +89,10 @@ def retro_message(
             )
         )  # fmt: skip
         ordered = [i for c in RetroColumn for i in items if i.column is c]
-        pages = max(1, -(-len(ordered) // VOTE_ITEMS_PER_PAGE))
+        per_page = _vote_items_per_page(len(earlier_actions))
+        pages = max(1, -(-len(ordered) // per_page))
         page = min(max(1, page), pages)
-        shown = ordered[(page - 1) * VOTE_ITEMS_PER_PAGE : page * VOTE_ITEMS_PER_PAGE]
+        shown = ordered[(page - 1) * per_page : page * per_page]
         current = None
         for item in shown:
             if item.column is not current:
@@ -102,12 +108,11 @@ def retro_message(
         if pages > 1:
             nav = []
             if page > 1:
-                nav.append(
-                    button(tr.gettext("◀ Previous"), Action.RETRO_PAGE, f"{retro.id}:{page - 1}")
-                )
+                previous = f"{retro.id}:{page - 1}"
+                nav.append(button(tr.gettext("◀ Previous"), Action.RETRO_PAGE_PREVIOUS, previous))
             if page < pages:
                 nav.append(
-                    button(tr.gettext("Next ▶"), Action.RETRO_PAGE, f"{retro.id}:{page + 1}")
+                    button(tr.gettext("Next ▶"), Action.RETRO_PAGE_NEXT, f"{retro.id}:{page + 1}")
                 )
             blocks.append({"type": "actions", "block_id": "retro_pages", "elements": nav})
     else:
@@ -129,10 +134,38 @@ def retro_message(
         else:
             blocks.append(context(tr.gettext('No "try" item got a vote: no actions this time.')))
     if earlier_actions and retro.state is not RetroState.CLOSED:
-        blocks.append(section("*" + tr.gettext("Did we do it?") + "*"))
-        for action in earlier_actions[:8]:
-            blocks.append(_action_block(tr, action))
-    return {"text": title, "blocks": blocks[:50]}
+        blocks += _earlier_blocks(tr, earlier_actions)
+    return {"text": title, "blocks": blocks}
+
+
+def _vote_items_per_page(earlier_actions: int) -> int:
+    """Items on a voting page: 40, or fewer when the earlier actions under "Did we do it?"
+    need the room, so that the page stays within Slack's 50 blocks without dropping any."""
+    room = MESSAGE_BLOCKS_MAX - VOTE_PAGE_FIXED_BLOCKS - _earlier_block_count(earlier_actions)
+    return min(VOTE_ITEMS_PER_PAGE, room)
+
+
+def _earlier_block_count(earlier_actions: int) -> int:
+    if not earlier_actions:
+        return 0
+    more = 1 if earlier_actions > EARLIER_ACTIONS_MAX else 0
+    return 1 + min(earlier_actions, EARLIER_ACTIONS_MAX) + more
+
+
+def _earlier_blocks(tr: Translator, earlier_actions: list[RetroAction]) -> list[dict[str, Any]]:
+    """The "Did we do it?" list: the first earlier actions, each with its menu, and how many
+    more there are."""
+    blocks = [section("*" + tr.gettext("Did we do it?") + "*")]
+    blocks += [_action_block(tr, a) for a in earlier_actions[:EARLIER_ACTIONS_MAX]]
+    more = len(earlier_actions) - EARLIER_ACTIONS_MAX
+    if more > 0:
+        # Translators: {n} is a number of earlier retrospective actions not shown.
+        blocks.append(
+            context(
+                tr.ngettext("…and {n} more action.", "…and {n} more actions.", more).format(n=more)
+            )
+        )
+    return blocks
 
 
 def _item_text(item: RetroItem, authors: dict[int, str], limit: int = 2800) -> str:
@@ -215,15 +248,19 @@ def milestone_message(
     when the results are in: a new post notifies the team, where an edit of the retrospective
     message (which follows too) notifies no one."""
     if retro.state is RetroState.VOTING:
-        # Translators: {team} is the team's name; {when} is a day and time such as
-        # "Tue 24 Nov 17:00"; {n} is the number of retrospective notes to vote on.
+        # Translators: {n} is the votes each member has; it fills {votes} in "Voting is open in
+        # the retrospective of {team}: {n} notes, {votes}, until {when}."
+        votes = tr.ngettext("{n} vote each", "{n} votes each", VOTES_PER_MEMBER).format(
+            n=VOTES_PER_MEMBER
+        )
+        # Translators: {team} is the team's name; {n} is the number of retrospective notes to
+        # vote on; {votes} is the votes each member has, such as "3 votes each"; {when} is a day
+        # and time such as "Tue 24 Nov 17:00".
         text = ":ballot_box_with_ballot: " + tr.ngettext(
-            "Voting is open in the retrospective of {team}: {n} note, three votes each, until "
-            "{when}.",
-            "Voting is open in the retrospective of {team}: {n} notes, three votes each, until "
-            "{when}.",
+            "Voting is open in the retrospective of {team}: {n} note, {votes}, until {when}.",
+            "Voting is open in the retrospective of {team}: {n} notes, {votes}, until {when}.",
             items,
-        ).format(team=esc(team.name), n=items, when=local_time)
+        ).format(team=esc(team.name), n=items, votes=votes, when=local_time)
     else:
         # Translators: {team} is the team's name; {n} is the number of actions agreed.
         text = ":bar_chart: " + tr.ngettext(

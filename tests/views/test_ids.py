@@ -31,3 +31,8 @@ def test_every_id_fits_slack_and_reads_as_dotted_words():
 def test_the_backlog_paging_pattern_matches_exactly_its_three_buttons():
     matched = {v for v in constants(Action).values() if Action.PAGE_ANY.match(v)}
     assert matched == {Action.PAGE_PREVIOUS, Action.PAGE_NEXT, Action.PAGE_REFRESH}
+
+
+def test_the_retro_paging_pattern_matches_exactly_its_two_buttons():
+    matched = {v for v in constants(Action).values() if Action.RETRO_PAGE.match(v)}
+    assert matched == {Action.RETRO_PAGE_PREVIOUS, Action.RETRO_PAGE_NEXT}

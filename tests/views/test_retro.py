@@ -143,9 +143,9 @@ def test_a_long_vote_is_paged_and_every_item_is_on_exactly_one_page():
         for p in pages
     ]
     assert navs == [
-        [(Action.RETRO_PAGE, "5:2")],
-        [(Action.RETRO_PAGE, "5:1"), (Action.RETRO_PAGE, "5:3")],
-        [(Action.RETRO_PAGE, "5:2")],
+        [(Action.RETRO_PAGE_NEXT, "5:2")],
+        [(Action.RETRO_PAGE_PREVIOUS, "5:1"), (Action.RETRO_PAGE_NEXT, "5:3")],
+        [(Action.RETRO_PAGE_PREVIOUS, "5:2")],
     ]
     assert voted_ids(message(RetroState.VOTING, items, page=99)) == voted_ids(pages[2])
 
@@ -178,36 +178,45 @@ def test_the_fullest_voting_page_stays_within_slacks_limits(language):
         assert_message(payload)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bot.views.retro.retro_message gives Previous and Next the same action id (retro.page) in "
-        "one actions block; Slack wants action ids unique within a block (the backlog's paging has "
-        "distinct ids for this reason, see bot.views.ids), so a middle page of a vote of more than "
-        "80 items would be refused"
-    ),
-)
 def test_a_middle_voting_page_is_one_slack_accepts():
-    assert_message(message(RetroState.VOTING, shuffled(100), page=2))
+    payload = message(RetroState.VOTING, shuffled(100), page=2)
+    assert_message(payload)
+    buttons = block_with_id(payload, "retro_pages")["elements"]
+    assert all(Action.RETRO_PAGE.match(b["action_id"]) for b in buttons)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bot.views.retro.retro_message fills a voting page with 40 items and up to 3 column headings "
-        "(46 blocks), then adds 'Did we do it?' and up to 8 earlier actions, and cuts the whole at 50 "
-        "blocks: on a full page the last earlier actions disappear without a word"
-    ),
-)
-def test_a_full_voting_page_still_lists_every_earlier_action():
-    earlier = [retro_action(n) for n in range(1, 9)]
-    payload = message(RetroState.VOTING, shuffled(100), earlier=earlier)
-    listed = [
+def listed_actions(payload) -> list[str]:
+    return [
         b["block_id"]
         for b in payload["blocks"]
         if b.get("block_id", "").startswith("retro_action:")
     ]
-    assert listed == [f"retro_action:{n}" for n in range(1, 9)]
+
+
+def test_a_full_voting_page_still_lists_every_earlier_action():
+    earlier = [retro_action(n) for n in range(1, 9)]
+    payload = message(RetroState.VOTING, shuffled(100), earlier=earlier)
+    assert_message(payload)
+    assert listed_actions(payload) == [f"retro_action:{n}" for n in range(1, 9)]
+
+
+@pytest.mark.parametrize(
+    "language, more",
+    [("en", "…and 3 more actions."), ("it", "…e altre 3 azioni."), ("nl", "…en nog 3 acties.")],
+    ids=LANGUAGES,
+)
+def test_earlier_actions_past_eight_are_counted_and_every_item_still_gets_a_page(language, more):
+    items = shuffled(100)
+    earlier = [retro_action(n) for n in range(1, 12)]
+    pages = [
+        message(RetroState.VOTING, items, earlier=earlier, page=n, tr=translator(language))
+        for n in range(1, 4)
+    ]
+    for payload in pages:
+        assert_message(payload)
+        assert listed_actions(payload) == [f"retro_action:{n}" for n in range(1, 9)]
+        assert payload["blocks"][-1]["elements"][0]["text"] == more
+    assert sorted(i for p in pages for i in voted_ids(p)) == list(range(1, 101))
 
 
 # --- results -------------------------------------------------------------------------------
@@ -311,6 +320,44 @@ def test_the_item_form_says_whether_the_name_is_kept(language):
         assert [o["value"] for o in column["options"]] == [c.value for c in RetroColumn]
         assert view["blocks"][1]["element"]["max_length"] == RETRO_ITEM_MAX
         assert view["blocks"][2]["elements"][0]["text"] == tr.gettext(note)
+
+
+@pytest.mark.parametrize(
+    "language, five, one",
+    [
+        (
+            "en",
+            "Voting is open in the retrospective of Growth: 5 notes, 3 votes each, until {when}.",
+            "Voting is open in the retrospective of Growth: 1 note, 1 vote each, until {when}.",
+        ),
+        (
+            "it",
+            "Il voto è aperto nella retrospettiva di Growth: 5 note, 3 voti a testa. Chiusura del "
+            "voto: {when}.",
+            "Il voto è aperto nella retrospettiva di Growth: 1 nota, 1 voto a testa. Chiusura del "
+            "voto: {when}.",
+        ),
+        (
+            "nl",
+            "Het stemmen is open in de retrospective van Growth: 5 retropunten, 3 stemmen per "
+            "persoon, tot {when}.",
+            "Het stemmen is open in de retrospective van Growth: 1 retropunt, 1 stem per persoon, "
+            "tot {when}.",
+        ),
+    ],
+    ids=LANGUAGES,
+)
+def test_voting_opens_with_the_votes_each_member_has(language, five, one, monkeypatch):
+    tr = translator(language)
+    opened = milestone_message(
+        tr, team(), retro(RetroState.VOTING), items=5, actions=0, local_time=WHEN
+    )
+    assert opened["text"] == ":ballot_box_with_ballot: " + five.format(when=WHEN)
+    monkeypatch.setattr("bot.views.retro.VOTES_PER_MEMBER", 1)
+    alone = milestone_message(
+        tr, team(), retro(RetroState.VOTING), items=1, actions=0, local_time=WHEN
+    )
+    assert alone["text"] == ":ballot_box_with_ballot: " + one.format(when=WHEN)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
