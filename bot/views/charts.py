@@ -85,24 +85,32 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
         return text
     if s.forecast_days is None:
         return text + " " + tr.gettext("Nothing is completed yet, so there is no forecast.")
+    # Translators: {pace} is a number of points with up to one decimal, such as "2.5"; the
+    # whole fills {pace} in "At this pace ({pace}) the scope is finished within the sprint."
+    pace = tr.ngettext("{pace} point a day", "{pace} points a day", plural_count(s.pace, 1))
+    pace = pace.format(pace=number(tr, s.pace, 1))
     if s.on_track:
         return (
             text
             + " "
-            # Translators: {pace} is a number of points with up to two decimals, such as "2.5".
-            + tr.gettext(
-                "At this pace ({pace} points a day) the scope is finished within the sprint."
-            ).format(pace=number(tr, s.pace, 1))
+            # Translators: {pace} is the team's pace, such as "2.5 points a day".
+            + tr.gettext("At this pace ({pace}) the scope is finished within the sprint.").format(
+                pace=pace
+            )
         )
+    forecast = s.forecast_days
     return (
         text
         + " "
-        # Translators: {pace} is a number of points with up to two decimals, such as "2.5";
-        # {forecast} is a whole number of working days.
-        + tr.gettext(
-            "At this pace ({pace} points a day) the scope needs {forecast} working days: more than "
-            "the sprint has."
-        ).format(pace=number(tr, s.pace, 1), forecast=number(tr, s.forecast_days, 1))
+        # Translators: {pace} is the team's pace, such as "2.5 points a day"; {forecast} is a
+        # number of working days with up to one decimal, such as "13.3".
+        + tr.ngettext(
+            "At this pace ({pace}) the scope needs {forecast} working day: more than the sprint "
+            "has.",
+            "At this pace ({pace}) the scope needs {forecast} working days: more than the sprint "
+            "has.",
+            plural_count(forecast, 1),
+        ).format(pace=pace, forecast=number(tr, forecast, 1))
     )
 
 
@@ -145,3 +153,12 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
 def number(tr: Translator, value: float, digits: int = 0) -> str:
     """A number in the reader's locale: "2.5" in English, "2,5" in Italian and Dutch."""
     return decimal(tr, value, digits)
+
+
+def plural_count(value: float, digits: int) -> int:
+    """The count that picks ngettext's form for a number shown with up to `digits` decimals:
+    the number itself when it shows whole ("1 point"), else 2. gettext's plural rules take
+    whole numbers only, and a number shown with a fraction ("1.5", "0.5") takes the plural in
+    English, Italian and Dutch (CLDR), as 2 does."""
+    shown = round(value, digits)
+    return int(shown) if shown.is_integer() else 2

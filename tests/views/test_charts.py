@@ -63,6 +63,45 @@ def test_a_sprint_behind_its_pace_is_told_how_long_the_scope_needs():
     )
 
 
+@pytest.mark.parametrize(
+    "language, one, half, behind",
+    [
+        (
+            "en",
+            "At this pace (1 point a day) the scope is finished within the sprint.",
+            "At this pace (0.5 points a day) the scope is finished within the sprint.",
+            "At this pace (1 point a day) the scope needs 20 working days: more than the sprint "
+            "has.",
+        ),
+        (
+            "it",
+            "A questo ritmo (1 punto al giorno) lo scope viene completato entro lo sprint.",
+            "A questo ritmo (0,5 punti al giorno) lo scope viene completato entro lo sprint.",
+            "A questo ritmo (1 punto al giorno) lo scope richiede 20 giorni lavorativi: più di "
+            "quelli dello sprint.",
+        ),
+        (
+            "nl",
+            "In dit tempo (1 punt per dag) is de scope binnen de sprint af.",
+            "In dit tempo (0,5 punten per dag) is de scope binnen de sprint af.",
+            "In dit tempo (1 punt per dag) heeft de scope 20 werkdagen nodig: meer dan de sprint "
+            "heeft.",
+        ),
+    ],
+    ids=LANGUAGES,
+)
+def test_the_pace_agrees_with_its_number(language, one, half, behind):
+    tr = translator(language)
+
+    def alt(scope: float, done: list[float]) -> str:
+        data = BurnupData(DAYS, [scope] * 10, done + [None] * (10 - len(done)), None, False)
+        return burnup_chart(tr, team(), sprint(), data).alt_text
+
+    assert alt(8.0, [1.0, 2.0]).endswith(" " + one)
+    assert alt(4.0, [0.5, 1.0]).endswith(" " + half)
+    assert alt(20.0, [1.0, 2.0]).endswith(" " + behind)
+
+
 def test_nothing_to_forecast_before_the_first_day_ends_or_after_the_close():
     assert burnup_chart(EN, team(), sprint(), burnup([])).alt_text.endswith(
         "the scope was 20 points at the start."
