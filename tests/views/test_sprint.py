@@ -395,6 +395,17 @@ def test_the_showcase_says_the_goal_was_met_and_committed_against_completed(
     assert message["blocks"][-1]["elements"][0]["text"] == "Burnup chart: 8 of 8 points"
 
 
+def test_the_goal_is_the_committed_work_whatever_was_added_later():
+    done = [entry(1, state=WorkState.DONE), entry(2, state=WorkState.DONE)]
+    added_unfinished = entry(3, committed=False)
+    assert closed(done, [added_unfinished]).goal_met
+    assert not closed(done[:1], [entry(2, state=WorkState.DOING), added_unfinished]).goal_met
+    taken_out = closed(done, [], committed=Totals(scope_points=9, scope_items=3))
+    assert not taken_out.goal_met
+    met = showcase_message(IT, closed(done, [added_unfinished]), "alt")
+    assert met["blocks"][0]["text"]["text"].endswith(":white_check_mark: Obiettivo raggiunto")
+
+
 def test_the_showcase_tells_what_reached_customers_how_experiments_went_and_what_goes_back():
     won = entry(
         2,

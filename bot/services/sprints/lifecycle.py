@@ -345,8 +345,12 @@ class Closed:
 
     @property
     def goal_met(self) -> bool:
-        """Everything committed at the start was completed (scope added later aside)."""
-        return self.final.done_points >= self.committed.scope_points and not self.unfinished
+        """Everything committed at the start was completed: the goal is the work the team
+        committed to, so items added during the sprint are aside, finished or not, while a
+        committed item left unfinished, or taken out of the sprint, misses it."""
+        finished = sum(1 for e in self.finished if e.committed)
+        unfinished = any(e.committed for e in self.unfinished)
+        return finished >= self.committed.scope_items and not unfinished
 
 
 def recap(session: Session, team: Team, sprint: Sprint) -> Closed:
