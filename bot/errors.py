@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.i18n import Translator, day_label, decimal
-from bot.mrkdwn import Markup, esc, mention
+from bot.mrkdwn import Markup, channel_link, esc, mention
 
 
 class _Someone(Protocol):
@@ -40,12 +40,25 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """A Slack channel named in a message: `<#C…>` in mrkdwn, which Slack shows as a link with
+    the channel's name. Plain text (a field error) has no links, and the bot does not know
+    channel names, so there it is the id after a "#"."""
+
+    channel_id: str
+
+    def render(self, *, plain: bool = False) -> str:
+        return "#" + self.channel_id if plain else channel_link(self.channel_id)
+
+
+@dataclass(frozen=True)
 class Message:
     """A translatable text with named `{placeholders}`; the text is marked with N_().
 
     Parameters are shown in the reader's language: a date as "Tue 24 Nov", a float with the
-    reader's decimal sign, a Mention as the person; a string is user text (escaped for mrkdwn)
-    unless it is Markup.
+    reader's decimal sign, a Mention as the person, a Channel as a link to it, a tuple as its
+    parameters separated by commas; a string is user text (escaped for mrkdwn) unless it is
+    Markup. Services name people and channels this way and never render mrkdwn themselves.
     """
 
     text: str
@@ -64,6 +77,10 @@ class Message:
 def _param(tr: Translator, value: Any, plain: bool) -> Any:
     if isinstance(value, Mention):
         return value.render(tr, plain=plain)
+    if isinstance(value, Channel):
+        return value.render(plain=plain)
+    if isinstance(value, tuple):
+        return ", ".join(str(_param(tr, v, plain)) for v in value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return day_label(tr, value)
     if isinstance(value, float):

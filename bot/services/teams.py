@@ -11,11 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.errors import Invalid, Mention, Message, NotAllowed, NoTeam
+from bot.errors import Channel, Invalid, Mention, Message, NotAllowed, NoTeam
 from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, TEAM_NAME_MAX, TeamField
 from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
-from bot.mrkdwn import Markup, channel_link
 from bot.services import workspaces
 
 # The names the set-up handlers import these by.
@@ -208,7 +207,7 @@ def resolve_team(session: Session, channel_id: str | None) -> Team:
         Message(
             # Translators: {channels} is a comma-separated list of links to the teams' channels.
             N_("This channel has no team. Use the command in a team's channel: {channels}."),
-            {"channels": Markup(", ".join(channel_link(t.channel_id) for t in teams))},
+            {"channels": tuple(Channel(t.channel_id) for t in teams)},
         )
     )
 
