@@ -1,5 +1,11 @@
-"""The Slack edge: one module per surface, each with `register(app, deps)`. Handlers parse,
-ack, call a service inside a transaction they own, render, and call Slack."""
+"""The Slack edge: one module per domain (backlog, teams, help, sprints, sprint_planning,
+experiments, standups, retros, people), each with `register(app)`, a list of routes to
+top-level listeners. Listeners parse, ack, call a service inside a transaction they own,
+render, and call Slack; what the bot posts on its own is in bot.messaging.
+
+Shared by them: the wiring and transactions (deps), the listener plumbing and the one error
+handler (listeners), form and button values (forms), the person behind a request and their
+language (readers), and private replies (replies)."""
 
 from __future__ import annotations
 
@@ -7,15 +13,15 @@ from slack_bolt import App
 
 from bot.handlers import (
     backlog,
-    commands,
-    events,
     experiments,
+    help,
     listeners,
+    people,
     retros,
     sprint_planning,
     sprints,
     standups,
-    submissions,
+    teams,
 )
 from bot.handlers.deps import Deps, request_middleware
 
@@ -23,12 +29,7 @@ from bot.handlers.deps import Deps, request_middleware
 def register_all(app: App, deps: Deps) -> None:
     app.middleware(request_middleware(deps))
     listeners.register(app)
-    commands.register(app, deps)
-    backlog.register(app)
-    submissions.register(app, deps)
-    sprints.register(app)
-    sprint_planning.register(app)
-    experiments.register(app)
-    standups.register(app, deps)
-    retros.register(app, deps)
-    events.register(app, deps)
+    for domain in (
+        backlog, teams, help, sprints, sprint_planning, experiments, standups, retros, people
+    ):  # fmt: skip
+        domain.register(app)

@@ -115,14 +115,14 @@ def submit_idea(
     except (TypeError, ValueError):
         raise Invalid({IdeaField.TEAM: Message(N_("Choose the team."))}) from None
     now = deps.now()
-
-    def submit(session: Session) -> int:
-        team = teams.get_team(session, team_id)
-        return backlog.submit_idea(
-            session, team, workspaces.person(session, user_id), draft, now
-        ).id
-
-    context["saved_item_id"] = deps.run(context, submit)
+    context["saved_item_id"] = deps.run(
+        context,
+        lambda s: (
+            backlog.submit_idea(
+                s, teams.get_team(s, team_id), workspaces.person(s, user_id), draft, now
+            ).id
+        ),
+    )
 
 
 def announce_idea(
@@ -234,12 +234,12 @@ def reset_order(
     team_id, page = button_numbers(action.get("value"), 2)
     user_id = body["user"]["id"]
     now = deps.now()
-
-    def reset(session: Session) -> None:
-        team = teams.get_team(session, team_id)
-        backlog.reset_order(session, team, workspaces.person(session, user_id), now)
-
-    deps.run(context, reset)
+    deps.run(
+        context,
+        lambda s: backlog.reset_order(
+            s, teams.get_team(s, team_id), workspaces.person(s, user_id), now
+        ),
+    )
     _redraw_list(context, respond, deps, user_id, team_id, page)
 
 

@@ -77,9 +77,10 @@ def listen_to_modal(
 
 
 def subcommand(*words: str) -> Callable[..., bool]:
-    """A route matcher: the command's first word (in any case) is one of `words`. A command
-    whose words belong to several domains gets a route in each module, with its own ack and
-    lazy functions, instead of a listener that dispatches to others."""
+    """A route matcher: the command's first word (in any case) is one of `words`; "" stands
+    for the bare command. A command whose words do different things gets a route for each,
+    with its own ack and lazy functions, in the module of its domain, instead of a listener
+    that dispatches."""
     return lambda body: _first_word(body) in words
 
 

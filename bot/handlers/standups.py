@@ -1,23 +1,28 @@
-"""Standups in Slack: `/standup` (answer, away, back, holidays), the prompt's button, the
-standup modal, and the scrum master's Resolve button on blockers."""
+"""Standups in Slack: `/standup` opens the standup form (also from the prompt's button), whose
+answer goes to the day's thread; `/standup away|back|holiday|holidays` sets the days without
+standups; the scrum master's Resolve button closes a blocker.
+
+Only team members answer, only the scrum master sets team holidays and resolves blockers
+(checked on the server)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Message, NoTeam
+from bot.fields import StandupField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
-from bot.handlers.listeners import listen, listen_to_modal
+from bot.handlers.listeners import listen, listen_to_modal, other_subcommand, subcommand
 from bot.handlers.readers import load_person, person_translator, reader_translator
-from bot.i18n import N_, day_label
+from bot.handlers.replies import dm
+from bot.i18n import N_, Translator, day_label
 from bot.messaging import MessageUpdate, push
 from bot.messaging import standups as standup_posts
 from bot.models import (
@@ -31,13 +36,22 @@ from bot.models import (
 )
 from bot.mrkdwn import esc
 from bot.services import sprints, standups, teams, workspaces
-from bot.services.standups import AnswerDraft, StandupField
+from bot.services.standups import AnswerDraft
 from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
 from bot.views.standup import standup_modal
 
-log = logging.getLogger(__name__)
+
+def register(app: App) -> None:
+    # No words: the form. The other words set the days without standups.
+    listen(app.command("/standup", matchers=[subcommand("")]), later=open_standup_form)
+    listen(app.command("/standup", matchers=[other_subcommand("")]), manage_days_off)
+    listen(app.action(Action.STANDUP_OPEN), later=open_form_from_prompt)
+    listen_to_modal(
+        app.view(Callback.STANDUP), save_answer, publish_answer, refuse_on=StandupField.DONE
+    )
+    listen(app.action(Action.BLOCKER_RESOLVE), later=resolve_blocker)
 
 
 def _day(value: object) -> dt.date:
@@ -80,10 +94,11 @@ def _sprint_items(session: Session, team: Team) -> list[tuple[int, str]]:
     ]
 
 
-def _open_modal(
+def _open_form(
     deps: Deps, client: WebClient, context: BoltContext, user_id: str, trigger_id: str,
     team_id: int | None, channel_id: str | None, day: dt.date | None,
 ) -> None:  # fmt: skip
+    """The standup form of `day` (default: the person's today), with their answer if any."""
     person = load_person(deps, context, user_id, ask_slack=False)
     with deps.transaction(context) as session:
         team = (
@@ -109,183 +124,197 @@ def _open_modal(
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def register(app: App, deps: Deps) -> None:
-    def standup_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        words = (command.get("text") or "").split()
-        if not words:
-            ack()  # the modal opens right after
-            return
-        user_id = command["user_id"]
-        person = load_person(deps, context, user_id)
-        now = deps.now()
-        sub = words[0].lower()
+# --- the standup form ------------------------------------------------------------------------
 
-        def act(session: Session) -> str:
-            actor = workspaces.person(session, user_id)
-            here = teams.team_for_channel(session, command.get("channel_id"))
-            tr = person_translator(actor, here)
-            zone_today = standups.person_today(actor, here, now)
-            if sub == "away" and len(words) == 3:
-                period = standups.set_away(session, actor, words[1], words[2], zone_today, now)
-                # Translators: {start} and {end} are days such as "Mon 21 Dec".
-                return tr.gettext(
-                    "You are away from {start} to {end}: no standup prompts until you are back."
-                ).format(start=day_label(tr, period.start_date), end=day_label(tr, period.end_date))
-            if sub == "back":
-                standups.come_back(session, actor, zone_today)
-                return tr.gettext("Welcome back: your standup prompts resume today.")
-            if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
-                team = _team_for(session, actor, command.get("channel_id"))
-                day = standups.remove_holiday(session, team, actor, words[2])
-                # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
-                return tr.gettext("{day} is a working day for {team} again.").format(
-                    day=day_label(tr, day), team=esc(team.name)
-                )
-            if sub == "holiday" and len(words) >= 2:
-                team = _team_for(session, actor, command.get("channel_id"))
-                holiday = standups.add_holiday(
-                    session, team, actor, words[1], " ".join(words[2:]) or None,
-                    standups.local_today(team, actor, now), now,
-                )  # fmt: skip
-                # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
-                return tr.gettext("{day} is a holiday for {team}: no standup that day.").format(
-                    day=day_label(tr, holiday.day), team=esc(team.name)
-                )
-            if sub == "holidays":
-                team = _team_for(session, actor, command.get("channel_id"))
-                days = standups.holidays(session, team, standups.local_today(team, actor, now))
-                if not days:
-                    # Translators: {team} is the team's name.
-                    return tr.gettext("{team} has no holidays ahead.").format(team=esc(team.name))
-                # Translators: {team} is the team's name; a list of days follows.
-                return tr.gettext("Holidays of {team}:").format(team=esc(team.name)) + "\n" + (
-                    "\n".join(
-                        f"• {day_label(tr, h.day)} {esc(h.note or '')}".rstrip() for h in days
-                    )
-                )  # fmt: skip
-            raise Conflict(
-                Message(
-                    N_(
-                        "`/standup`: answer today's standup. `/standup away YYYY-MM-DD "
-                        "YYYY-MM-DD`: no prompts while you are away; `/standup back` to resume. "
-                        "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday, "
-                        "`/standup holiday remove YYYY-MM-DD` to take it back; `/standup "
-                        "holidays` lists them."
-                    )
-                )
-            )
 
-        try:
-            text = deps.run(context, act)
-        except AgileError as error:
-            with deps.transaction(context) as session:
-                tr = person_translator(
-                    person, teams.team_for_channel(session, command.get("channel_id"))
-                )
-            text = error.message.render(tr)
-        ack(response_type="ephemeral", **notice(text))
+def open_standup_form(
+    command: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    _open_form(
+        deps, client, context, command["user_id"], command["trigger_id"], None,
+        command.get("channel_id"), None,
+    )  # fmt: skip
 
-    def standup_later(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if (command.get("text") or "").strip():
-            return
-        _open_modal(
-            deps, client, context, command["user_id"], command["trigger_id"], None,
-            command.get("channel_id"), None,
+
+def open_form_from_prompt(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """The prompt's button: the form of the prompt's team and day."""
+    raw_team, _, raw_day = (action.get("value") or "").partition(":")
+    team_id, day = button_int(raw_team), _day(raw_day)
+    _open_form(deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day)
+
+
+def save_answer(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
+    user_id = body["user"]["id"]
+    load_person(deps, context, user_id)
+    metadata = view_metadata(view)
+    now = deps.now()
+    team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
+    draft = AnswerDraft.validate(state_values(view))
+    context["saved_answer_id"] = deps.run(
+        context,
+        lambda s: (
+            standups.save_answer(
+                s, teams.get_team(s, team_id), workspaces.person(s, user_id), day, draft, now
+            ).answer.id
+        ),
+    )
+
+
+def publish_answer(
+    body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """The answer in the day's thread, its blocker in the admin channel; what fails is told."""
+    answer_id = context.get("saved_answer_id")
+    if not answer_id:
+        return  # the submission was refused
+    problems = standup_posts.publish(
+        client, deps.session_factory, context["workspace_id"], answer_id, deps.now()
+    )
+    if problems:
+        person = load_person(deps, context, body["user"]["id"])
+        tr = reader_translator(deps, context, person)
+        dm(
+            client,
+            body["user"]["id"],
+            # Translators: {reason} says why, in a few lowercase words such as "the channel
+            # is archived".
+            notice(":warning: " + tr.gettext(
+                "Your standup is saved, but I could not post it in the team's thread "
+                "({reason})."
+            ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))),
         )  # fmt: skip
 
-    listen(app.command("/standup"), standup_command, standup_later)
 
-    def open_from_prompt(
-        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        raw_team, _, raw_day = (action.get("value") or "").partition(":")
-        team_id, day = button_int(raw_team), _day(raw_day)
-        _open_modal(
-            deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day
+# --- days without standups -------------------------------------------------------------------
+
+
+def manage_days_off(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+    """`/standup away FROM TO`, `back`, `holiday DATE [name]`, `holiday remove DATE`,
+    `holidays`; the usage for anything else. The answer is the command's own."""
+    words = command["text"].split()
+    user_id, channel_id = command["user_id"], command.get("channel_id")
+    person = load_person(deps, context, user_id)
+    now = deps.now()
+    try:
+        text = deps.run(context, lambda s: _change_days_off(s, words, user_id, channel_id, now))
+    except AgileError as error:
+        with deps.transaction(context) as session:
+            tr = person_translator(person, teams.team_for_channel(session, channel_id))
+        text = error.message.render(tr)
+    ack(response_type="ephemeral", **notice(text))
+
+
+def _change_days_off(
+    session: Session, words: list[str], user_id: str, channel_id: str | None, now: dt.datetime
+) -> str:
+    """Do what `words` ask; returns the confirmation, in the person's words."""
+    actor = workspaces.person(session, user_id)
+    here = teams.team_for_channel(session, channel_id)
+    tr = person_translator(actor, here)
+    sub = words[0].lower()
+    if sub == "away" and len(words) == 3:
+        zone_today = standups.person_today(actor, here, now)
+        period = standups.set_away(session, actor, words[1], words[2], zone_today, now)
+        # Translators: {start} and {end} are days such as "Mon 21 Dec".
+        return tr.gettext(
+            "You are away from {start} to {end}: no standup prompts until you are back."
+        ).format(start=day_label(tr, period.start_date), end=day_label(tr, period.end_date))
+    if sub == "back":
+        standups.come_back(session, actor, standups.person_today(actor, here, now))
+        return tr.gettext("Welcome back: your standup prompts resume today.")
+    if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
+        team = _team_for(session, actor, channel_id)
+        day = standups.remove_holiday(session, team, actor, words[2])
+        # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
+        return tr.gettext("{day} is a working day for {team} again.").format(
+            day=day_label(tr, day), team=esc(team.name)
         )
-
-    listen(app.action(Action.STANDUP_OPEN), later=open_from_prompt)
-
-    def submitted(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        user_id = body["user"]["id"]
-        load_person(deps, context, user_id)
-        metadata = view_metadata(view)
-        now = deps.now()
-        team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
-        draft = AnswerDraft.validate(state_values(view))
-
-        def save(session: Session) -> int:
-            team = teams.get_team(session, team_id)
-            saved = standups.save_answer(
-                session, team, workspaces.person(session, user_id), day, draft, now
+    if sub == "holiday" and len(words) >= 2:
+        team = _team_for(session, actor, channel_id)
+        holiday = standups.add_holiday(
+            session, team, actor, words[1], " ".join(words[2:]) or None,
+            standups.local_today(team, actor, now), now,
+        )  # fmt: skip
+        # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
+        return tr.gettext("{day} is a holiday for {team}: no standup that day.").format(
+            day=day_label(tr, holiday.day), team=esc(team.name)
+        )
+    if sub == "holidays":
+        return _holidays(session, _team_for(session, actor, channel_id), actor, tr, now)
+    raise Conflict(
+        Message(
+            N_(
+                "`/standup`: answer today's standup. `/standup away YYYY-MM-DD "
+                "YYYY-MM-DD`: no prompts while you are away; `/standup back` to resume. "
+                "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday, "
+                "`/standup holiday remove YYYY-MM-DD` to take it back; `/standup "
+                "holidays` lists them."
             )
-            return saved.answer.id
-
-        context["saved_answer_id"] = deps.run(context, save)
-
-    def publish(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        answer_id = context.get("saved_answer_id")
-        if not answer_id:
-            return
-        problems = standup_posts.publish(
-            client, deps.session_factory, context["workspace_id"], answer_id, deps.now()
         )
-        if problems:
-            person = load_person(deps, context, body["user"]["id"])
-            tr = reader_translator(deps, context, person)
-            client.chat_postMessage(
-                channel=body["user"]["id"],
-                # Translators: {reason} says why, in a few lowercase words such as "the channel
-                # is archived".
-                **notice(":warning: " + tr.gettext(
-                    "Your standup is saved, but I could not post it in the team's thread "
-                    "({reason})."
-                ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))),
-            )  # fmt: skip
+    )
 
-    listen_to_modal(app.view(Callback.STANDUP), submitted, publish, refuse_on=StandupField.DONE)
 
-    def resolve(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        respond: Respond,
-    ) -> None:
-        blocker_id = button_int(action.get("value"))
-        user_id = body["user"]["id"]
-        now = deps.now()
+def _holidays(session: Session, team: Team, actor: Person, tr: Translator, now: dt.datetime) -> str:
+    """The team's holidays from today on, one a line."""
+    days = standups.holidays(session, team, standups.local_today(team, actor, now))
+    if not days:
+        # Translators: {team} is the team's name.
+        return tr.gettext("{team} has no holidays ahead.").format(team=esc(team.name))
+    # Translators: {team} is the team's name; a list of days follows.
+    return tr.gettext("Holidays of {team}:").format(team=esc(team.name)) + "\n" + (
+        "\n".join(f"• {day_label(tr, h.day)} {esc(h.note or '')}".rstrip() for h in days)
+    )  # fmt: skip
 
-        def act(session: Session) -> tuple[list[MessageUpdate], str, str]:
-            actor = workspaces.person(session, user_id)
-            blocker = standups.resolve_blocker(session, blocker_id, actor, now)
-            team = session.get_one(Team, blocker.team_id)
-            person = session.get_one(Person, blocker.person_id)
-            tr = person_translator(person, team)
-            # Translators: {scrum} is a Slack mention of the scrum master; {text} is the
-            # blocker as the member wrote it.
-            told = tr.gettext("{scrum} resolved your blocker: {text}").format(
-                scrum=f"<@{actor.slack_user_id}>", text=esc(blocker.text)
-            )
-            cards = standup_posts.blocker_cards(session, blocker)
-            return cards, person.slack_user_id, told
 
-        cards, person_id, told = deps.run(context, act)
-        # The person first: the admin messages are the scrum master's, who sees the result.
-        client.chat_postMessage(channel=person_id, **notice(":white_check_mark: " + told))
-        clicked = (
-            (body.get("channel") or {}).get("id"),
-            (body.get("container") or {}).get("message_ts"),
-        )
-        if (
-            cards
-            and clicked[0]
-            and clicked[1]
-            and clicked not in {(c.channel, c.ts) for c in cards}
-        ):
-            # A card from before cards were kept (raised again): it says so too.
-            cards.append(MessageUpdate(clicked[0], clicked[1], cards[-1].message))
-        for card in cards:  # every card of the blocker, not only the clicked one
-            push(client, card)  # one gone card does not keep the others stale
+# --- blockers --------------------------------------------------------------------------------
 
-    listen(app.action(Action.BLOCKER_RESOLVE), later=resolve)
+
+def resolve_blocker(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """The scrum master resolves a blocker: its author is told, and every message of it (raised,
+    raised again) says so."""
+    blocker_id = button_int(action.get("value"))
+    user_id = body["user"]["id"]
+    now = deps.now()
+    cards, person_id, told = deps.run(context, lambda s: _resolve(s, blocker_id, user_id, now))
+    # The person first: the admin messages are the scrum master's, who sees the result.
+    dm(client, person_id, notice(":white_check_mark: " + told))
+    clicked = (
+        (body.get("channel") or {}).get("id"),
+        (body.get("container") or {}).get("message_ts"),
+    )
+    if cards and clicked[0] and clicked[1] and clicked not in {(c.channel, c.ts) for c in cards}:
+        # A card from before cards were kept (raised again): it says so too.
+        cards.append(MessageUpdate(clicked[0], clicked[1], cards[-1].message))
+    for card in cards:  # every card of the blocker, not only the clicked one
+        push(client, card)  # one gone card does not keep the others stale
+
+
+def _resolve(
+    session: Session, blocker_id: int, user_id: str, now: dt.datetime
+) -> tuple[list[MessageUpdate], str, str]:
+    """(the blocker's cards as they now read, its author's Slack id, what to tell them)."""
+    actor = workspaces.person(session, user_id)
+    blocker = standups.resolve_blocker(session, blocker_id, actor, now)
+    team = session.get_one(Team, blocker.team_id)
+    person = session.get_one(Person, blocker.person_id)
+    tr = person_translator(person, team)
+    # Translators: {scrum} is a Slack mention of the scrum master; {text} is the
+    # blocker as the member wrote it.
+    told = tr.gettext("{scrum} resolved your blocker: {text}").format(
+        scrum=f"<@{actor.slack_user_id}>", text=esc(blocker.text)
+    )
+    return standup_posts.blocker_cards(session, blocker), person.slack_user_id, told
