@@ -264,7 +264,7 @@ def test_more_items_than_one_message_holds_are_paged(team, slack, double, sessio
         b for b in first["blocks"] if b.get("accessory", {}).get("action_id") == "retro.vote"
     ]
     assert len(buttons) == 40
-    slack.click(first, Action.RETRO_PAGE, user=ITALIAN, channel=TEAM_CHANNEL)
+    slack.click(first, Action.RETRO_PAGE_NEXT, user=ITALIAN, channel=TEAM_CHANNEL)
     slack.settle()
     second = wait_for_response(double, ITALIAN)
     votes = [b for b in second["blocks"] if b.get("accessory", {}).get("action_id") == "retro.vote"]
