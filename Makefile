@@ -29,9 +29,11 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/agilebot_test} $(BIN)/pytest -n auto
 
+# Lint and types, the same checks as the pre-commit hooks (.pre-commit-config.yaml).
 lint: $(STAMP)
 	$(BIN)/ruff check bot charts migrations tests bench
 	$(BIN)/ruff format --check bot charts migrations tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_ack

@@ -16,9 +16,9 @@ import datetime as dt
 import enum
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,7 +82,7 @@ class IdeaDraft:
         description = _clean(raw.get(IdeaField.DESCRIPTION))
         _check_length(errors, IdeaField.DESCRIPTION, description, DESCRIPTION_MAX)
         try:
-            kind = ItemKind(raw.get(IdeaField.KIND))
+            kind = ItemKind(str(raw.get(IdeaField.KIND)))
         except ValueError:
             kind = None
             errors[IdeaField.KIND] = Message(N_("Choose what kind of work this is."))
@@ -567,9 +567,10 @@ def toggle_vote(session: Session, item_id: int, voter: Person, now: dt.datetime)
     item = get_item(session, item_id, for_update=True)
     if item.status is ItemStatus.DECLINED:
         raise Conflict(Message(N_("This idea was declined; it no longer takes votes.")))
-    removed = session.execute(
+    deleted = session.execute(
         delete(Vote).where(Vote.item_id == item.id, Vote.person_id == voter.id)
-    ).rowcount
+    )
+    removed = cast(CursorResult[Any], deleted).rowcount
     if removed:
         delta, kind = -1, EventKind.VOTE_REMOVED
     else:

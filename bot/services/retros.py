@@ -106,7 +106,7 @@ def add_item(
 ) -> RetroItem:
     errors: dict[str, Message] = {}
     try:
-        column = RetroColumn(column_value)
+        column = RetroColumn(str(column_value))
     except ValueError:
         errors[COLUMN_FIELD] = Message(N_("Choose what worked, what did not, or what to try."))
     text = (text or "").strip()
@@ -219,12 +219,14 @@ class Results:
 
 
 def tallies(session: Session, retro: Retro) -> dict[RetroColumn, list[Ranked]]:
-    votes = dict(
+    votes: dict[int, int] = dict(
         session.execute(
             select(RetroVote.item_id, func.count())
             .where(RetroVote.retro_id == retro.id)
             .group_by(RetroVote.item_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     ranked: dict[RetroColumn, list[Ranked]] = {c: [] for c in RetroColumn}
     for item in items(session, retro):
