@@ -105,7 +105,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         self._pending: list[Future[Any]] = []
         self._lock = threading.Lock()
 
-    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN201
+    def submit(self, fn, /, *args, **kwargs):
         future = super().submit(fn, *args, **kwargs)
         with self._lock:
             self._pending.append(future)
@@ -640,7 +640,7 @@ def explain_one(
 ) -> list[dict[str, Any]]:
     seen: list[tuple[str, Any]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 

@@ -40,7 +40,7 @@ def plain_figure() -> bytes:
     return buffer.getvalue()
 
 
-def timed(fn) -> float:  # noqa: ANN001
+def timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return (time.perf_counter() - started) * 1000

@@ -8,8 +8,13 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.settings import ConfigError, Settings
+
+if TYPE_CHECKING:  # the CLI imports what a command needs when it runs
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("agilebot")
 
@@ -82,7 +87,7 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _database(settings: Settings):  # noqa: ANN202
+def _database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     from sqlalchemy.exc import OperationalError
 
     from bot.db import make_engine, make_session_factory

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from bot.models.base import WorkspaceOwned
@@ -39,7 +39,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -50,7 +50,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn: Connection) -> None:
         # Take the write lock up front: a deferred transaction that reads and then writes can
         # fail at once with SQLITE_BUSY when another writer got there first, while an
         # immediate one waits its turn (busy_timeout). SQLite is the small embedded default.
@@ -100,7 +100,7 @@ def _scope_queries(state: ORMExecuteState) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_cross_workspace_writes(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _refuse_cross_workspace_writes(session: Session, _context: Any, _instances: Any) -> None:
     workspace_id = session.info.get(WORKSPACE_KEY)
     if workspace_id is None:
         return

@@ -130,7 +130,7 @@ def _run_once(
     if follow_up is not None:
         try:
             follow_up()
-        except Exception:  # noqa: BLE001 - the job is done; its follow-up reports its own failures
+        except Exception:  # the job is done; its follow-up reports its own failures
             log.exception("the follow-up of %s failed", occurrence.key)
 
 

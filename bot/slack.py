@@ -81,5 +81,5 @@ def tell_admins(client: WebClient, admin_channel_id: str, text: str) -> None:
     """A warning in a team's admin channel (the scrum master's); logged if even that fails."""
     try:
         client.chat_postMessage(channel=admin_channel_id, text=":warning: " + text)
-    except Exception:  # noqa: BLE001 - the log is all that is left
+    except Exception:  # the log is all that is left
         log.exception("could not report to admin channel %s: %s", admin_channel_id, text)

@@ -162,7 +162,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         self._futures: list[Future[Any]] = []
         self._lock = threading.Lock()
 
-    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN201
+    def submit(self, fn, /, *args, **kwargs):
         future = super().submit(fn, *args, **kwargs)
         with self._lock:
             self._futures.append(future)

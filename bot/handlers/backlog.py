@@ -431,5 +431,5 @@ def _redraw_owner_list(
         message = backlog_list(session, team, viewer, page, person_translator(viewer, team))
     try:
         WebhookClient(metadata["response_url"]).send(replace_original=True, **message)
-    except Exception:  # noqa: BLE001 - the list is a convenience; the change is saved
+    except Exception:  # the list is a convenience; the change is saved
         log.info("could not refresh a backlog list", exc_info=True)

@@ -81,7 +81,7 @@ def _is_transient(exc: IntegrityError | OperationalError) -> bool:
 def request_middleware(deps: Deps) -> Callable[..., Any]:
     """Give every request the wiring, and its workspace (created on first contact)."""
 
-    def middleware(context: BoltContext, body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002
+    def middleware(context: BoltContext, body: dict[str, Any], next: Callable[[], Any]) -> Any:
         context[DEPS_KEY] = deps
         team_id = context.team_id or (body.get("team") or {}).get("id") or body.get("team_id")
         if team_id:

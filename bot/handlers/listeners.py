@@ -169,7 +169,7 @@ def report_failure(
                 return
             ack()
         tell_privately(client, body, message, respond)
-    except Exception:  # noqa: BLE001 - nothing more we can do for this person
+    except Exception:  # nothing more we can do for this person
         log.exception("could not tell the person about an error")
 
 
@@ -213,6 +213,6 @@ def _translator_for(context: BoltContext) -> Translator:
             with deps.transaction(context) as session:
                 person = lookup_person(session, context.user_id)
             return reader_translator(deps, context, person)
-    except Exception:  # noqa: BLE001 - the database may be what failed
+    except Exception:  # the database may be what failed
         log.debug("no translator for the error message", exc_info=True)
     return translator("en")

@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "it", "nl")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:  # the gettext convention
     """Mark `message` for extraction; it is translated where it is shown."""
     return message
 

@@ -58,7 +58,7 @@ class WorkspaceOwned:
     __workspace_index__: ClassVar[bool] = True
 
     @declared_attr
-    def workspace_id(cls) -> Mapped[int]:  # noqa: N805
+    def workspace_id(cls) -> Mapped[int]:
         return mapped_column(
             ForeignKey("workspaces.id", ondelete="CASCADE"), index=cls.__workspace_index__
         )
