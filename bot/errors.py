@@ -1,5 +1,5 @@
 """Domain errors. Services raise them; the Slack edge turns them into a message for the person
-in one place (bot.handlers.errors). Texts are English msgids, translated where shown."""
+in one place (bot.handlers.listeners). Texts are English msgids, translated where shown."""
 
 from __future__ import annotations
 

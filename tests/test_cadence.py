@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import unit_of_work
+from bot.fields import SprintField
 from bot.jobs import sprints as sprint_jobs
 from bot.messaging import sprints as sprint_posts
 from bot.models import BacklogItem, ItemKind, ItemStatus, SprintSnapshot, Team, WorkState
 from bot.scheduler import tick
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
-from bot.services.sprints import SprintDraft, SprintField
+from bot.services.sprints import SprintDraft
 from bot.services.teams import TeamSettings
 from bot.slack import clients_for, web_client
 from tests.conftest import (

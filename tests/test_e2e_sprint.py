@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
+from bot.fields import SprintField
 from bot.models import BacklogItem, ItemKind, ItemStatus, Team, WorkState
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
-from bot.services.sprints import SprintField
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.scenario import all_text, set_up_team, wait_for_response

@@ -14,13 +14,14 @@ from sqlalchemy import select
 
 from bot.db import unit_of_work
 from bot.errors import Conflict
+from bot.fields import SprintField
 from bot.jobs import retros as retro_jobs
 from bot.jobs import sprints as sprint_jobs
 from bot.messaging import retros as retro_posts
 from bot.models import RetroItem, RetroState, RetroVote, Team
 from bot.scheduler import tick
 from bot.services import retros, sprints, teams, workspaces
-from bot.services.sprints import SprintDraft, SprintField
+from bot.services.sprints import SprintDraft
 from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.views.ids import Action, Callback

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.fields import SprintField
 from bot.i18n import translator
 from bot.jobs import job_sources
 from bot.models import BacklogItem, ItemKind, SprintItem, Team, WorkState
 from bot.scheduler import tick
 from bot.services import backlog, sprints, workspaces
 from bot.services.backlog import IdeaDraft, Scores
-from bot.services.sprints import SprintDraft, SprintField
+from bot.services.sprints import SprintDraft
 from bot.slack import clients_for
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN, ADMIN_CHANNEL, TEAM_CHANNEL

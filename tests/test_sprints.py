@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.db import unit_of_work
 from bot.errors import Conflict, Invalid, NotAllowed
+from bot.fields import SprintField
 from bot.models import (
     BacklogItem,
     ItemKind,
@@ -21,7 +22,7 @@ from bot.models import (
 )
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
-from bot.services.sprints import SprintDraft, SprintField
+from bot.services.sprints import SprintDraft
 from bot.services.teams import TeamSettings
 
 ROME = "Europe/Rome"

@@ -10,11 +10,12 @@ import datetime as dt
 from collections import Counter
 
 from bot.db import unit_of_work
+from bot.fields import SprintField
 from bot.i18n import translator
 from bot.jobs import job_sources
 from bot.scheduler import tick
 from bot.services import sprints, teams, workspaces
-from bot.services.sprints import SprintDraft, SprintField
+from bot.services.sprints import SprintDraft
 from bot.services.teams import TeamSettings
 from bot.slack import clients_for
 from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL

@@ -15,17 +15,17 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Conflict, Message, NotAllowed, NoTeam
+from bot.errors import AgileError, Conflict, Message, NoTeam
 from bot.fields import RetroField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
 from bot.handlers.readers import load_person, person_translator, reader_translator
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.messaging import MessageUpdate, push
 from bot.messaging import retros as retro_posts
 from bot.messaging.backlog import post_cards
-from bot.models import Person, Team
+from bot.models import Team
 from bot.mrkdwn import esc
 from bot.services import retros, teams, workspaces
 from bot.views.help import notice
@@ -76,7 +76,14 @@ def _retro_command(
     actor = workspaces.person(session, user_id)
     tr = person_translator(actor, team)
     if words in ("named", "anonymous"):
-        return _choose_naming(team, actor, tr, named=words == "named")
+        retros.choose_naming(team, actor, named=words == "named")
+        return (
+            # Translators: {team} is the team's name.
+            tr.gettext("Retrospective items of {team} are now named.")
+            if words == "named"
+            # Translators: {team} is the team's name.
+            else tr.gettext("Retrospective items of {team} are now anonymous.")
+        ).format(team=esc(team.name))
     if words:
         raise Conflict(
             Message(
@@ -97,20 +104,6 @@ def _retro_command(
     return tr.gettext(
         "A retrospective is already open: add your items with its button in the channel."
     )
-
-
-def _choose_naming(team: Team, actor: Person, tr: Translator, *, named: bool) -> str:
-    """The scrum master chooses whether the team's next retrospectives show items' authors."""
-    if actor.id != team.scrum_master_id:
-        raise NotAllowed(Message(N_("Only the scrum master chooses named or anonymous items.")))
-    team.retro_named = named
-    return (
-        # Translators: {team} is the team's name.
-        tr.gettext("Retrospective items of {team} are now named.")
-        if named
-        # Translators: {team} is the team's name.
-        else tr.gettext("Retrospective items of {team} are now anonymous.")
-    ).format(team=esc(team.name))
 
 
 def open_item_form(

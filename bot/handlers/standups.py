@@ -12,10 +12,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Conflict, Message, NoTeam
+from bot.errors import AgileError, Conflict, Message
 from bot.fields import StandupField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
@@ -26,16 +25,11 @@ from bot.i18n import N_, Translator, day_label
 from bot.messaging import MessageUpdate, push
 from bot.messaging import standups as standup_posts
 from bot.models import (
-    BacklogItem,
     Person,
-    SprintItem,
-    StandupAnswer,
-    StandupDay,
     Team,
-    TeamMember,
 )
 from bot.mrkdwn import esc
-from bot.services import sprints, standups, teams, workspaces
+from bot.services import standups, teams, workspaces
 from bot.services.standups import AnswerDraft
 from bot.views.failures import failure_words
 from bot.views.help import notice
@@ -62,38 +56,6 @@ def _day(value: object) -> dt.date:
         raise stale_button() from None
 
 
-def _team_for(session: Session, person: Person, channel_id: str | None) -> Team:
-    """The channel's team, or the person's only team (from a DM)."""
-    team = teams.team_for_channel(session, channel_id)
-    if team is not None:
-        return team
-    mine = list(
-        session.scalars(
-            select(Team)
-            .join(TeamMember, TeamMember.team_id == Team.id)
-            .where(TeamMember.person_id == person.id)
-        )
-    )
-    if len(mine) == 1:
-        return mine[0]
-    raise NoTeam(Message(N_("Run `/standup` in your team's channel.")))
-
-
-def _sprint_items(session: Session, team: Team) -> list[tuple[int, str]]:
-    sprint = sprints.active_sprint(session, team)
-    if sprint is None:
-        return []
-    return [
-        (item_id, title)
-        for item_id, title in session.execute(
-            select(BacklogItem.id, BacklogItem.title)
-            .join(SprintItem, SprintItem.item_id == BacklogItem.id)
-            .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_at.is_(None))
-            .order_by(SprintItem.id)
-        )
-    ]
-
-
 def _open_form(
     deps: Deps, client: WebClient, context: BoltContext, user_id: str, trigger_id: str,
     team_id: int | None, channel_id: str | None, day: dt.date | None,
@@ -104,23 +66,17 @@ def _open_form(
         team = (
             teams.get_team(session, team_id)
             if team_id is not None
-            else _team_for(session, person, channel_id)
+            else standups.team_of(session, person, channel_id)
         )
         standups.require_member(session, team, person)
         day = day or standups.local_today(team, person, deps.now())
-        answer = session.scalar(
-            select(StandupAnswer)
-            .join(StandupDay, StandupDay.id == StandupAnswer.standup_day_id)
-            .where(
-                StandupDay.team_id == team.id,
-                StandupDay.day == day,
-                StandupAnswer.person_id == person.id,
-            )
-        )
         view = standup_modal(
-            person_translator(person, team), team, day, answer=answer,
-            items=_sprint_items(session, team),
-        )  # fmt: skip
+            person_translator(person, team),
+            team,
+            day,
+            answer=standups.answer_of(session, team, person, day),
+            items=standups.sprint_items(session, team),
+        )
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -231,14 +187,14 @@ def _change_days_off(
         standups.come_back(session, actor, standups.person_today(actor, here, now))
         return tr.gettext("Welcome back: your standup prompts resume today.")
     if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
-        team = _team_for(session, actor, channel_id)
+        team = standups.team_of(session, actor, channel_id)
         day = standups.remove_holiday(session, team, actor, words[2])
         # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
         return tr.gettext("{day} is a working day for {team} again.").format(
             day=day_label(tr, day), team=esc(team.name)
         )
     if sub == "holiday" and len(words) >= 2:
-        team = _team_for(session, actor, channel_id)
+        team = standups.team_of(session, actor, channel_id)
         holiday = standups.add_holiday(
             session, team, actor, words[1], " ".join(words[2:]) or None,
             standups.local_today(team, actor, now), now,
@@ -248,7 +204,7 @@ def _change_days_off(
             day=day_label(tr, holiday.day), team=esc(team.name)
         )
     if sub == "holidays":
-        return _holidays(session, _team_for(session, actor, channel_id), actor, tr, now)
+        return _holidays(session, standups.team_of(session, actor, channel_id), actor, tr, now)
     raise Conflict(
         Message(
             N_(

@@ -39,9 +39,6 @@ from bot.services.sprints.calendar import after_working_days
 from bot.services.sprints.roles import can_plan
 from bot.services.teams import is_member, require_owner
 
-# The names the retrospective's handlers know these block ids by.
-ITEM_FIELD, COLUMN_FIELD = RetroField.ITEM, RetroField.COLUMN
-
 
 def require_participant(session: Session, team: Team, person: Person) -> None:
     """The retrospective belongs to the team: its members, owner and scrum master."""
@@ -50,6 +47,13 @@ def require_participant(session: Session, team: Team, person: Person) -> None:
             # Translators: {team} is the team's name.
             Message(N_("The retrospective of {team} is for its members."), {"team": team.name})
         )
+
+
+def choose_naming(team: Team, actor: Person, *, named: bool) -> None:
+    """The scrum master chooses whether the team's next retrospectives show items' authors."""
+    if actor.id != team.scrum_master_id:
+        raise NotAllowed(Message(N_("Only the scrum master chooses named or anonymous items.")))
+    team.retro_named = named
 
 
 def get_retro(session: Session, retro_id: int, *, for_update: bool = False) -> Retro:
@@ -108,12 +112,12 @@ def add_item(
     try:
         column = RetroColumn(str(column_value))
     except ValueError:
-        errors[COLUMN_FIELD] = Message(N_("Choose what worked, what did not, or what to try."))
+        errors[RetroField.COLUMN] = Message(N_("Choose what worked, what did not, or what to try."))
     text = (text or "").strip()
     if not text:
-        errors[ITEM_FIELD] = Message(N_("Write the item."))
+        errors[RetroField.ITEM] = Message(N_("Write the item."))
     elif len(text) > RETRO_ITEM_MAX:
-        errors[ITEM_FIELD] = Message(
+        errors[RetroField.ITEM] = Message(
             # Translators: {limit} is a number of characters.
             N_("Keep this under {limit} characters."),
             {"limit": RETRO_ITEM_MAX},

@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NotFound
+from bot.errors import Conflict, Invalid, Mention, Message, NotAllowed, NoTeam, NotFound
 from bot.fields import StandupField
 from bot.i18n import N_
 from bot.models import (
     AwayPeriod,
+    BacklogItem,
     Blocker,
     BlockerCard,
     Person,
@@ -38,7 +39,7 @@ from bot.models import (
 from bot.models.standup import ANSWER_MAX, NOTE_MAX
 from bot.services.sprints.calendar import after_working_days, is_working_day
 from bot.services.sprints.lifecycle import active_sprint
-from bot.services.teams import is_member, is_time_zone
+from bot.services.teams import is_member, is_time_zone, team_for_channel
 
 PROMPT_STALE = dt.timedelta(hours=4)  # a prompt later than this no longer helps the day
 BLOCKER_RERAISE_WORKING_DAYS = 2
@@ -258,6 +259,51 @@ class AnswerDraft:
             values[StandupField.DONE], values[StandupField.NEXT], values[StandupField.BLOCKERS],
             items,
         )  # fmt: skip
+
+
+def team_of(session: Session, person: Person, channel_id: str | None) -> Team:
+    """The channel's team, or the person's only team (from a DM)."""
+    team = team_for_channel(session, channel_id)
+    if team is not None:
+        return team
+    mine = list(
+        session.scalars(
+            select(Team)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.person_id == person.id)
+        )
+    )
+    if len(mine) == 1:
+        return mine[0]
+    raise NoTeam(Message(N_("Run `/standup` in your team's channel.")))
+
+
+def sprint_items(session: Session, team: Team) -> list[tuple[int, str]]:
+    """The running sprint's items (id, title), in the sprint's order: what an answer may name."""
+    sprint = active_sprint(session, team)
+    if sprint is None:
+        return []
+    return list(
+        session.execute(
+            select(BacklogItem.id, BacklogItem.title)
+            .join(SprintItem, SprintItem.item_id == BacklogItem.id)
+            .where(SprintItem.sprint_id == sprint.id, SprintItem.removed_at.is_(None))
+            .order_by(SprintItem.id)
+        ).tuples()
+    )
+
+
+def answer_of(session: Session, team: Team, person: Person, day: dt.date) -> StandupAnswer | None:
+    """The person's answer for the team's standup of `day`, if they gave one."""
+    return session.scalar(
+        select(StandupAnswer)
+        .join(StandupDay, StandupDay.id == StandupAnswer.standup_day_id)
+        .where(
+            StandupDay.team_id == team.id,
+            StandupDay.day == day,
+            StandupAnswer.person_id == person.id,
+        )
+    )
 
 
 def require_member(session: Session, team: Team, person: Person) -> None:
@@ -610,5 +656,4 @@ __all__ = [
     "Calendar",
     "Due",
     "Saved",
-    "StandupField",
 ]

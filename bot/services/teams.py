@@ -18,8 +18,6 @@ from bot.models import Person, Team, TeamMember
 from bot.services import workspaces
 
 # The names the set-up handlers import these by.
-Field = TeamField
-NAME_MAX = TEAM_NAME_MAX
 MAX_MEMBERS = 50
 # Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
 # can never smuggle markup such as `<!channel>` into a mention.
@@ -48,82 +46,84 @@ class TeamSettings:
     def validate(cls, raw: dict[str, Any]) -> TeamSettings:
         """Check the set-up form's values; raise Invalid with a message per bad field."""
         errors: dict[str, Message] = {}
-        name = (raw.get(Field.NAME) or "").strip()
+        name = (raw.get(TeamField.NAME) or "").strip()
         if not name:
-            errors[Field.NAME] = Message(N_("Give the team a name."))
-        elif len(name) > NAME_MAX:
-            errors[Field.NAME] = Message(
+            errors[TeamField.NAME] = Message(N_("Give the team a name."))
+        elif len(name) > TEAM_NAME_MAX:
+            errors[TeamField.NAME] = Message(
                 # Translators: {max} and {count} are each a number of characters.
                 N_("Keep the name to {max} characters (it has {count})."),
-                {"max": NAME_MAX, "count": len(name)},
+                {"max": TEAM_NAME_MAX, "count": len(name)},
             )
         for key, text, pattern in (
             (
-                Field.ADMIN_CHANNEL,
+                TeamField.ADMIN_CHANNEL,
                 N_("Choose the admin channel, where triage and blockers go."),
                 CHANNEL_ID,
             ),
-            (Field.OWNER, N_("Choose the marketing owner."), USER_ID),
-            (Field.SCRUM_MASTER, N_("Choose the scrum master."), USER_ID),
+            (TeamField.OWNER, N_("Choose the marketing owner."), USER_ID),
+            (TeamField.SCRUM_MASTER, N_("Choose the scrum master."), USER_ID),
         ):
             if not pattern.match(str(raw.get(key) or "")):
                 errors[key] = Message(text)
-        members = tuple(dict.fromkeys(raw.get(Field.MEMBERS) or ()))
+        members = tuple(dict.fromkeys(raw.get(TeamField.MEMBERS) or ()))
         if any(not USER_ID.match(str(m)) for m in members):
-            errors[Field.MEMBERS] = Message(N_("Choose the members from the list."))
+            errors[TeamField.MEMBERS] = Message(N_("Choose the members from the list."))
         elif not members:
-            errors[Field.MEMBERS] = Message(N_("Add at least one team member."))
+            errors[TeamField.MEMBERS] = Message(N_("Add at least one team member."))
         elif len(members) > MAX_MEMBERS:
-            errors[Field.MEMBERS] = Message(
+            errors[TeamField.MEMBERS] = Message(
                 # Translators: {max} is a number of members.
                 N_("A team has at most {max} members."),
                 {"max": MAX_MEMBERS},
             )
-        length = _int_or_none(raw.get(Field.SPRINT_LENGTH))
+        length = _int_or_none(raw.get(TeamField.SPRINT_LENGTH))
         if length is None or not 1 <= length <= 4:
-            errors[Field.SPRINT_LENGTH] = Message(N_("A sprint lasts 1 to 4 weeks."))
-        standup = _time_or_none(raw.get(Field.STANDUP_TIME))
+            errors[TeamField.SPRINT_LENGTH] = Message(N_("A sprint lasts 1 to 4 weeks."))
+        standup = _time_or_none(raw.get(TeamField.STANDUP_TIME))
         if standup is None:
-            errors[Field.STANDUP_TIME] = Message(N_("Choose the time of the daily standup."))
+            errors[TeamField.STANDUP_TIME] = Message(N_("Choose the time of the daily standup."))
         days = 0
-        for day in raw.get(Field.WORKING_DAYS) or ():
+        for day in raw.get(TeamField.WORKING_DAYS) or ():
             day_number = _int_or_none(day)
             if day_number is not None and 0 <= day_number <= 6:
                 days |= 1 << day_number
         if not days:
-            errors[Field.WORKING_DAYS] = Message(N_("Choose at least one working day."))
-        time_zone = (raw.get(Field.TIME_ZONE) or "").strip()
+            errors[TeamField.WORKING_DAYS] = Message(N_("Choose at least one working day."))
+        time_zone = (raw.get(TeamField.TIME_ZONE) or "").strip()
         if not is_time_zone(time_zone):
-            errors[Field.TIME_ZONE] = Message(
+            errors[TeamField.TIME_ZONE] = Message(
                 N_("Use a time zone name such as Europe/Rome or America/New_York.")
             )
-        language = raw.get(Field.LANGUAGE)
+        language = raw.get(TeamField.LANGUAGE)
         if language not in LANGUAGES:
-            errors[Field.LANGUAGE] = Message(N_("Choose the team's language."))
-        dod = (raw.get(Field.DEFINITION_OF_DONE) or "").strip() or None
+            errors[TeamField.LANGUAGE] = Message(N_("Choose the team's language."))
+        dod = (raw.get(TeamField.DEFINITION_OF_DONE) or "").strip() or None
         if dod and len(dod) > DOD_MAX:
-            errors[Field.DEFINITION_OF_DONE] = Message(
+            errors[TeamField.DEFINITION_OF_DONE] = Message(
                 # Translators: {max} is a number of characters.
                 N_("Keep the Definition of Done to {max} characters: Slack shows it in a "
                    "confirmation."),
                 {"max": DOD_MAX},
             )  # fmt: skip
-        reminder = _int_or_none(raw.get(Field.STANDUP_REMINDER))
-        if raw.get(Field.STANDUP_REMINDER) is not None and reminder not in REMINDER_CHOICES:
-            errors[Field.STANDUP_REMINDER] = Message(N_("Choose when to remind, or no reminder."))
-        window = _int_or_none(raw.get(Field.RETRO_WINDOW))
-        if raw.get(Field.RETRO_WINDOW) is not None and window not in RETRO_WINDOW_CHOICES:
-            errors[Field.RETRO_WINDOW] = Message(N_("Choose 1, 2 or 3 working days."))
-        showcase = raw.get(Field.SHOWCASE_CHANNEL) or None
+        reminder = _int_or_none(raw.get(TeamField.STANDUP_REMINDER))
+        if raw.get(TeamField.STANDUP_REMINDER) is not None and reminder not in REMINDER_CHOICES:
+            errors[TeamField.STANDUP_REMINDER] = Message(
+                N_("Choose when to remind, or no reminder.")
+            )
+        window = _int_or_none(raw.get(TeamField.RETRO_WINDOW))
+        if raw.get(TeamField.RETRO_WINDOW) is not None and window not in RETRO_WINDOW_CHOICES:
+            errors[TeamField.RETRO_WINDOW] = Message(N_("Choose 1, 2 or 3 working days."))
+        showcase = raw.get(TeamField.SHOWCASE_CHANNEL) or None
         if showcase is not None and not CHANNEL_ID.match(str(showcase)):
-            errors[Field.SHOWCASE_CHANNEL] = Message(N_("Choose a channel from the list."))
+            errors[TeamField.SHOWCASE_CHANNEL] = Message(N_("Choose a channel from the list."))
         if errors:
             raise Invalid(errors)
         return cls(
             name=name,
-            admin_channel_id=raw[Field.ADMIN_CHANNEL],
-            owner_user_id=raw[Field.OWNER],
-            scrum_master_user_id=raw[Field.SCRUM_MASTER],
+            admin_channel_id=raw[TeamField.ADMIN_CHANNEL],
+            owner_user_id=raw[TeamField.OWNER],
+            scrum_master_user_id=raw[TeamField.SCRUM_MASTER],
             member_user_ids=members,
             sprint_length_weeks=length,  # type: ignore[arg-type]
             standup_time=standup,  # type: ignore[arg-type]

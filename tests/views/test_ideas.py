@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.i18n import LANGUAGES, translator
 from bot.models import ItemKind, ItemStatus
 from bot.models.backlog import (
@@ -17,7 +18,6 @@ from bot.models.backlog import (
     KPI_MAX,
     TITLE_MAX,
 )
-from bot.services.backlog import DeclineField, IdeaField, ScoreField
 from bot.views.ideas import (
     decline_modal,
     idea_accepted,

@@ -10,10 +10,11 @@ import re
 
 import pytest
 
+from bot.fields import RetroField
 from bot.i18n import LANGUAGES, translator
 from bot.models import RetroColumn, RetroState
 from bot.models.retro import RETRO_ITEM_MAX
-from bot.services.retros import COLUMN_FIELD, ITEM_FIELD, Ranked
+from bot.services.retros import Ranked
 from bot.views.ids import Action, Callback
 from bot.views.retro import VOTE_ITEMS_PER_PAGE, item_modal, milestone_message, retro_message
 from tests.views.blockkit import (
@@ -315,7 +316,10 @@ def test_the_item_form_says_whether_the_name_is_kept(language):
         assert_modal(view)
         assert view["callback_id"] == Callback.RETRO_ITEM
         assert json.loads(view["private_metadata"]) == {"retro": 5}
-        assert [b.get("block_id") for b in view["blocks"][:2]] == [COLUMN_FIELD, ITEM_FIELD]
+        assert [b.get("block_id") for b in view["blocks"][:2]] == [
+            RetroField.COLUMN,
+            RetroField.ITEM,
+        ]
         column = view["blocks"][0]["element"]
         assert [o["value"] for o in column["options"]] == [c.value for c in RetroColumn]
         assert view["blocks"][1]["element"]["max_length"] == RETRO_ITEM_MAX

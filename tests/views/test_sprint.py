@@ -8,11 +8,11 @@ import json
 
 import pytest
 
+from bot.fields import DOD_MAX, SprintField
 from bot.i18n import LANGUAGES, translator
 from bot.models import ItemKind, SprintState, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
-from bot.services.sprints import SprintField, Totals
-from bot.services.teams import DOD_MAX
+from bot.services.sprints import Totals
 from bot.views.ids import Action, Callback
 from bot.views.sprint import (
     BOARD_ITEMS_MAX,

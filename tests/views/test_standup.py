@@ -8,10 +8,10 @@ import json
 
 import pytest
 
+from bot.fields import StandupField
 from bot.i18n import LANGUAGES, translator
 from bot.models import Blocker, StandupAnswer
 from bot.models.standup import ANSWER_MAX
-from bot.services.standups import StandupField
 from bot.views.ids import Action, Callback
 from bot.views.standup import (
     answer_reply,

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, TEAM_NAME_MAX, TeamField
 from bot.i18n import LANGUAGES, translator
-from bot.services.teams import DOD_MAX, NAME_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, Field
 from bot.views.ids import Callback
 from bot.views.team import setup_modal, team_saved_message
 from tests.views.blockkit import assert_message, assert_modal
@@ -26,20 +26,20 @@ from tests.views.factories import (
 
 EN, IT, NL = (translator(language) for language in LANGUAGES)
 FIELDS = [
-    Field.NAME,
-    Field.ADMIN_CHANNEL,
-    Field.OWNER,
-    Field.SCRUM_MASTER,
-    Field.MEMBERS,
-    Field.SPRINT_LENGTH,
-    Field.STANDUP_TIME,
-    Field.WORKING_DAYS,
-    Field.TIME_ZONE,
-    Field.LANGUAGE,
-    Field.DEFINITION_OF_DONE,
-    Field.SHOWCASE_CHANNEL,
-    Field.STANDUP_REMINDER,
-    Field.RETRO_WINDOW,
+    TeamField.NAME,
+    TeamField.ADMIN_CHANNEL,
+    TeamField.OWNER,
+    TeamField.SCRUM_MASTER,
+    TeamField.MEMBERS,
+    TeamField.SPRINT_LENGTH,
+    TeamField.STANDUP_TIME,
+    TeamField.WORKING_DAYS,
+    TeamField.TIME_ZONE,
+    TeamField.LANGUAGE,
+    TeamField.DEFINITION_OF_DONE,
+    TeamField.SHOWCASE_CHANNEL,
+    TeamField.STANDUP_REMINDER,
+    TeamField.RETRO_WINDOW,
 ]
 
 
@@ -68,23 +68,23 @@ def test_a_new_team_starts_from_sensible_defaults(language):
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == FIELDS
     assert view["blocks"][0]["text"]["text"].endswith(f"<#{TEAM_CHANNEL}>.")
     element = elements(view)
-    assert element[Field.OWNER]["initial_user"] == MEMBER  # whoever sets it up, to start with
-    assert "initial_user" not in element[Field.SCRUM_MASTER]
-    assert element[Field.SPRINT_LENGTH]["initial_option"]["value"] == "2"
-    assert element[Field.STANDUP_TIME]["initial_time"] == "09:30"
-    assert [o["value"] for o in element[Field.WORKING_DAYS]["initial_options"]] == [
+    assert element[TeamField.OWNER]["initial_user"] == MEMBER  # whoever sets it up, to start with
+    assert "initial_user" not in element[TeamField.SCRUM_MASTER]
+    assert element[TeamField.SPRINT_LENGTH]["initial_option"]["value"] == "2"
+    assert element[TeamField.STANDUP_TIME]["initial_time"] == "09:30"
+    assert [o["value"] for o in element[TeamField.WORKING_DAYS]["initial_options"]] == [
         "0",
         "1",
         "2",
         "3",
         "4",
     ]
-    assert element[Field.TIME_ZONE]["initial_value"] == "Europe/Amsterdam"
-    assert element[Field.LANGUAGE]["initial_option"]["value"] == language  # the reader's own
-    assert element[Field.STANDUP_REMINDER]["initial_option"]["value"] == "120"
-    assert element[Field.RETRO_WINDOW]["initial_option"]["value"] == "1"
-    assert element[Field.NAME]["max_length"] == NAME_MAX
-    assert element[Field.DEFINITION_OF_DONE]["max_length"] == DOD_MAX
+    assert element[TeamField.TIME_ZONE]["initial_value"] == "Europe/Amsterdam"
+    assert element[TeamField.LANGUAGE]["initial_option"]["value"] == language  # the reader's own
+    assert element[TeamField.STANDUP_REMINDER]["initial_option"]["value"] == "120"
+    assert element[TeamField.RETRO_WINDOW]["initial_option"]["value"] == "1"
+    assert element[TeamField.NAME]["max_length"] == TEAM_NAME_MAX
+    assert element[TeamField.DEFINITION_OF_DONE]["max_length"] == DOD_MAX
 
 
 @pytest.mark.parametrize(
@@ -93,14 +93,14 @@ def test_a_new_team_starts_from_sensible_defaults(language):
     ids=LANGUAGES,
 )
 def test_working_days_are_named_in_the_readers_language(language, monday, sunday):
-    options = elements(new_team_form(translator(language)))[Field.WORKING_DAYS]["options"]
+    options = elements(new_team_form(translator(language)))[TeamField.WORKING_DAYS]["options"]
     assert (options[0]["text"]["text"], options[6]["text"]["text"]) == (monday, sunday)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_existing_team_is_edited_from_what_it_has(language):
     existing = team(
-        name="n" * NAME_MAX,
+        name="n" * TEAM_NAME_MAX,
         sprint_length_weeks=3,
         working_days=0b1100001,
         standup_time=dt.time(8, 5),
@@ -122,34 +122,41 @@ def test_an_existing_team_is_edited_from_what_it_has(language):
     )
     assert_modal(view)
     element = elements(view)
-    assert element[Field.NAME]["initial_value"] == "n" * NAME_MAX
-    assert element[Field.ADMIN_CHANNEL]["initial_conversation"] == existing.admin_channel_id
-    assert (element[Field.OWNER]["initial_user"], element[Field.SCRUM_MASTER]["initial_user"]) == (
+    assert element[TeamField.NAME]["initial_value"] == "n" * TEAM_NAME_MAX
+    assert element[TeamField.ADMIN_CHANNEL]["initial_conversation"] == existing.admin_channel_id
+    assert (
+        element[TeamField.OWNER]["initial_user"],
+        element[TeamField.SCRUM_MASTER]["initial_user"],
+    ) == (
         OWNER,
         SCRUM,
     )
-    assert element[Field.MEMBERS]["initial_users"] == members
-    assert element[Field.SPRINT_LENGTH]["initial_option"]["value"] == "3"
-    assert element[Field.STANDUP_TIME]["initial_time"] == "08:05"
-    assert [o["value"] for o in element[Field.WORKING_DAYS]["initial_options"]] == ["0", "5", "6"]
-    assert element[Field.TIME_ZONE]["initial_value"] == "America/Argentina/ComodRivadavia"
-    assert element[Field.LANGUAGE]["initial_option"]["value"] == "nl"
-    assert element[Field.DEFINITION_OF_DONE]["initial_value"] == "d" * DOD_MAX
-    assert element[Field.SHOWCASE_CHANNEL]["initial_conversation"] == "C0SHOW001"
-    assert element[Field.STANDUP_REMINDER]["initial_option"]["value"] == "30"
-    assert element[Field.RETRO_WINDOW]["initial_option"]["value"] == "3"
+    assert element[TeamField.MEMBERS]["initial_users"] == members
+    assert element[TeamField.SPRINT_LENGTH]["initial_option"]["value"] == "3"
+    assert element[TeamField.STANDUP_TIME]["initial_time"] == "08:05"
+    assert [o["value"] for o in element[TeamField.WORKING_DAYS]["initial_options"]] == [
+        "0",
+        "5",
+        "6",
+    ]
+    assert element[TeamField.TIME_ZONE]["initial_value"] == "America/Argentina/ComodRivadavia"
+    assert element[TeamField.LANGUAGE]["initial_option"]["value"] == "nl"
+    assert element[TeamField.DEFINITION_OF_DONE]["initial_value"] == "d" * DOD_MAX
+    assert element[TeamField.SHOWCASE_CHANNEL]["initial_conversation"] == "C0SHOW001"
+    assert element[TeamField.STANDUP_REMINDER]["initial_option"]["value"] == "30"
+    assert element[TeamField.RETRO_WINDOW]["initial_option"]["value"] == "3"
 
 
 def test_every_reminder_and_retrospective_choice_is_offered_in_words():
     element = elements(new_team_form(IT))
-    reminders = element[Field.STANDUP_REMINDER]["options"]
+    reminders = element[TeamField.STANDUP_REMINDER]["options"]
     assert [o["value"] for o in reminders] == [str(m) for m in REMINDER_CHOICES]
     assert [o["text"]["text"] for o in reminders[:3]] == [
         "Nessun promemoria",
         "Dopo 30 minuti",
         "Dopo 1 ora",
     ]
-    windows = element[Field.RETRO_WINDOW]["options"]
+    windows = element[TeamField.RETRO_WINDOW]["options"]
     assert [o["value"] for o in windows] == [str(n) for n in RETRO_WINDOW_CHOICES]
 
 

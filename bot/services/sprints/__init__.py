@@ -15,7 +15,6 @@ The names below are the package's public face (`sprints.start(...)`); services i
 the module that defines a name.
 """
 
-from bot.fields import CAPACITY_MAX, SprintField
 from bot.services.sprints.calendar import (
     DAY_ENDS,
     DAY_STARTS,
@@ -74,7 +73,6 @@ from bot.services.sprints.planning import (
 from bot.services.sprints.roles import can_plan, require_member, require_planner
 
 __all__ = [
-    "CAPACITY_MAX",
     "DAY_ENDS",
     "DAY_STARTS",
     "PLAN_CHOICES",
@@ -84,7 +82,6 @@ __all__ = [
     "Entry",
     "MoveResult",
     "SprintDraft",
-    "SprintField",
     "SprintOutcome",
     "Totals",
     "active_sprint",
