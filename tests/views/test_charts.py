@@ -1,6 +1,6 @@
 """The charts' words before any pixel: titles, file names and the alt text that says the numbers
 (for screen readers and phones that do not load images), in the reader's language and numbers,
-within the length Slack takes. Nothing here renders a figure: that is tests/test_charts.py."""
+within the length Slack takes. Nothing here renders a figure: that is tests/charts/test_charts.py."""
 
 from __future__ import annotations
 

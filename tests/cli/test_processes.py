@@ -4,7 +4,7 @@ both leave cleanly on the signals hosts send.
 Each command runs in a process of its own, forked from this one: real signals, its own
 database connections and server socket, its own exit code, without the second or two a new
 interpreter spends importing everything again. (The entry point itself, from a new
-interpreter, is in tests/test_settings_and_cli.py.)"""
+interpreter, is in tests/cli/test_settings_and_cli.py.)"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.i18n import translator
 from bot.views.failures import failure_words
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # {reason} that a person typed (the marketing owner's reason to decline an idea).
 TYPED_REASONS = {
     "Declined by {person}: {reason}",

@@ -14,7 +14,7 @@ from bot.i18n import LANGUAGES, translator
 from bot.services import teams, workspaces
 from bot.services.teams import TeamSettings
 
-SERVICES = Path(__file__).parents[1] / "bot" / "services"
+SERVICES = Path(__file__).parents[2] / "bot" / "services"
 NOW = dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)
 
 

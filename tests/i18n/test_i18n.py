@@ -36,7 +36,7 @@ from tests.text_limits import (
     text_limits,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("it", "nl")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2)}  # -k N_ -k ngettext:1,2
 

@@ -10,8 +10,8 @@ from bot.models import BacklogItem, ItemKind, ItemStatus, Team
 from bot.views.ideas import idea_accepted, item_facts
 from bot.views.team import setup_modal, team_saved_message
 from tests.conftest import MEMBER, OWNER, SCRUM, TEAM_CHANNEL
+from tests.i18n.test_i18n import source_messages
 from tests.scenario import all_text
-from tests.test_i18n import source_messages
 
 
 def _item() -> BacklogItem:

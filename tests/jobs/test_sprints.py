@@ -33,7 +33,7 @@ from tests.conftest import (
 from tests.conftest import test_settings as settings_for
 from tests.scenario import all_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ROME = "Europe/Rome"
 MONDAY = dt.date(2026, 10, 19)  # the sprint: Mon 19 to Fri 30 October; clocks go back on 25
 PLANNED_AT = dt.datetime(2026, 10, 16, 10, 0, tzinfo=dt.UTC)

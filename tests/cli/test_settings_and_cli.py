@@ -20,7 +20,7 @@ from bot.manifest import BOT_EVENTS, BOT_SCOPES, COMMANDS
 from bot.settings import ConfigError, Settings
 from tests.slack_requests import REFERENCE_DIR
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_defaults():
