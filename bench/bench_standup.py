@@ -55,9 +55,15 @@ def seed(factory, double: SlackDouble, teams: int, members: int, tag: str) -> No
                 zone = ZONES[m % len(ZONES)]
                 double.add_user(user, real_name=user, tz=zone, locale="en-GB")
                 people.append(
-                    {"workspace_id": wid, "slack_user_id": user, "time_zone": zone,
-                     "locale": "en-GB", "is_workspace_admin": False, "created_at": now}
-                )  # fmt: skip
+                    {
+                        "workspace_id": wid,
+                        "slack_user_id": user,
+                        "time_zone": zone,
+                        "locale": "en-GB",
+                        "is_workspace_admin": False,
+                        "created_at": now,
+                    }
+                )
         person_ids = list(
             session.scalars(
                 insert(Person).returning(Person.id, sort_by_parameter_order=True), people
@@ -70,13 +76,21 @@ def seed(factory, double: SlackDouble, teams: int, members: int, tag: str) -> No
             lead = person_ids[t * members]
             team_rows.append(
                 {
-                    "workspace_id": wid, "name": f"Team {t}", "channel_id": channel,
-                    "admin_channel_id": channel, "owner_id": lead, "scrum_master_id": lead,
-                    "sprint_length_weeks": 2, "standup_time": dt.time(9, 0),
-                    "working_days": 0b0011111, "time_zone": "Europe/Rome", "language": "en",
-                    "created_at": now, "updated_at": now,
+                    "workspace_id": wid,
+                    "name": f"Team {t}",
+                    "channel_id": channel,
+                    "admin_channel_id": channel,
+                    "owner_id": lead,
+                    "scrum_master_id": lead,
+                    "sprint_length_weeks": 2,
+                    "standup_time": dt.time(9, 0),
+                    "working_days": 0b0011111,
+                    "time_zone": "Europe/Rome",
+                    "language": "en",
+                    "created_at": now,
+                    "updated_at": now,
                 }
-            )  # fmt: skip
+            )
         team_ids = list(
             session.scalars(
                 insert(Team).returning(Team.id, sort_by_parameter_order=True), team_rows
@@ -85,11 +99,15 @@ def seed(factory, double: SlackDouble, teams: int, members: int, tag: str) -> No
         session.execute(
             insert(TeamMember),
             [
-                {"workspace_id": wid, "team_id": team_ids[i // members],
-                 "person_id": person_id, "joined_at": now}
+                {
+                    "workspace_id": wid,
+                    "team_id": team_ids[i // members],
+                    "person_id": person_id,
+                    "joined_at": now,
+                }
                 for i, person_id in enumerate(person_ids)
             ],
-        )  # fmt: skip
+        )
 
 
 def measure(url: str, teams: int, members: int, double: SlackDouble, settings: Settings) -> dict:
@@ -116,10 +134,14 @@ def measure(url: str, teams: int, members: int, double: SlackDouble, settings: S
                 f"expected {teams * members} prompts, sent {sent}: {report.failed[:3]}"
             )
         return {
-            "teams": teams, "members": members, "seconds": seconds, "dms": sent,
-            "statements": statements[0], "statements_per_team": statements[0] / teams,
+            "teams": teams,
+            "members": members,
+            "seconds": seconds,
+            "dms": sent,
+            "statements": statements[0],
+            "statements_per_team": statements[0] / teams,
             "ms_per_dm": 1000 * seconds / sent,
-        }  # fmt: skip
+        }
     finally:
         engine.dispose()
 

@@ -71,14 +71,21 @@ def seed(factory, double: SlackDouble, workspace_slack_id: str, teams: int) -> i
             double.add_channel(channel, f"team-{workspace_slack_id.lower()}-{n}", members=[])
             team_rows.append(
                 {
-                    "workspace_id": wid, "name": f"Team {n}", "channel_id": channel,
-                    "admin_channel_id": channel, "owner_id": owner.id,
-                    "scrum_master_id": owner.id, "sprint_length_weeks": 2,
-                    "standup_time": dt.time(9, 30), "working_days": 0b0011111,
-                    "time_zone": ZONE, "language": "en", "created_at": PLANNED_AT,
+                    "workspace_id": wid,
+                    "name": f"Team {n}",
+                    "channel_id": channel,
+                    "admin_channel_id": channel,
+                    "owner_id": owner.id,
+                    "scrum_master_id": owner.id,
+                    "sprint_length_weeks": 2,
+                    "standup_time": dt.time(9, 30),
+                    "working_days": 0b0011111,
+                    "time_zone": ZONE,
+                    "language": "en",
+                    "created_at": PLANNED_AT,
                     "updated_at": PLANNED_AT,
                 }
-            )  # fmt: skip
+            )
         team_ids = list(
             session.scalars(
                 insert(Team).returning(Team.id, sort_by_parameter_order=True), team_rows
@@ -90,25 +97,42 @@ def seed(factory, double: SlackDouble, workspace_slack_id: str, teams: int) -> i
                 insert(Sprint).returning(Sprint.id, sort_by_parameter_order=True),
                 [
                     {
-                        "workspace_id": wid, "team_id": team_id, "number": 1, "goal": "Goal",
-                        "start_date": MONDAY, "end_date": end, "length_weeks": 2,
-                        "capacity": 30, "state": SprintState.PLANNED, "created_by_id": owner.id,
-                        "created_at": PLANNED_AT, "updated_at": PLANNED_AT,
+                        "workspace_id": wid,
+                        "team_id": team_id,
+                        "number": 1,
+                        "goal": "Goal",
+                        "start_date": MONDAY,
+                        "end_date": end,
+                        "length_weeks": 2,
+                        "capacity": 30,
+                        "state": SprintState.PLANNED,
+                        "created_by_id": owner.id,
+                        "created_at": PLANNED_AT,
+                        "updated_at": PLANNED_AT,
                     }
                     for team_id in team_ids
                 ],
             )
-        )  # fmt: skip
+        )
         item_rows = [
             {
-                "workspace_id": wid, "team_id": team_id, "title": f"Item {k}", "kind": "content",
-                "submitter_id": owner.id, "status": ItemStatus.PLANNED, "effort": 3,
-                "customer_value": 5, "business_value": 5, "score": 10 / 3, "vote_count": 0,
-                "created_at": PLANNED_AT, "updated_at": PLANNED_AT,
+                "workspace_id": wid,
+                "team_id": team_id,
+                "title": f"Item {k}",
+                "kind": "content",
+                "submitter_id": owner.id,
+                "status": ItemStatus.PLANNED,
+                "effort": 3,
+                "customer_value": 5,
+                "business_value": 5,
+                "score": 10 / 3,
+                "vote_count": 0,
+                "created_at": PLANNED_AT,
+                "updated_at": PLANNED_AT,
             }
             for team_id in team_ids
             for k in range(ITEMS_PER_SPRINT)
-        ]  # fmt: skip
+        ]
         item_ids = list(
             session.scalars(
                 insert(BacklogItem).returning(BacklogItem.id, sort_by_parameter_order=True),
@@ -120,17 +144,29 @@ def seed(factory, double: SlackDouble, workspace_slack_id: str, teams: int) -> i
             sprint_id = sprint_ids[index // ITEMS_PER_SPRINT]
             sprint_items.append(
                 {
-                    "workspace_id": wid, "sprint_id": sprint_id, "item_id": item_id,
-                    "state": "todo", "points": 3, "committed": True, "added_at": PLANNED_AT,
+                    "workspace_id": wid,
+                    "sprint_id": sprint_id,
+                    "item_id": item_id,
+                    "state": "todo",
+                    "points": 3,
+                    "committed": True,
+                    "added_at": PLANNED_AT,
                 }
-            )  # fmt: skip
+            )
             changes.append(
                 {
-                    "workspace_id": wid, "sprint_id": sprint_id, "item_id": item_id,
-                    "kind": ChangeKind.COMMITTED, "scope_points": 3, "scope_items": 1,
-                    "done_points": 0, "done_items": 0, "data": {}, "occurred_at": PLANNED_AT,
+                    "workspace_id": wid,
+                    "sprint_id": sprint_id,
+                    "item_id": item_id,
+                    "kind": ChangeKind.COMMITTED,
+                    "scope_points": 3,
+                    "scope_items": 1,
+                    "done_points": 0,
+                    "done_items": 0,
+                    "data": {},
+                    "occurred_at": PLANNED_AT,
                 }
-            )  # fmt: skip
+            )
         session.execute(insert(SprintItem), sprint_items)
         session.execute(insert(SprintChange), changes)
         return wid

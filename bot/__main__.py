@@ -181,9 +181,12 @@ def _tick(settings: Settings, at: str) -> int:
     report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients_for(settings), factory))
     log.info(
         "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
-        instant.isoformat(), len(report.ran), len(report.skipped_stale),
-        len(report.already_done), len(report.failed),
-    )  # fmt: skip
+        instant.isoformat(),
+        len(report.ran),
+        len(report.skipped_stale),
+        len(report.already_done),
+        len(report.failed),
+    )
     return 1 if report.failed else 0
 
 

@@ -171,9 +171,12 @@ def burnup_figure(burnup: Burnup, labels: Labels) -> Figure:
         axes.plot(
             [done_x[-1], summary.elapsed + 1] if done_x else [summary.elapsed + 1],
             [done_y[-1], burnup.today] if done_y else [burnup.today],
-            marker="o", markerfacecolor="white", color="#1f77b4", linewidth=1.5,
+            marker="o",
+            markerfacecolor="white",
+            color="#1f77b4",
+            linewidth=1.5,
             markevery=[-1],
-        )  # fmt: skip
+        )
     last_x = days
     if summary.forecast_days is not None and summary.elapsed < days:
         finish = summary.forecast_days

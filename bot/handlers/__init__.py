@@ -30,6 +30,14 @@ def register_all(app: App, deps: Deps) -> None:
     app.middleware(request_middleware(deps))
     listeners.register(app)
     for domain in (
-        backlog, teams, help, sprints, sprint_planning, experiments, standups, retros, people
-    ):  # fmt: skip
+        backlog,
+        teams,
+        help,
+        sprints,
+        sprint_planning,
+        experiments,
+        standups,
+        retros,
+        people,
+    ):
         domain.register(app)

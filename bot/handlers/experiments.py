@@ -142,9 +142,10 @@ def turn_learning_into_idea(
         "The learning is now idea #{id}, waiting for triage in the admin channel."
     ).format(id=new_id)
     respond(
-        response_type="ephemeral", replace_original=False,
+        response_type="ephemeral",
+        replace_original=False,
         **notice(":bulb: " + " ".join([text, *problems])),
-    )  # fmt: skip
+    )
 
 
 def _follow_up_wording(team: Team, experiment: BacklogItem) -> tuple[str, str]:

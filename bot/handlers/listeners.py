@@ -111,14 +111,28 @@ def guarded(listener: Listener, *, lazy: bool = False, refuse_on: str | None = N
         raise TypeError(f"{listener.__name__} takes {unknown}, not offered by guarded()")
 
     def guarded_listener(  # Bolt passes these by name
-        ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Any,
-        action: Any, command: Any, view: Any, event: Any,
-    ) -> None:  # fmt: skip
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Any,
+        action: Any,
+        command: Any,
+        view: Any,
+        event: Any,
+    ) -> None:
         offered = {
-            "ack": ack, "body": body, "client": client, "context": context, "respond": respond,
-            "action": action, "command": command, "view": view, "event": event,
+            "ack": ack,
+            "body": body,
+            "client": client,
+            "context": context,
+            "respond": respond,
+            "action": action,
+            "command": command,
+            "view": view,
+            "event": event,
             "deps": context.get(DEPS_KEY),
-        }  # fmt: skip
+        }
         try:
             listener(**{name: offered[name] for name in wanted})
             if refuse_on is not None:
@@ -130,9 +144,13 @@ def guarded(listener: Listener, *, lazy: bool = False, refuse_on: str | None = N
             # A lazy listener runs after Slack has its answer: report through the
             # response URL or a DM, never through ack().
             report_failure(
-                error, ack=None if lazy else ack, body=body, client=client, context=context,
+                error,
+                ack=None if lazy else ack,
+                body=body,
+                client=client,
+                context=context,
                 respond=respond,
-            )  # fmt: skip
+            )
 
     guarded_listener.__name__ = listener.__name__
     guarded_listener.__qualname__ = listener.__qualname__

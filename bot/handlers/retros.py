@@ -133,10 +133,14 @@ def add_item(body: dict[str, Any], view: dict[str, Any], context: BoltContext, d
     deps.run(
         context,
         lambda s: retros.add_item(
-            s, retro_id, workspaces.person(s, user_id), values.get(RetroField.COLUMN),
-            values.get(RetroField.ITEM), now,
+            s,
+            retro_id,
+            workspaces.person(s, user_id),
+            values.get(RetroField.COLUMN),
+            values.get(RetroField.ITEM),
+            now,
         ),
-    )  # fmt: skip
+    )
 
 
 def vote(
@@ -154,16 +158,18 @@ def vote(
     text = (
         # Translators: {n} is the votes the person has left.
         tr.ngettext(
-            "Vote counted. You have {n} vote left.", "Vote counted. You have {n} votes left.",
+            "Vote counted. You have {n} vote left.",
+            "Vote counted. You have {n} votes left.",
             result.left,
         )
         if result.voted
         # Translators: {n} is the votes the person has left.
         else tr.ngettext(
             "Vote taken back. You have {n} vote left.",
-            "Vote taken back. You have {n} votes left.", result.left,
+            "Vote taken back. You have {n} votes left.",
+            result.left,
         )
-    ).format(n=result.left)  # fmt: skip
+    ).format(n=result.left)
     respond(response_type="ephemeral", replace_original=False, **notice(text))
 
 
@@ -199,9 +205,10 @@ def follow_up_action(
     if what == "done":
         push(client, deps.run(context, lambda s: _mark_done(s, action_id, user_id, now)))
         respond(
-            response_type="ephemeral", replace_original=False,
+            response_type="ephemeral",
+            replace_original=False,
             **notice(reader_translator(deps, context, person).gettext("Marked as done.")),
-        )  # fmt: skip
+        )
     elif what == "backlog":
         new_id = deps.run(
             context, lambda s: retros.to_backlog(s, action_id, workspaces.person(s, user_id), now)
@@ -209,15 +216,20 @@ def follow_up_action(
         tr = reader_translator(deps, context, person)
         problems = post_cards(client, deps.session_factory, context["workspace_id"], new_id, tr)
         respond(
-            response_type="ephemeral", replace_original=False,
-            **notice(" ".join([
-                # Translators: {id} is the new idea's number in the backlog.
-                tr.gettext("The action is now idea #{id}, waiting for triage.").format(
-                    id=new_id
-                ),
-                *problems,
-            ])),
-        )  # fmt: skip
+            response_type="ephemeral",
+            replace_original=False,
+            **notice(
+                " ".join(
+                    [
+                        # Translators: {id} is the new idea's number in the backlog.
+                        tr.gettext("The action is now idea #{id}, waiting for triage.").format(
+                            id=new_id
+                        ),
+                        *problems,
+                    ]
+                )
+            ),
+        )
     else:
         raise stale_button()
 

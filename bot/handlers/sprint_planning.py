@@ -98,11 +98,19 @@ def plan_form(
         points = {c.id: c.effort or 0 for c in candidates}
         points.update({e.item_id: e.points for e in entries})
         return PlanForm(
-            team=team, choices=choices[: sprints.PLAN_CHOICES], points=points,
-            suggestion=suggestion, start=sprint.start_date, length_weeks=sprint.length_weeks,
-            capacity=sprint.capacity, goal=sprint.goal, serves=sprint.serves or "",
-            selected=tuple(i.id for i in own), sprint=sprint, actions=actions,
-        )  # fmt: skip
+            team=team,
+            choices=choices[: sprints.PLAN_CHOICES],
+            points=points,
+            suggestion=suggestion,
+            start=sprint.start_date,
+            length_weeks=sprint.length_weeks,
+            capacity=sprint.capacity,
+            goal=sprint.goal,
+            serves=sprint.serves or "",
+            selected=tuple(i.id for i in own),
+            sprint=sprint,
+            actions=actions,
+        )
     start = today
     latest = sprints.latest_end(session, team)
     if latest is not None and latest >= today:
@@ -110,10 +118,15 @@ def plan_form(
     while not sprints.is_working_day(team, start):
         start += dt.timedelta(days=1)
     return PlanForm(
-        team=team, choices=candidates, points={c.id: c.effort or 0 for c in candidates},
-        suggestion=suggestion, start=start, length_weeks=team.sprint_length_weeks,
-        capacity=suggestion, actions=actions,
-    )  # fmt: skip
+        team=team,
+        choices=candidates,
+        points={c.id: c.effort or 0 for c in candidates},
+        suggestion=suggestion,
+        start=start,
+        length_weeks=team.sprint_length_weeks,
+        capacity=suggestion,
+        actions=actions,
+    )
 
 
 def redraw_total(body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps) -> None:
@@ -202,10 +215,12 @@ def confirm_plan(body: dict[str, Any], client: WebClient, context: BoltContext, 
             "{capacity}. It starts on its own on {day} at {time}; `/sprint start` starts "
             "it now."
         ).format(
-            number=sprint.number, points=totals.scope_points, capacity=sprint.capacity,
+            number=sprint.number,
+            points=totals.scope_points,
+            capacity=sprint.capacity,
             day=day_label(tr, sprints.local_date(team, sprints.starts_at(team, sprint))),
             time=zoned_time(tr, sprints.DAY_STARTS, team.time_zone),
-        )  # fmt: skip
+        )
         if sprint.state is not SprintState.PLANNED:
             # Translators: {number} is the sprint's number.
             text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)

@@ -106,9 +106,12 @@ def _current_board(
         )
     # Between two sprints: not the closed board, but what happened and what comes next.
     return between_sprints_message(
-        tr, team, sprints.recap(session, team, last) if last else None, upcoming,
+        tr,
+        team,
+        sprints.recap(session, team, last) if last else None,
+        upcoming,
         sprints.local_date(team, sprints.starts_at(team, upcoming)) if upcoming else None,
-    )  # fmt: skip
+    )
 
 
 def _board_for(
@@ -261,9 +264,14 @@ def post_sprint_burnup(
 
 
 def _post_burnup(
-    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, deps: Deps,
-    channel_id: str | None, sprint_id: int | None,
-) -> None:  # fmt: skip
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    deps: Deps,
+    channel_id: str | None,
+    sprint_id: int | None,
+) -> None:
     user_id = body.get("user_id") or body["user"]["id"]
     person = load_person(deps, context, user_id)
     with deps.transaction(context) as session:
@@ -354,9 +362,13 @@ def refresh_board(
 
 
 def _redraw_board(
-    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    deps: Deps,
     sprint_id: int,
-) -> None:  # fmt: skip
+) -> None:
     """Redraw the board where it was clicked: the shared message in the channel (for
     everyone), or the person's own `/sprint` answer; the channel board follows either way."""
     user_id = body["user"]["id"]
@@ -374,12 +386,16 @@ def _redraw_board(
         respond(replace_original=True, **mine)
     if not refreshed:
         respond(
-            response_type="ephemeral", replace_original=False,
-            **notice(":warning: " + tr.gettext(
-                "Your change is saved, but I could not update the sprint board in the "
-                "channel. `/sprint` shows it as it is."
-            )),
-        )  # fmt: skip
+            response_type="ephemeral",
+            replace_original=False,
+            **notice(
+                ":warning: "
+                + tr.gettext(
+                    "Your change is saved, but I could not update the sprint board in the "
+                    "channel. `/sprint` shows it as it is."
+                )
+            ),
+        )
 
 
 def open_estimate_form(
@@ -396,7 +412,9 @@ def open_estimate_form(
     with deps.transaction(context) as session:
         item, team = backlog.owned_item(session, item_id, person, backlog.SCORABLE)
         view = scores_modal(
-            person_translator(person, team), item, accepting=False,
+            person_translator(person, team),
+            item,
+            accepting=False,
             metadata={"item_id": item_id},
-        )  # fmt: skip
+        )
     client.views_open(trigger_id=body["trigger_id"], view=view)

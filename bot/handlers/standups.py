@@ -57,9 +57,15 @@ def _day(value: object) -> dt.date:
 
 
 def _open_form(
-    deps: Deps, client: WebClient, context: BoltContext, user_id: str, trigger_id: str,
-    team_id: int | None, channel_id: str | None, day: dt.date | None,
-) -> None:  # fmt: skip
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+    user_id: str,
+    trigger_id: str,
+    team_id: int | None,
+    channel_id: str | None,
+    day: dt.date | None,
+) -> None:
     """The standup form of `day` (default: the person's today), with their answer if any."""
     person = load_person(deps, context, user_id, ask_slack=False)
     with deps.transaction(context) as session:
@@ -87,9 +93,15 @@ def open_standup_form(
     command: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
 ) -> None:
     _open_form(
-        deps, client, context, command["user_id"], command["trigger_id"], None,
-        command.get("channel_id"), None,
-    )  # fmt: skip
+        deps,
+        client,
+        context,
+        command["user_id"],
+        command["trigger_id"],
+        None,
+        command.get("channel_id"),
+        None,
+    )
 
 
 def open_form_from_prompt(
@@ -140,13 +152,16 @@ def publish_answer(
         dm(
             client,
             body["user"]["id"],
-            # Translators: {reason} says why, in a few lowercase words such as "the channel
-            # is archived".
-            notice(":warning: " + tr.gettext(
-                "Your standup is saved, but I could not post it in the team's thread "
-                "({reason})."
-            ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))),
-        )  # fmt: skip
+            notice(
+                ":warning: "
+                # Translators: {reason} says why, in a few lowercase words such as "the channel
+                # is archived".
+                + tr.gettext(
+                    "Your standup is saved, but I could not post it in the team's thread "
+                    "({reason})."
+                ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))
+            ),
+        )
 
 
 # --- days without standups -------------------------------------------------------------------
@@ -196,9 +211,14 @@ def _change_days_off(
     if sub == "holiday" and len(words) >= 2:
         team = standups.team_of(session, actor, channel_id)
         holiday = standups.add_holiday(
-            session, team, actor, words[1], " ".join(words[2:]) or None,
-            standups.local_today(team, actor, now), now,
-        )  # fmt: skip
+            session,
+            team,
+            actor,
+            words[1],
+            " ".join(words[2:]) or None,
+            standups.local_today(team, actor, now),
+            now,
+        )
         # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
         return tr.gettext("{day} is a holiday for {team}: no standup that day.").format(
             day=day_label(tr, holiday.day), team=esc(team.name)
@@ -224,10 +244,12 @@ def _holidays(session: Session, team: Team, actor: Person, tr: Translator, now: 
     if not days:
         # Translators: {team} is the team's name.
         return tr.gettext("{team} has no holidays ahead.").format(team=esc(team.name))
-    # Translators: {team} is the team's name; a list of days follows.
-    return tr.gettext("Holidays of {team}:").format(team=esc(team.name)) + "\n" + (
-        "\n".join(f"• {day_label(tr, h.day)} {esc(h.note or '')}".rstrip() for h in days)
-    )  # fmt: skip
+    return (
+        # Translators: {team} is the team's name; a list of days follows.
+        tr.gettext("Holidays of {team}:").format(team=esc(team.name))
+        + "\n"
+        + ("\n".join(f"• {day_label(tr, h.day)} {esc(h.note or '')}".rstrip() for h in days))
+    )
 
 
 # --- blockers --------------------------------------------------------------------------------

@@ -40,17 +40,26 @@ def message(
         ids = {i.author_id for i in items if i.author_id}
         query = select(Person.id, Person.slack_user_id).where(Person.id.in_(ids))
         authors = dict(session.execute(query).tuples().all())
-    ranked = results.ranked if results else (
-        retros.tallies(session, retro) if retro.state is RetroState.CLOSED else None
-    )  # fmt: skip
+    ranked = (
+        results.ranked
+        if results
+        else (retros.tallies(session, retro) if retro.state is RetroState.CLOSED else None)
+    )
     actions = results.actions if results else []
     if retro.state is RetroState.CLOSED and not results:
         actions = [a for a in retros.open_actions(session, team) if a.retro_id == retro.id]
     return retro_message(
-        tr, team, retro, items=items, ranked=ranked,
-        actions=actions, earlier_actions=retros.open_actions(session, team, retro.id),
-        authors=authors, local_time=local_time(tr, team, when), page=page,
-    )  # fmt: skip
+        tr,
+        team,
+        retro,
+        items=items,
+        ranked=ranked,
+        actions=actions,
+        earlier_actions=retros.open_actions(session, team, retro.id),
+        authors=authors,
+        local_time=local_time(tr, team, when),
+        page=page,
+    )
 
 
 def post(client: WebClient, session: Session, retro: Retro) -> None:
@@ -80,10 +89,13 @@ def milestone(
     team = session.get_one(Team, retro.team_id)
     tr = translator(team.language)
     news = milestone_message(
-        tr, team, retro, items=len(retros.items(session, retro)),
+        tr,
+        team,
+        retro,
+        items=len(retros.items(session, retro)),
         actions=len(results.actions) if results else 0,
         local_time=local_time(tr, team, retro.closes_at),
-    )  # fmt: skip
+    )
     channel, ts, admin_channel = retro.channel_id, retro.message_ts, team.admin_channel_id
     assert channel is not None and ts is not None  # shown: the message is there
 

@@ -310,10 +310,16 @@ def accept(
     if _is_manually_ordered(session, team.id, exclude=item.id):
         item.position = _slot_by_score(session, item)
     record(
-        session, team.id, item.id, actor, EventKind.ACCEPTED, now,
-        effort=scores.effort, customer_value=scores.customer_value,
+        session,
+        team.id,
+        item.id,
+        actor,
+        EventKind.ACCEPTED,
+        now,
+        effort=scores.effort,
+        customer_value=scores.customer_value,
         business_value=scores.business_value,
-    )  # fmt: skip
+    )
     return item
 
 
@@ -442,9 +448,16 @@ def move(
     # are rare, human-paced events.
     _renumber(session, ids)
     record(
-        session, team.id, item.id, actor, EventKind.MOVED, now,
-        direction=direction.value, from_rank=old_index + 1, to_rank=new_index + 1,
-    )  # fmt: skip
+        session,
+        team.id,
+        item.id,
+        actor,
+        EventKind.MOVED,
+        now,
+        direction=direction.value,
+        from_rank=old_index + 1,
+        to_rank=new_index + 1,
+    )
     session.refresh(item)  # the renumbering bypassed the identity map
     return item
 

@@ -89,10 +89,14 @@ def learning_to_idea(
         )
     title, description = wording(team, source)
     draft = IdeaDraft(
-        title=title[:TITLE_MAX], description=description[:DESCRIPTION_MAX],
-        kind=ItemKind.CAMPAIGN, hypothesis=None, kpi=None, customer_value=None,
+        title=title[:TITLE_MAX],
+        description=description[:DESCRIPTION_MAX],
+        kind=ItemKind.CAMPAIGN,
+        hypothesis=None,
+        kpi=None,
+        customer_value=None,
         business_value=None,
-    )  # fmt: skip
+    )
     idea = backlog.submit_idea(session, team, actor, draft, now)
     source.follow_up_id = idea.id
     return idea

@@ -90,11 +90,14 @@ def open_retro(
         raise Conflict(Message(N_("A retrospective is already open: add your items to it.")))
     voting_at = after_working_days(team, now, team.retro_window_days)
     retro = Retro(
-        workspace_id=team.workspace_id, team_id=team.id,
-        sprint_id=sprint.id if sprint else None, named=team.retro_named, opened_at=now,
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        sprint_id=sprint.id if sprint else None,
+        named=team.retro_named,
+        opened_at=now,
         voting_at=voting_at,
         closes_at=after_working_days(team, voting_at, team.retro_window_days),
-    )  # fmt: skip
+    )
     session.add(retro)
     session.flush()
     return retro
@@ -130,11 +133,14 @@ def add_item(
     if retro.state is not RetroState.COLLECTING:
         raise Conflict(Message(N_("Voting has begun: no more items can be added.")))
     item = RetroItem(
-        workspace_id=retro.workspace_id, retro_id=retro.id, column=column, text=text,
+        workspace_id=retro.workspace_id,
+        retro_id=retro.id,
+        column=column,
+        text=text,
         author_id=person.id if retro.named else None,
         # An anonymous item keeps no time of its own either: it could be matched to activity.
         created_at=now if retro.named else retro.opened_at,
-    )  # fmt: skip
+    )
     session.add(item)
     session.flush()
     return item
@@ -201,10 +207,13 @@ def vote(session: Session, item_id: int, person: Person, now: dt.datetime) -> Vo
         )
     session.add(
         RetroVote(
-            workspace_id=retro.workspace_id, retro_id=retro.id, item_id=item.id,
-            person_id=person.id, created_at=now,
+            workspace_id=retro.workspace_id,
+            retro_id=retro.id,
+            item_id=item.id,
+            person_id=person.id,
+            created_at=now,
         )
-    )  # fmt: skip
+    )
     return VoteResult(True, VOTES_PER_MEMBER - len(mine) - 1)
 
 
@@ -252,9 +261,14 @@ def close_retro(session: Session, retro_id: int, now: dt.datetime) -> Results | 
     actions = []
     for entry in [r for r in ranked[RetroColumn.TRY] if r.votes > 0][:TOP_ACTIONS]:
         action = RetroAction(
-            workspace_id=retro.workspace_id, team_id=team.id, retro_id=retro.id,
-            item_id=entry.item.id, text=entry.item.text, votes=entry.votes, created_at=now,
-        )  # fmt: skip
+            workspace_id=retro.workspace_id,
+            team_id=team.id,
+            retro_id=retro.id,
+            item_id=entry.item.id,
+            text=entry.item.text,
+            votes=entry.votes,
+            created_at=now,
+        )
         session.add(action)
         actions.append(action)
     session.flush()
@@ -301,10 +315,14 @@ def to_backlog(session: Session, action_id: int, actor: Person, now: dt.datetime
             Message(N_("This action is already idea #{id}."), {"id": action.backlog_item_id})
         )
     draft = IdeaDraft(
-        title=action.text[:TITLE_MAX], description=None,
-        kind=ItemKind.KEEP_THE_LIGHTS_ON, hypothesis=None, kpi=None, customer_value=None,
+        title=action.text[:TITLE_MAX],
+        description=None,
+        kind=ItemKind.KEEP_THE_LIGHTS_ON,
+        hypothesis=None,
+        kpi=None,
+        customer_value=None,
         business_value=None,
-    )  # fmt: skip
+    )
     idea = backlog.submit_idea(session, team, actor, draft, now)
     action.backlog_item_id = idea.id
     return idea.id

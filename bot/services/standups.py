@@ -189,9 +189,12 @@ def record_prompts(
         if (person_id, day) in existing:
             continue
         prompt = StandupPrompt(
-            workspace_id=team.workspace_id, team_id=team.id, person_id=person_id, day=day,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            person_id=person_id,
+            day=day,
             due_at=due.at,
-        )  # fmt: skip
+        )
         session.add(prompt)
         rows.append((prompt, due.people[person_id], day))
     session.flush()
@@ -256,9 +259,11 @@ class AnswerDraft:
             dict.fromkeys(int(v) for v in raw.get(StandupField.ITEMS) or [] if str(v).isdigit())
         )
         return cls(
-            values[StandupField.DONE], values[StandupField.NEXT], values[StandupField.BLOCKERS],
+            values[StandupField.DONE],
+            values[StandupField.NEXT],
+            values[StandupField.BLOCKERS],
             items,
-        )  # fmt: skip
+        )
 
 
 def team_of(session: Session, person: Person, channel_id: str | None) -> Team:
@@ -401,9 +406,12 @@ def save_answer(
     created = answer is None
     if answer is None:
         answer = StandupAnswer(
-            workspace_id=team.workspace_id, standup_day_id=sd.id, person_id=person.id,
-            answered_at=now, updated_at=now,
-        )  # fmt: skip
+            workspace_id=team.workspace_id,
+            standup_day_id=sd.id,
+            person_id=person.id,
+            answered_at=now,
+            updated_at=now,
+        )
         session.add(answer)
     elif day != today:
         raise Conflict(
@@ -419,9 +427,13 @@ def save_answer(
     if draft.blockers and (blocker is None or blocker.text != draft.blockers or reopened):
         if blocker is None:
             blocker = Blocker(
-                workspace_id=team.workspace_id, team_id=team.id, answer_id=answer.id,
-                person_id=person.id, text=draft.blockers, raised_at=now,
-            )  # fmt: skip
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                answer_id=answer.id,
+                person_id=person.id,
+                text=draft.blockers,
+                raised_at=now,
+            )
             session.add(blocker)
         else:
             blocker.text = draft.blockers
@@ -503,15 +515,24 @@ def cards(session: Session, blocker_id: int) -> list[BlockerCard]:
 
 
 def add_card(
-    session: Session, blocker: Blocker, channel_id: str, ts: str, *, again: bool,
+    session: Session,
+    blocker: Blocker,
+    channel_id: str,
+    ts: str,
+    *,
+    again: bool,
     now: dt.datetime,
-) -> None:  # fmt: skip
+) -> None:
     session.add(
         BlockerCard(
-            workspace_id=blocker.workspace_id, blocker_id=blocker.id, channel_id=channel_id,
-            ts=ts, again=again, posted_at=now,
+            workspace_id=blocker.workspace_id,
+            blocker_id=blocker.id,
+            channel_id=channel_id,
+            ts=ts,
+            again=again,
+            posted_at=now,
         )
-    )  # fmt: skip
+    )
 
 
 def reraise_due(
@@ -568,9 +589,13 @@ def _parse_day(text: str) -> dt.date | None:
 
 
 def set_away(
-    session: Session, person: Person, start_text: str, end_text: str, today: dt.date,
+    session: Session,
+    person: Person,
+    start_text: str,
+    end_text: str,
+    today: dt.date,
     now: dt.datetime,
-) -> AwayPeriod:  # fmt: skip
+) -> AwayPeriod:
     start, end = _parse_day(start_text), _parse_day(end_text)
     if start is None or end is None:
         raise Conflict(
@@ -581,9 +606,12 @@ def set_away(
     if end < today:
         raise Conflict(Message(N_("That away period is already over.")))
     period = AwayPeriod(
-        workspace_id=person.workspace_id, person_id=person.id, start_date=start, end_date=end,
+        workspace_id=person.workspace_id,
+        person_id=person.id,
+        start_date=start,
+        end_date=end,
         created_at=now,
-    )  # fmt: skip
+    )
     session.add(period)
     return period
 
@@ -614,9 +642,14 @@ def _require_scrum_master(team: Team, actor: Person) -> None:
 
 
 def add_holiday(
-    session: Session, team: Team, actor: Person, day_text: str, note: str | None,
-    today: dt.date, now: dt.datetime,
-) -> TeamHoliday:  # fmt: skip
+    session: Session,
+    team: Team,
+    actor: Person,
+    day_text: str,
+    note: str | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> TeamHoliday:
     _require_scrum_master(team, actor)
     day = _parse_day(day_text)
     if day is None:
@@ -634,9 +667,12 @@ def add_holiday(
         existing.note = (note or "")[:NOTE_MAX] or existing.note
         return existing
     holiday = TeamHoliday(
-        workspace_id=team.workspace_id, team_id=team.id, day=day,
-        note=(note or "")[:NOTE_MAX] or None, created_at=now,
-    )  # fmt: skip
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        day=day,
+        note=(note or "")[:NOTE_MAX] or None,
+        created_at=now,
+    )
     session.add(holiday)
     return holiday
 

@@ -102,10 +102,12 @@ class TeamSettings:
         if dod and len(dod) > DOD_MAX:
             errors[TeamField.DEFINITION_OF_DONE] = Message(
                 # Translators: {max} is a number of characters.
-                N_("Keep the Definition of Done to {max} characters: Slack shows it in a "
-                   "confirmation."),
+                N_(
+                    "Keep the Definition of Done to {max} characters: Slack shows it in a "
+                    "confirmation."
+                ),
                 {"max": DOD_MAX},
-            )  # fmt: skip
+            )
         reminder = _int_or_none(raw.get(TeamField.STANDUP_REMINDER))
         if raw.get(TeamField.STANDUP_REMINDER) is not None and reminder not in REMINDER_CHOICES:
             errors[TeamField.STANDUP_REMINDER] = Message(

@@ -46,9 +46,12 @@ def chart_days(tr: Translator, days: list[dt.date]) -> list[DayLabel]:
 
 def burnup_chart(tr: Translator, team: Team, sprint: Sprint, data: BurnupData) -> Chart:
     burnup = Burnup(
-        day_labels=chart_days(tr, data.days), scope=data.scope, done=data.done,
-        today=data.today, closed=data.closed,
-    )  # fmt: skip
+        day_labels=chart_days(tr, data.days),
+        scope=data.scope,
+        done=data.done,
+        today=data.today,
+        closed=data.closed,
+    )
     # Translators: {team} is the team's name; {number} is the sprint's number.
     title = tr.gettext("{team} · Sprint {number}: burnup").format(
         team=team.name, number=sprint.number
@@ -78,9 +81,12 @@ def burnup_alt_text(tr: Translator, burnup: Burnup) -> str:
         "Burnup chart: {done} of {scope} points completed after {elapsed} of {days} working "
         "days; the scope was {start} points at the start."
     ).format(
-        done=number(tr, s.done), scope=number(tr, s.scope), elapsed=s.elapsed, days=s.days,
+        done=number(tr, s.done),
+        scope=number(tr, s.scope),
+        elapsed=s.elapsed,
+        days=s.days,
         start=number(tr, s.scope_at_start),
-    )  # fmt: skip
+    )
     if s.elapsed == 0 or s.closed:  # nothing to forecast from, or nothing left to forecast
         return text
     if s.forecast_days is None:

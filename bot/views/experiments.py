@@ -34,12 +34,14 @@ def result_request(
                 # Translators: {kpi} is the experiment's KPI, as a person typed it.
                 + tr.gettext("KPI: {kpi}").format(kpi=esc(item.kpi or "–")),
                 accessory=button(
-                    tr.gettext("Record the result…"), Action.EXPERIMENT_RESULT, str(item.id),
+                    tr.gettext("Record the result…"),
+                    Action.EXPERIMENT_RESULT,
+                    str(item.id),
                     style="primary",
                 ),
                 block_id=f"experiment:{item.id}",
             )
-        )  # fmt: skip
+        )
     return {"text": intro, "blocks": blocks}
 
 
@@ -60,9 +62,11 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
     if item.result_figure:
         figure["initial_value"] = item.result_figure
     learning: dict[str, Any] = {
-        "type": "plain_text_input", "action_id": "value", "multiline": True,
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": True,
         "max_length": LEARNING_MAX,
-    }  # fmt: skip
+    }
     if item.learning:
         learning["initial_value"] = item.learning
     return {
@@ -81,22 +85,30 @@ def result_modal(tr: Translator, item: BacklogItem) -> dict[str, Any]:
                 )
             ),
             {
-                "type": "input", "block_id": ResultField.RESULT,
-                "label": plain(tr.gettext("Result")), "element": result,
+                "type": "input",
+                "block_id": ResultField.RESULT,
+                "label": plain(tr.gettext("Result")),
+                "element": result,
             },
             {
-                "type": "input", "block_id": ResultField.FIGURE,
+                "type": "input",
+                "block_id": ResultField.FIGURE,
                 # Translators: {kpi} is the experiment's KPI, as a person typed it.
                 "label": plain(tr.gettext("KPI value ({kpi})").format(kpi=item.kpi or "KPI"), 2000),
                 "element": figure,
-                "hint": plain(tr.gettext("The number that judged it, e.g. a click-through rate of 3.4%")),
+                "hint": plain(
+                    tr.gettext("The number that judged it, e.g. a click-through rate of 3.4%")
+                ),
             },
             {
-                "type": "input", "block_id": ResultField.LEARNING, "optional": True,
-                "label": plain(tr.gettext("What we learned")), "element": learning,
+                "type": "input",
+                "block_id": ResultField.LEARNING,
+                "optional": True,
+                "label": plain(tr.gettext("What we learned")),
+                "element": learning,
             },
         ],
-    }  # fmt: skip
+    }
 
 
 def result_recorded(tr: Translator, item: BacklogItem) -> dict[str, Any]:

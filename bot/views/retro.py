@@ -87,7 +87,7 @@ def retro_message(
                     VOTES_PER_MEMBER,
                 ).format(n=VOTES_PER_MEMBER, when=local_time)
             )
-        )  # fmt: skip
+        )
         ordered = [i for c in RetroColumn for i in items if i.column is c]
         per_page = _vote_items_per_page(len(earlier_actions))
         pages = max(1, -(-len(ordered) // per_page))

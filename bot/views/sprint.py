@@ -163,11 +163,12 @@ def board_message(
             context(
                 # Translators: {n} is a number of sprint items not shown.
                 tr.ngettext(
-                    "…and {n} more item: see `/sprint`.", "…and {n} more items: see `/sprint`.",
+                    "…and {n} more item: see `/sprint`.",
+                    "…and {n} more items: see `/sprint`.",
                     len(overflow),
                 ).format(n=len(overflow))
             )
-        )  # fmt: skip
+        )
     if owner_controls and board.entries and sprint.state is not SprintState.CLOSED:
         blocks.append(
             {
@@ -343,10 +344,13 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
         capacity["initial_value"] = str(form.capacity)
     blocks.append(
         _input(
-            SprintField.CAPACITY, tr.gettext("Capacity (points)"), capacity, hint=capacity_hint,
+            SprintField.CAPACITY,
+            tr.gettext("Capacity (points)"),
+            capacity,
+            hint=capacity_hint,
             dispatch=True,
         )
-    )  # fmt: skip
+    )
     if form.choices:
         options = [_item_option(tr, item, form.points) for item in form.choices]
         items: dict[str, Any] = {
@@ -360,11 +364,14 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
             items["initial_options"] = chosen
         blocks.append(
             _input(
-                SprintField.ITEMS, tr.gettext("Items to commit"), items, optional=True,
+                SprintField.ITEMS,
+                tr.gettext("Items to commit"),
+                items,
+                optional=True,
                 dispatch=True,
                 hint=tr.gettext("Listed in backlog order, top first."),
             )
-        )  # fmt: skip
+        )
     else:
         blocks.append(
             section(tr.gettext("The backlog has no ready items yet: accept some ideas first."))
@@ -396,9 +403,10 @@ def _total_block(tr: Translator, form: PlanForm) -> dict[str, Any]:
     total = sum(form.points.get(i, 0) for i in form.selected)
     # Translators: {total} is a whole number of points; {n} is a number of items.
     text = tr.ngettext(
-        "Committed: {total} points in {n} item", "Committed: {total} points in {n} items",
+        "Committed: {total} points in {n} item",
+        "Committed: {total} points in {n} items",
         len(form.selected),
-    ).format(total=total, n=len(form.selected))  # fmt: skip
+    ).format(total=total, n=len(form.selected))
     if form.capacity:
         # Translators: {capacity} is a whole number of points.
         text += " · " + tr.gettext("capacity {capacity}").format(capacity=form.capacity)

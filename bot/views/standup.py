@@ -40,13 +40,15 @@ def prompt_message(tr: Translator, team: Team, day: dt.date, *, reminder: bool) 
             section(
                 ":sunrise: " + text,
                 accessory=button(
-                    tr.gettext("Answer the standup"), Action.STANDUP_OPEN,
-                    f"{team.id}:{day.isoformat()}", style="primary",
+                    tr.gettext("Answer the standup"),
+                    Action.STANDUP_OPEN,
+                    f"{team.id}:{day.isoformat()}",
+                    style="primary",
                 ),
             ),
             context(tr.gettext("Three short answers; they go to the team's thread for the day.")),
         ],
-    }  # fmt: skip
+    }
 
 
 def standup_modal(
@@ -59,15 +61,20 @@ def standup_modal(
 ) -> dict[str, Any]:
     def text_input(block_id: str, label: str, value: str | None, optional: bool) -> dict[str, Any]:
         element: dict[str, Any] = {
-            "type": "plain_text_input", "action_id": "value", "multiline": True,
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": True,
             "max_length": ANSWER_MAX,
-        }  # fmt: skip
+        }
         if value:
             element["initial_value"] = value
         return {
-            "type": "input", "block_id": block_id, "label": plain(label, 2000),
-            "element": element, "optional": optional,
-        }  # fmt: skip
+            "type": "input",
+            "block_id": block_id,
+            "label": plain(label, 2000),
+            "element": element,
+            "optional": optional,
+        }
 
     blocks: list[dict[str, Any]] = [
         context(
@@ -77,18 +84,24 @@ def standup_modal(
             )
         ),
         text_input(
-            StandupField.DONE, tr.gettext("What I finished since last time"),
-            answer.done if answer else None, True,
+            StandupField.DONE,
+            tr.gettext("What I finished since last time"),
+            answer.done if answer else None,
+            True,
         ),
         text_input(
-            StandupField.NEXT, tr.gettext("What I will do next"),
-            answer.next if answer else None, True,
+            StandupField.NEXT,
+            tr.gettext("What I will do next"),
+            answer.next if answer else None,
+            True,
         ),
         text_input(
-            StandupField.BLOCKERS, tr.gettext("Anything blocking me"),
-            answer.blockers if answer else None, True,
+            StandupField.BLOCKERS,
+            tr.gettext("Anything blocking me"),
+            answer.blockers if answer else None,
+            True,
         ),
-    ]  # fmt: skip
+    ]
     if items:
         options = [option(truncate(title, 70), str(item_id)) for item_id, title in items[:100]]
         element: dict[str, Any] = {
@@ -102,10 +115,13 @@ def standup_modal(
             element["initial_options"] = chosen
         blocks.append(
             {
-                "type": "input", "block_id": StandupField.ITEMS, "optional": True,
-                "label": plain(tr.gettext("Sprint items")), "element": element,
+                "type": "input",
+                "block_id": StandupField.ITEMS,
+                "optional": True,
+                "label": plain(tr.gettext("Sprint items")),
+                "element": element,
             }
-        )  # fmt: skip
+        )
     return {
         "type": "modal",
         "callback_id": Callback.STANDUP,
@@ -152,10 +168,9 @@ def answer_reply(
         # Translators: {text} is what the member will do next, as they typed it.
         lines.append(tr.gettext("*Next:* {text}").format(text=esc(answer.next)))
     if answer.blockers:
+        blocked = esc(answer.blockers)
         # Translators: {text} is what blocks the member, as they typed it.
-        lines.append(":construction: " + tr.gettext("*Blocked:* {text}").format(
-            text=esc(answer.blockers)
-        ))  # fmt: skip
+        lines.append(":construction: " + tr.gettext("*Blocked:* {text}").format(text=blocked))
     if item_titles:
         lines.append(
             # Translators: {items} is a comma-separated list of sprint items' titles.
@@ -165,9 +180,14 @@ def answer_reply(
 
 
 def blocker_message(
-    tr: Translator, team: Team, blocker: Blocker, slack_user_id: str, *, again: bool = False,
+    tr: Translator,
+    team: Team,
+    blocker: Blocker,
+    slack_user_id: str,
+    *,
+    again: bool = False,
     resolved_by: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     if resolved_by:
         head = tr.gettext("Blocker resolved")
     elif again:

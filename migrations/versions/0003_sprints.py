@@ -265,12 +265,17 @@ def _backlog_items_for_sprints() -> None:
             sa.Column(
                 "result",
                 sa.Enum(
-                    "won", "lost", "inconclusive", name="experiment_result", native_enum=False,
-                    create_constraint=True, length=32,
+                    "won",
+                    "lost",
+                    "inconclusive",
+                    name="experiment_result",
+                    native_enum=False,
+                    create_constraint=True,
+                    length=32,
                 ),
                 nullable=True,
             )
-        )  # fmt: skip
+        )
         batch_op.add_column(sa.Column("result_figure", sa.String(length=150), nullable=True))
         batch_op.add_column(sa.Column("learning", sa.Text(), nullable=True))
         batch_op.add_column(

@@ -13,8 +13,9 @@ from bot.i18n import translator
 from bot.views.charts import chart_days
 from charts.burnup import Burnup, Labels, burnup_figure
 
-LABELS = Labels("Growth · Sprint 12: burnup", "Working day", "Points", "Scope", "Done", "Ideal",
-                "Forecast")  # fmt: skip
+LABELS = Labels(
+    "Growth · Sprint 12: burnup", "Working day", "Points", "Scope", "Done", "Ideal", "Forecast"
+)
 # Thursday 26 November 2026: a sprint from here crosses into December.
 START = dt.date(2026, 11, 26)
 MON_FRI, MON_SAT, EVERY_DAY, TUE_THU = 0b0011111, 0b0111111, 0b1111111, 0b0001110

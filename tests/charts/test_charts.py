@@ -141,8 +141,9 @@ def test_a_closed_sprint_draws_no_forecast():
 
 
 def test_the_running_day_shows_its_work_but_the_pace_counts_ended_days_only():
-    burnup = Burnup(DAYS, [30] * 10, [3, 6, None, None, None, None, None, None, None, None],
-                    today=10)  # fmt: skip
+    burnup = Burnup(
+        DAYS, [30] * 10, [3, 6, None, None, None, None, None, None, None, None], today=10
+    )
     summary = summarize(burnup)
     assert (summary.elapsed, summary.done, summary.pace) == (2, 10, 3.0)
     assert render_burnup(burnup, LABELS).startswith(b"\x89PNG")

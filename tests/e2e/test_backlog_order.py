@@ -42,13 +42,16 @@ def _titles(message):
 
 def test_order_is_score_then_votes_then_age_and_ideas_last(slack, read):
     set_up_team(slack)
-    _seed(read, [
-        ("Low", 8, 2, 2, 0),        # 0.5
-        ("Tie, few votes", 2, 3, 3, 1),  # 3.0
-        ("High", 1, 5, 5, 0),       # 10
-        ("Tie, many votes", 2, 3, 3, 4),  # 3.0
-        ("Untriaged", None, None, None, 9),
-    ])  # fmt: skip
+    _seed(
+        read,
+        [
+            ("Low", 8, 2, 2, 0),  # 0.5
+            ("Tie, few votes", 2, 3, 3, 1),  # 3.0
+            ("High", 1, 5, 5, 0),  # 10
+            ("Tie, many votes", 2, 3, 3, 4),  # 3.0
+            ("Untriaged", None, None, None, 9),
+        ],
+    )
     listing = slack.command("/backlog", "", user=MEMBER, channel=TEAM_CHANNEL).json
     assert _titles(listing) == ["High", "Tie, many votes", "Tie, few votes", "Low", "Untriaged"]
     text = all_text(listing)
@@ -147,12 +150,34 @@ def test_forged_owner_controls_change_nothing(slack, double, read):
     _, b_id = _seed(read, [("A", 1, 9, 9, 0), ("B", 2, 9, 9, 0)])
     team_id = read(lambda s: s.query(Team.id).scalar())
     actions = [
-        {"type": "overflow", "action_id": "backlog.owner_menu", "block_id": "x",
-         "selected_option": {"text": {"type": "plain_text", "text": "t"}, "value": f"top:{b_id}:1"}, "action_ts": "1"},
-        {"type": "button", "action_id": "backlog.reset_order", "block_id": "x", "value": f"{team_id}:1", "action_ts": "1"},
-        {"type": "overflow", "action_id": "backlog.owner_menu", "block_id": "x",
-         "selected_option": {"text": {"type": "plain_text", "text": "t"}, "value": f"edit:{b_id}:1"}, "action_ts": "1"},
-    ]  # fmt: skip
+        {
+            "type": "overflow",
+            "action_id": "backlog.owner_menu",
+            "block_id": "x",
+            "selected_option": {
+                "text": {"type": "plain_text", "text": "t"},
+                "value": f"top:{b_id}:1",
+            },
+            "action_ts": "1",
+        },
+        {
+            "type": "button",
+            "action_id": "backlog.reset_order",
+            "block_id": "x",
+            "value": f"{team_id}:1",
+            "action_ts": "1",
+        },
+        {
+            "type": "overflow",
+            "action_id": "backlog.owner_menu",
+            "block_id": "x",
+            "selected_option": {
+                "text": {"type": "plain_text", "text": "t"},
+                "value": f"edit:{b_id}:1",
+            },
+            "action_ts": "1",
+        },
+    ]
     for number, action in enumerate(actions, 1):
         slack.block_action([action], user=MEMBER, channel=TEAM_CHANNEL, ephemeral=True)
         assert "Only the marketing owner" in all_text(wait_for_response(double, MEMBER, number))
@@ -196,8 +221,10 @@ def test_owner_edits_scores_and_the_change_is_recorded(slack, double, read):
     refreshed = wait_for_response(double, OWNER)
     assert _titles(refreshed) == ["A", "B"] and "score 4" in all_text(refreshed)
     event = read(lambda s: [e for e in backlog.history(s, b_id) if e.kind is EventKind.RESCORED][0])
-    assert event.data == {"before": {"effort": 8, "customer_value": 1, "business_value": 1},
-                          "after": {"effort": 5, "customer_value": 10, "business_value": 10}}  # fmt: skip
+    assert event.data == {
+        "before": {"effort": 8, "customer_value": 1, "business_value": 1},
+        "after": {"effort": 5, "customer_value": 10, "business_value": 10},
+    }
 
 
 def test_owner_triages_from_the_list(slack, double, read):

@@ -41,9 +41,13 @@ def test_every_path_to_one_person_speaks_their_language(
     clock.fixed = MONDAY_8_UTC - dt.timedelta(hours=1)
     # The team's language is English; Giulia owns the backlog, Daan is the scrum master.
     set_up_team(
-        slack, user=ADMIN, owner=GIULIA, scrum_master=DAAN, members=[GIULIA, DAAN],
+        slack,
+        user=ADMIN,
+        owner=GIULIA,
+        scrum_master=DAAN,
+        members=[GIULIA, DAAN],
         standup_time="09:00",
-    )  # fmt: skip
+    )
     assert "Growth" in all_text(double.messages_in(TEAM_CHANNEL)[-1])  # the channel: English
 
     # Slash commands answered privately.
@@ -53,10 +57,11 @@ def test_every_path_to_one_person_speaks_their_language(
     slack.settle()
     sprint_answer = sprint.json if sprint.body else wait_for_response(double, DAAN)
     assert speaks(
-        sprint_answer, "nl",
+        sprint_answer,
+        "nl",
         "{team} has no sprint yet. The marketing owner or scrum master plans one with "
         "`/sprint plan`.",
-    )  # fmt: skip
+    )
     away = slack.command("/standup", "away 2026-12-21 2027-01-03", user=DAAN, channel=TEAM_CHANNEL)
     assert speaks(
         away.json,
@@ -79,10 +84,11 @@ def test_every_path_to_one_person_speaks_their_language(
         assert error in {translator("nl").gettext(m) for m in ("Give the idea a title.",)}
     submit_idea(slack, user=DAAN, title="Webinar met klanten", kind="content")
     assert speaks(
-        double.messages_in(DAAN)[-1], "nl",
+        double.messages_in(DAAN)[-1],
+        "nl",
         "Thanks! Your idea *#{id} {title}* is in {team}'s backlog, waiting for the marketing "
         "owner, {owner}, to triage it. I'll let you know the outcome.",
-    )  # fmt: skip
+    )
     # Giulia declines it: her form in Italian, Daan told in Dutch.
     triage = double.messages_in(ADMIN_CHANNEL)[-1]
     assert "Webinar met klanten" in all_text(triage)
@@ -92,9 +98,10 @@ def test_every_path_to_one_person_speaks_their_language(
     slack.submit(decline, {"reason": "Non ora"}, user=GIULIA)
     slack.settle()
     assert speaks(
-        double.messages_in(DAAN)[-1], "nl",
+        double.messages_in(DAAN)[-1],
+        "nl",
         "Your idea *#{id} {title}* was declined by {owner}. Their reason: {reason}",
-    )  # fmt: skip
+    )
     backlog = slack.command("/backlog", "", user=GIULIA, channel=TEAM_CHANNEL).json
     assert speaks(backlog, "it", "page {page} of {pages}")
 
@@ -106,9 +113,11 @@ def test_every_path_to_one_person_speaks_their_language(
     assert speaks(double.messages_in(GIULIA)[-1], "it", prompt)
     clock.fixed = MONDAY_8_UTC + dt.timedelta(minutes=30)
     slack.click(
-        double.messages_in(GIULIA)[-1], Action.STANDUP_OPEN, user=GIULIA,
+        double.messages_in(GIULIA)[-1],
+        Action.STANDUP_OPEN,
+        user=GIULIA,
         channel=double.dm_channel(GIULIA),
-    )  # fmt: skip
+    )
     standup = opened_view(double, Callback.STANDUP)
     assert standup["title"]["text"] == translator("it").gettext("Daily standup")
     refused = slack.submit(standup, {}, user=GIULIA).json["errors"]["standup_done"]
@@ -137,10 +146,21 @@ def test_every_path_to_one_person_speaks_their_language(
     item = opened_view(double, Callback.RETRO_ITEM)
     assert speaks(item, "nl", "Anonymous: your name is not stored with the item.")
     # A forged button: the failure is explained in the clicker's language.
-    forged = {"blocks": [{"type": "actions", "elements": [
-        {"type": "button", "action_id": Action.RETRO_VOTE, "value": "999999",
-         "text": {"type": "plain_text", "text": "x"}},
-    ]}]}  # fmt: skip
+    forged = {
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": Action.RETRO_VOTE,
+                        "value": "999999",
+                        "text": {"type": "plain_text", "text": "x"},
+                    },
+                ],
+            }
+        ]
+    }
     slack.click(forged, Action.RETRO_VOTE, user=GIULIA, channel=TEAM_CHANNEL)
     slack.settle()
     assert speaks(wait_for_response(double, GIULIA, count=2), "it", "That item no longer exists.")

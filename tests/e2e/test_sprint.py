@@ -38,9 +38,14 @@ def team(slack, clock, read):
         ]:
             experiment = kind is ItemKind.EXPERIMENT
             draft = IdeaDraft(
-                title, None, kind, "B doubles clicks" if experiment else None,
-                "Click-through rate" if experiment else None, None, None,
-            )  # fmt: skip
+                title,
+                None,
+                kind,
+                "B doubles clicks" if experiment else None,
+                "Click-through rate" if experiment else None,
+                None,
+                None,
+            )
             item = backlog.submit_idea(session, team, owner, draft, NOW)
             backlog.accept(session, item.id, owner, Scores(effort, 9, 9), NOW)
             ids.append(item.id)
@@ -143,29 +148,42 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
     )
     sprint_item_id = first_item["block_id"].split(":")[1]
     slack.click(
-        board, Action.SPRINT_MOVE, user=STAKEHOLDER, channel=TEAM_CHANNEL,
-        value=f"{sprint_item_id}:doing", ts=board["ts"],
-    )  # fmt: skip
+        board,
+        Action.SPRINT_MOVE,
+        user=STAKEHOLDER,
+        channel=TEAM_CHANNEL,
+        value=f"{sprint_item_id}:doing",
+        ts=board["ts"],
+    )
     slack.settle()
     assert "Only members of Growth" in all_text(wait_for_response(double, STAKEHOLDER))
     slack.click(
-        board, Action.SPRINT_MOVE, user=MEMBER, channel=TEAM_CHANNEL,
-        value=f"{sprint_item_id}:doing", ts=board["ts"],
-    )  # fmt: skip
+        board,
+        Action.SPRINT_MOVE,
+        user=MEMBER,
+        channel=TEAM_CHANNEL,
+        value=f"{sprint_item_id}:doing",
+        ts=board["ts"],
+    )
     slack.settle()
     assert "0 of 16 points done" in all_text(_board(double))  # the refused click changed nothing
     board = _board(double)
     done_button = next(
-        b["accessory"] for b in board["blocks"]
+        b["accessory"]
+        for b in board["blocks"]
         if b.get("block_id") == f"sprint_item:{sprint_item_id}"
-    )  # fmt: skip
+    )
     assert done_button["value"] == f"{sprint_item_id}:done"
     # Done asks to confirm the Definition of Done (plain text: shown as typed).
     assert "Proofread <b>and</b> approved by legal." in done_button["confirm"]["text"]["text"]
     slack.click(
-        board, Action.SPRINT_MOVE, user=MEMBER, channel=TEAM_CHANNEL,
-        value=f"{sprint_item_id}:done", ts=board["ts"],
-    )  # fmt: skip
+        board,
+        Action.SPRINT_MOVE,
+        user=MEMBER,
+        channel=TEAM_CHANNEL,
+        value=f"{sprint_item_id}:done",
+        ts=board["ts"],
+    )
     slack.settle()
     assert "5 of 16 points done" in all_text(_board(double))
 
@@ -173,9 +191,13 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
     own = slack.command("/sprint", "", user=OWNER, channel=TEAM_CHANNEL).json
     video = next(i for i in items if read(lambda s, i=i: s.get_one(BacklogItem, i).effort) == 8)
     slack.click(
-        own, Action.SPRINT_ESTIMATE, user=OWNER, channel=TEAM_CHANNEL,
-        option_value=str(video), ephemeral=True,
-    )  # fmt: skip
+        own,
+        Action.SPRINT_ESTIMATE,
+        user=OWNER,
+        channel=TEAM_CHANNEL,
+        option_value=str(video),
+        ephemeral=True,
+    )
     slack.settle()
     scores = double.wait_for(
         "views.open", lambda c: c.args["view"]["callback_id"] == Callback.RESCORE
@@ -253,18 +275,22 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
 def _board(double):
     """The sprint board as it stands in the channel (updated in place)."""
     return next(
-        m for m in double.messages_in(TEAM_CHANNEL)
+        m
+        for m in double.messages_in(TEAM_CHANNEL)
         if any(b.get("block_id") == "sprint_nav" for b in m.get("blocks", []))
-    )  # fmt: skip
+    )
 
 
 def test_set_up_keeps_the_definition_of_done_and_the_showcase_channel(slack, double, read):
     from tests.conftest import OTHER_CHANNEL
 
     set_up_team(
-        slack, definition_of_done="Proofread; approved.", showcase_channel=OTHER_CHANNEL,
-        standup_reminder="60", retro_window="2",
-    )  # fmt: skip
+        slack,
+        definition_of_done="Proofread; approved.",
+        showcase_channel=OTHER_CHANNEL,
+        standup_reminder="60",
+        retro_window="2",
+    )
     team = read(lambda s: teams.team_for_channel(s, TEAM_CHANNEL))
     assert team.definition_of_done == "Proofread; approved."
     assert team.showcase_channel_id == OTHER_CHANNEL
@@ -290,10 +316,18 @@ def test_a_forged_chart_click_from_elsewhere_is_refused(slack, double, team, rea
 
     sprint_id = read(plan_and_start)
     slack.block_action(
-        [{"type": "button", "action_id": Action.SPRINT_BURNUP, "block_id": "sprint_nav",
-          "value": str(sprint_id), "action_ts": "1700000000.000001"}],
-        user=STAKEHOLDER, channel=OTHER_CHANNEL,
-    )  # fmt: skip
+        [
+            {
+                "type": "button",
+                "action_id": Action.SPRINT_BURNUP,
+                "block_id": "sprint_nav",
+                "value": str(sprint_id),
+                "action_ts": "1700000000.000001",
+            }
+        ],
+        user=STAKEHOLDER,
+        channel=OTHER_CHANNEL,
+    )
     slack.settle()
     assert "belongs to Growth" in all_text(wait_for_response(double, STAKEHOLDER))
     assert double.calls_to("files.getUploadURLExternal") == []
@@ -316,10 +350,15 @@ def test_between_two_sprints_sprint_sums_up_the_last_and_says_how_to_plan(
         sprint_id = _plan(session, team["id"], items[:2], "2026-10-22", weeks="1")
         sprints.start(session, sprint_id, NOW)
         entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
-        sprints.move(session, entry.sprint_item_id, workspaces.person(session, MEMBER),
-                     WorkState.DONE, NOW)  # fmt: skip
-        sprints.close(session, sprint_id, dt.datetime(2026, 10, 23, 14, 0, tzinfo=dt.UTC),
-                      actor=workspaces.person(session, SCRUM))  # fmt: skip
+        sprints.move(
+            session, entry.sprint_item_id, workspaces.person(session, MEMBER), WorkState.DONE, NOW
+        )
+        sprints.close(
+            session,
+            sprint_id,
+            dt.datetime(2026, 10, 23, 14, 0, tzinfo=dt.UTC),
+            actor=workspaces.person(session, SCRUM),
+        )
 
     read(first_sprint)
     clock.fixed = dt.datetime(2026, 10, 24, 9, 0, tzinfo=dt.UTC)  # Saturday
@@ -367,8 +406,11 @@ def test_the_board_ends_on_the_last_working_day_and_times_carry_their_zone(
 
     # It runs from Monday 26 October to Friday 6 November (its calendar ends on Sunday 8).
     clock.fixed = sprints.local_instant_in("Europe/Rome", dt.date(2026, 10, 26), dt.time(10))
-    read(lambda s: sprints.start(s, sprints.next_sprint(s, s.get_one(Team, team["id"])).id,
-                                 clock.fixed))  # fmt: skip
+    read(
+        lambda s: sprints.start(
+            s, sprints.next_sprint(s, s.get_one(Team, team["id"])).id, clock.fixed
+        )
+    )
     board = all_text(slack.command("/sprint", "", user=MEMBER, channel=TEAM_CHANNEL).json)
     assert "Mon 26 Oct → Fri 6 Nov 17:00 (Italy Time)" in board and "Sun 8 Nov" not in board
     slack.command("/sprint", "edit", user=OWNER, channel=TEAM_CHANNEL)

@@ -62,9 +62,13 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
     # A workspace admin sets the team up; none of its people has used the bot.
     clock.fixed = START
     set_up_team(
-        slack, user=ADMIN, owner=ROMA, scrum_master=AMSTERDAM,
-        members=[ROMA, AMSTERDAM, NEW_YORK], standup_time="09:00",
-    )  # fmt: skip
+        slack,
+        user=ADMIN,
+        owner=ROMA,
+        scrum_master=AMSTERDAM,
+        members=[ROMA, AMSTERDAM, NEW_YORK],
+        standup_time="09:00",
+    )
     # Who they are in Slack is read at once, before the cadence needs it.
     known = read(lambda s: {u: workspaces.person(s, u) for u in PEOPLE})
     for user, (_, zone, locale, _) in PEOPLE.items():
@@ -79,17 +83,21 @@ def test_a_sprint_week_for_rome_amsterdam_and_new_york(
         item = backlog.submit_idea(session, team, owner, draft, START)
         backlog.accept(session, item.id, owner, Scores(3, 8, 8), START)
         sprints.plan(
-            session, team, owner,
+            session,
+            team,
+            owner,
             SprintDraft.validate(
                 {
-                    SprintField.GOAL: "200 sign-ups", SprintField.START: "2026-10-22",
-                    SprintField.LENGTH: "1", SprintField.CAPACITY: "5",
+                    SprintField.GOAL: "200 sign-ups",
+                    SprintField.START: "2026-10-22",
+                    SprintField.LENGTH: "1",
+                    SprintField.CAPACITY: "5",
                     SprintField.ITEMS: [str(item.id)],
                 },
                 today=START.date(),
             ),
             START,
-        )  # fmt: skip
+        )
 
     read(plan)
     sources = job_sources(clients_for(settings_for(double, db_url)), session_factory)

@@ -65,23 +65,47 @@ def test_non_owner_cannot_triage_even_with_a_forged_payload(slack, double, read)
         "private_metadata": json.dumps({"item_id": item_id}),
         "title": {"type": "plain_text", "text": "Accept idea"},
         "blocks": [
-            {"type": "input", "block_id": "effort", "label": {"type": "plain_text", "text": "E"},
-             "element": {"type": "static_select", "action_id": "effort", "options": []}},
-            {"type": "input", "block_id": "customer_value", "label": {"type": "plain_text", "text": "C"},
-             "element": {"type": "number_input", "action_id": "customer_value", "is_decimal_allowed": False}},
-            {"type": "input", "block_id": "business_value", "label": {"type": "plain_text", "text": "B"},
-             "element": {"type": "number_input", "action_id": "business_value", "is_decimal_allowed": False}},
+            {
+                "type": "input",
+                "block_id": "effort",
+                "label": {"type": "plain_text", "text": "E"},
+                "element": {"type": "static_select", "action_id": "effort", "options": []},
+            },
+            {
+                "type": "input",
+                "block_id": "customer_value",
+                "label": {"type": "plain_text", "text": "C"},
+                "element": {
+                    "type": "number_input",
+                    "action_id": "customer_value",
+                    "is_decimal_allowed": False,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "business_value",
+                "label": {"type": "plain_text", "text": "B"},
+                "element": {
+                    "type": "number_input",
+                    "action_id": "business_value",
+                    "is_decimal_allowed": False,
+                },
+            },
         ],
-    }  # fmt: skip
+    }
     response = slack.submit(
         forged, {"effort": "1", "customer_value": "10", "business_value": "10"}, user=MEMBER
     )
     assert "Only the marketing owner" in response.json["errors"]["effort"]
     forged["callback_id"] = "triage.decline"
     forged["blocks"] = [
-        {"type": "input", "block_id": "reason", "label": {"type": "plain_text", "text": "R"},
-         "element": {"type": "plain_text_input", "action_id": "reason"}},
-    ]  # fmt: skip
+        {
+            "type": "input",
+            "block_id": "reason",
+            "label": {"type": "plain_text", "text": "R"},
+            "element": {"type": "plain_text_input", "action_id": "reason"},
+        },
+    ]
     response = slack.submit(forged, {"reason": "nope"}, user=MEMBER)
     assert "Only the marketing owner" in response.json["errors"]["reason"]
     assert _item(read).status is ItemStatus.PROPOSED

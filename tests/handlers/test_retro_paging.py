@@ -29,11 +29,17 @@ def voting(slack, double, db_url, session_factory, workspace_id, clock):
     with unit_of_work(session_factory, workspace_id) as session:
         owner = workspaces.person(session, OWNER)
         settings = TeamSettings(
-            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM, member_user_ids=(MEMBER, SCRUM),
-            sprint_length_weeks=1, standup_time=dt.time(9, 0), working_days=0b0011111,
-            time_zone="Europe/Rome", language="en",
-        )  # fmt: skip
+            name="Growth",
+            admin_channel_id=ADMIN_CHANNEL,
+            owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM,
+            member_user_ids=(MEMBER, SCRUM),
+            sprint_length_weeks=1,
+            standup_time=dt.time(9, 0),
+            working_days=0b0011111,
+            time_zone="Europe/Rome",
+            language="en",
+        )
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
         retro = retros.open_retro(session, session.get_one(Team, team.id), None, MONDAY)
         member = workspaces.person(session, MEMBER)

@@ -70,10 +70,14 @@ def translator_comments() -> list[tuple[str, int, str | tuple[str, ...], str]]:
     return [
         (filename, lineno, message, " ".join(comments))
         for filename, lineno, message, comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS,
-            comment_tags=("Translators:",), strip_comment_tags=True,
+            str(ROOT),
+            method_map,
+            options_map,
+            keywords=KEYWORDS,
+            comment_tags=("Translators:",),
+            strip_comment_tags=True,
         )
-    ]  # fmt: skip
+    ]
 
 
 @cache
@@ -126,8 +130,10 @@ def test_every_placeholder_is_explained_to_translators():
         names = {name.split(":")[0].split("!")[0] for m in msgids for name in placeholders(m)}
         unexplained = sorted(name for name in names if "{" + name + "}" not in comment)
         if unexplained:
-            problems.append(f"{filename}:{lineno} {msgids[0]!r}: nothing says what fills "
-                            + ", ".join("{" + n + "}" for n in unexplained))  # fmt: skip
+            problems.append(
+                f"{filename}:{lineno} {msgids[0]!r}: nothing says what fills "
+                + ", ".join("{" + n + "}" for n in unexplained)
+            )
     assert not problems, "\n".join(problems)
 
 

@@ -17,9 +17,16 @@ from tests.scenario import all_text
 def _item() -> BacklogItem:
     # (7 + 3) / 6: a score with decimals
     return BacklogItem(
-        id=12, title="Offer A vs offer B", kind=ItemKind.EXPERIMENT, status=ItemStatus.READY,
-        effort=6, customer_value=7, business_value=3, score=10 / 6, vote_count=0,
-    )  # fmt: skip
+        id=12,
+        title="Offer A vs offer B",
+        kind=ItemKind.EXPERIMENT,
+        status=ItemStatus.READY,
+        effort=6,
+        customer_value=7,
+        business_value=3,
+        score=10 / 6,
+        vote_count=0,
+    )
 
 
 def _team(language: str = "en") -> Team:
@@ -42,9 +49,13 @@ def test_weekday_names_come_from_babel():
     for language, monday in (("en", "Monday"), ("it", "lunedì"), ("nl", "maandag")):
         tr = translator(language)
         modal = setup_modal(
-            tr, channel_id=TEAM_CHANNEL, team=None, member_ids=[], creator_id=OWNER,
+            tr,
+            channel_id=TEAM_CHANNEL,
+            team=None,
+            member_ids=[],
+            creator_id=OWNER,
             default_time_zone="Europe/Rome",
-        )  # fmt: skip
+        )
         assert monday in all_text(modal)
     saved = team_saved_message(translator("nl"), _fake_saved_team(), [MEMBER], created=True)
     assert "maandag, dinsdag, vrijdag" in all_text(saved)

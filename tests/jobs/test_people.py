@@ -43,9 +43,12 @@ def test_setup_reads_everyones_profile_and_says_which_it_could_not(
     slack.command("/agile", "help", user=ADMIN, channel=TEAM_CHANNEL)  # the admin is known
     double.fail_next("users.info", error="fatal_error", status=500, times=3)  # one, with retries
     set_up_team(
-        slack, user=ADMIN, owner=OWNER, scrum_master=SCRUM,
+        slack,
+        user=ADMIN,
+        owner=OWNER,
+        scrum_master=SCRUM,
         members=["U0NEW0001", "U0NEW0002", STAKEHOLDER],
-    )  # fmt: skip
+    )
     named = ("U0NEW0001", "U0NEW0002", STAKEHOLDER, SCRUM, OWNER)
     people = {u: profile(read, u) for u in named}
     unread = [u for u, p in people.items() if p.profile_refreshed_at is None]

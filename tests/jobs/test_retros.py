@@ -38,11 +38,17 @@ def team(slack, double, db_url, session_factory, workspace_id, clock):
     with unit_of_work(session_factory, workspace_id) as session:
         owner = workspaces.person(session, OWNER)
         settings = TeamSettings(
-            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM, member_user_ids=(MEMBER, ITALIAN, SCRUM),
-            sprint_length_weeks=1, standup_time=dt.time(9, 0), working_days=0b0011111,
-            time_zone="Europe/Rome", language="en",
-        )  # fmt: skip
+            name="Growth",
+            admin_channel_id=ADMIN_CHANNEL,
+            owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM,
+            member_user_ids=(MEMBER, ITALIAN, SCRUM),
+            sprint_length_weeks=1,
+            standup_time=dt.time(9, 0),
+            working_days=0b0011111,
+            time_zone="Europe/Rome",
+            language="en",
+        )
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
         team_id = team.id
     client = web_client(settings_for(double, db_url))
@@ -121,9 +127,13 @@ def test_a_retrospective_from_items_to_actions(team, slack, double, session_fact
 
     responses: dict[str, list] = {MEMBER: [], ITALIAN: [], SCRUM: []}
     for user, text in [
-        (MEMBER, "Ship smaller"), (MEMBER, "Demo every Friday"), (MEMBER, "Too many meetings"),
-        (ITALIAN, "Ship smaller"), (SCRUM, "Ship smaller"), (SCRUM, "Demo every Friday"),
-    ]:  # fmt: skip
+        (MEMBER, "Ship smaller"),
+        (MEMBER, "Demo every Friday"),
+        (MEMBER, "Too many meetings"),
+        (ITALIAN, "Ship smaller"),
+        (SCRUM, "Ship smaller"),
+        (SCRUM, "Demo every Friday"),
+    ]:
         answer = vote(user, text)
         responses[user].append(answer)
     assert "0 votes left" in responses[MEMBER][-1]
@@ -150,12 +160,18 @@ def test_a_retrospective_from_items_to_actions(team, slack, double, session_fact
     # The owner adds one to the backlog in one click; the next planning lists the open ones.
     final = retro_message(double)
     slack.click(
-        final, Action.RETRO_ACTION_MENU, user=OWNER, channel=TEAM_CHANNEL,
+        final,
+        Action.RETRO_ACTION_MENU,
+        user=OWNER,
+        channel=TEAM_CHANNEL,
         option_value=next(
-            o["value"] for b in final["blocks"] if b.get("accessory", {}).get("type") == "overflow"
-            for o in b["accessory"]["options"] if o["value"].startswith("backlog:")
+            o["value"]
+            for b in final["blocks"]
+            if b.get("accessory", {}).get("type") == "overflow"
+            for o in b["accessory"]["options"]
+            if o["value"].startswith("backlog:")
         ),
-    )  # fmt: skip
+    )
     slack.settle()
     assert "Ship smaller" in all_text(double.messages_in(ADMIN_CHANNEL)[-1])  # a triage card
     slack.command("/sprint", "plan", user=OWNER, channel=TEAM_CHANNEL)
@@ -181,11 +197,13 @@ def test_the_next_retrospective_asks_did_we_do_it_and_a_sprint_close_opens_one(
         owner = workspaces.person(session, OWNER)
         draft = SprintDraft.validate(
             {
-                SprintField.GOAL: "Goal", SprintField.START: "2026-11-09",
-                SprintField.LENGTH: "1", SprintField.CAPACITY: "5",
+                SprintField.GOAL: "Goal",
+                SprintField.START: "2026-11-09",
+                SprintField.LENGTH: "1",
+                SprintField.CAPACITY: "5",
             },
             today=MONDAY.date(),
-        )  # fmt: skip
+        )
         sprint = sprints.plan(session, t, owner, draft, MONDAY)
         sprint_id = sprint.id
     close = dt.datetime(2026, 11, 13, 16, 0, tzinfo=dt.UTC)

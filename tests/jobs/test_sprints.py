@@ -57,11 +57,17 @@ class Sprint:
         with self.session() as session:
             owner = workspaces.person(session, OWNER)
             settings = TeamSettings(
-                name="Growth <!channel>", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
-                scrum_master_user_id=SCRUM, member_user_ids=(MEMBER, SCRUM),
-                sprint_length_weeks=2, standup_time=dt.time(9, 30), working_days=0b0011111,
-                time_zone=ROME, language="en",
-            )  # fmt: skip
+                name="Growth <!channel>",
+                admin_channel_id=ADMIN_CHANNEL,
+                owner_user_id=OWNER,
+                scrum_master_user_id=SCRUM,
+                member_user_ids=(MEMBER, SCRUM),
+                sprint_length_weeks=2,
+                standup_time=dt.time(9, 30),
+                working_days=0b0011111,
+                time_zone=ROME,
+                language="en",
+            )
             team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, PLANNED_AT)
             team.definition_of_done = "Proofread; approved by legal; scheduled."
             self.team_id = team.id
@@ -75,25 +81,33 @@ class Sprint:
             for title, kind, effort in specs:
                 experiment = kind is ItemKind.EXPERIMENT
                 draft = IdeaDraft(
-                    title, None, kind, "B doubles clicks" if experiment else None,
-                    "Click-through rate" if experiment else None, None, None,
-                )  # fmt: skip
+                    title,
+                    None,
+                    kind,
+                    "B doubles clicks" if experiment else None,
+                    "Click-through rate" if experiment else None,
+                    None,
+                    None,
+                )
                 item = backlog.submit_idea(session, team, owner, draft, PLANNED_AT)
                 backlog.accept(session, item.id, owner, Scores(effort, 8, 8), PLANNED_AT)
                 self.items.append(item.id)
             sprint = sprints.plan(
-                session, team, owner,
+                session,
+                team,
+                owner,
                 SprintDraft.validate(
                     {
                         SprintField.GOAL: "Win <@U0STAKE01> 200 sign-ups",
-                        SprintField.START: MONDAY.isoformat(), SprintField.LENGTH: "2",
+                        SprintField.START: MONDAY.isoformat(),
+                        SprintField.LENGTH: "2",
                         SprintField.CAPACITY: "15",
                         SprintField.ITEMS: [str(i) for i in self.items[:3]],
                     },
                     today=PLANNED_AT.date(),
                 ),
                 PLANNED_AT,
-            )  # fmt: skip
+            )
             self.sprint_id = sprint.id
 
     def session(self):
@@ -106,9 +120,8 @@ class Sprint:
         with self.session() as session:
             sprint = sprints.get_sprint(session, self.sprint_id)
             entry = next(
-                e for e in sprints.entries(session, sprint)
-                if e.item_id == self.items[item_index]
-            )  # fmt: skip
+                e for e in sprints.entries(session, sprint) if e.item_id == self.items[item_index]
+            )
             sprints.move(
                 session, entry.sprint_item_id, workspaces.person(session, MEMBER), state, at
             )
@@ -150,26 +163,37 @@ def test_a_two_week_sprint_across_the_end_of_summer_time(sprint, double, caplog)
     # Wed: scope added mid-sprint.
     with sprint.session() as session:
         sprints.edit(
-            session, sprint.sprint_id, workspaces.person(session, SCRUM),
+            session,
+            sprint.sprint_id,
+            workspaces.person(session, SCRUM),
             SprintDraft.validate(
                 {
                     SprintField.GOAL: "Win <@U0STAKE01> 200 sign-ups",
-                    SprintField.START: MONDAY.isoformat(), SprintField.LENGTH: "2",
+                    SprintField.START: MONDAY.isoformat(),
+                    SprintField.LENGTH: "2",
                     SprintField.CAPACITY: "15",
                     SprintField.ITEMS: [str(i) for i in sprint.items],
                 },
-                today=day(2), started=True,
+                today=day(2),
+                started=True,
             ),
             rome(day(2), 11),
-        )  # fmt: skip
+        )
     sprint.move(1, WorkState.DONE, rome(day(7), 15))  # 2nd Tue, after the clocks changed
     # The scheduler was down from Wednesday to the second Wednesday: one tick catches up, and
     # every snapshot is what it was at 17:00 that day.
     report = sprint.tick(rome(day(9), 17))
     assert report.ran == [f"sprint_snapshot:sprint={sprint.sprint_id}:{day(9).isoformat()}"]
     assert [s[1:] for s in sprint.snapshots()] == [
-        (16, 0), (16, 5), (18, 5), (18, 5), (18, 5), (18, 8), (18, 8), (18, 8),
-    ]  # fmt: skip
+        (16, 0),
+        (16, 5),
+        (18, 5),
+        (18, 5),
+        (18, 5),
+        (18, 8),
+        (18, 8),
+        (18, 8),
+    ]
     assert [s[0] for s in sprint.snapshots()][-1] == day(9)
 
     # Thursday's snapshot, then Friday 30 October: 17:00 in Rome is now 16:00 UTC, not 15:00.

@@ -51,11 +51,17 @@ def team(slack, double, db_url, session_factory, workspace_id, read, clock):
         for user, zone in ZONES.items():
             workspaces.person(session, user).time_zone = zone
         settings = TeamSettings(
-            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM, member_user_ids=tuple(ZONES),
-            sprint_length_weeks=2, standup_time=dt.time(9, 0), working_days=0b0011111,
-            time_zone="Europe/Rome", language="en",
-        )  # fmt: skip
+            name="Growth",
+            admin_channel_id=ADMIN_CHANNEL,
+            owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM,
+            member_user_ids=tuple(ZONES),
+            sprint_length_weeks=2,
+            standup_time=dt.time(9, 0),
+            working_days=0b0011111,
+            time_zone="Europe/Rome",
+            language="en",
+        )
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, clock.fixed)
         return team.id, team.workspace_id
 
@@ -171,9 +177,10 @@ def answer(slack, double, user, values, *, day=None, count=None):
         slack.click(prompt, Action.STANDUP_OPEN, user=user, channel=double.dm_channel(user))
     slack.settle()
     calls = double.wait_for(
-        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.STANDUP,
+        "views.open",
+        lambda c: c.args["view"]["callback_id"] == Callback.STANDUP,
         count=count or 1,
-    )  # fmt: skip
+    )
     view = calls[-1].response["view"]
     response = slack.submit(view, values, user=user)
     slack.settle()
@@ -214,10 +221,13 @@ def test_the_days_thread_with_late_and_edited_answers_and_blockers(
     # with a blocker for the scrum master.
     clock.fixed = utc(10, 27, 9)
     answer(
-        slack, double, AMSTERDAM,
+        slack,
+        double,
+        AMSTERDAM,
         {"standup_done": "Landing page", "standup_blockers": "Waiting for legal"},
-        day="prompt", count=4,
-    )  # fmt: skip
+        day="prompt",
+        count=4,
+    )
     late = double.messages_in(TEAM_CHANNEL)[-1]
     assert late["thread_ts"] == parent["ts"] and "late answer" in all_text(late)
     assert "Answered: 2 of 3" in all_text(double.messages_in(TEAM_CHANNEL)[0])

@@ -32,20 +32,28 @@ def test_two_sprints_on_the_scheduler(double, db_url, session_factory, workspace
         for user, zone in ZONES.items():
             workspaces.person(session, user).time_zone = zone
         settings = TeamSettings(
-            name="Growth", admin_channel_id=ADMIN_CHANNEL, owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM, member_user_ids=tuple(ZONES), sprint_length_weeks=1,
-            standup_time=dt.time(9, 0), working_days=0b0011111, time_zone="Europe/Rome",
+            name="Growth",
+            admin_channel_id=ADMIN_CHANNEL,
+            owner_user_id=OWNER,
+            scrum_master_user_id=SCRUM,
+            member_user_ids=tuple(ZONES),
+            sprint_length_weeks=1,
+            standup_time=dt.time(9, 0),
+            working_days=0b0011111,
+            time_zone="Europe/Rome",
             language="en",
-        )  # fmt: skip
+        )
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, START)
         for start in ("2026-10-19", "2026-10-26"):
             draft = SprintDraft.validate(
                 {
-                    SprintField.GOAL: f"Goal from {start}", SprintField.START: start,
-                    SprintField.LENGTH: "1", SprintField.CAPACITY: "10",
+                    SprintField.GOAL: f"Goal from {start}",
+                    SprintField.START: start,
+                    SprintField.LENGTH: "1",
+                    SprintField.CAPACITY: "10",
                 },
                 today=START.date(),
-            )  # fmt: skip
+            )
             sprints.plan(session, team, owner, draft, START)
     sources = job_sources(clients_for(settings_for(double, db_url)), session_factory)
     ran: list[str] = []

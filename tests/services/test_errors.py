@@ -19,9 +19,16 @@ NOW = dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)
 
 
 def test_a_channel_is_a_link_in_mrkdwn_and_its_id_in_plain_text():
-    message = Message("{one} · {both}", {"one": Channel("C0TEAM001"), "both": (
-        Channel("C0TEAM001"), Channel("C0SALES01"),
-    )})  # fmt: skip
+    message = Message(
+        "{one} · {both}",
+        {
+            "one": Channel("C0TEAM001"),
+            "both": (
+                Channel("C0TEAM001"),
+                Channel("C0SALES01"),
+            ),
+        },
+    )
     en = translator("en")
     assert message.render(en) == "<#C0TEAM001> · <#C0TEAM001>, <#C0SALES01>"
     assert message.render(en, plain=True) == "#C0TEAM001 · #C0TEAM001, #C0SALES01"
@@ -46,11 +53,17 @@ def test_a_channel_without_a_team_links_to_the_teams_channels(session, language,
     owner = workspaces.person(session, "U0OWNER01")
     for name, channel in (("Growth", "C0TEAM001"), ("Sales", "C0SALES01")):
         settings = TeamSettings(
-            name=name, admin_channel_id="C0ADMIN01", owner_user_id="U0OWNER01",
-            scrum_master_user_id="U0SCRUM01", member_user_ids=("U0MEMBER1",),
-            sprint_length_weeks=2, standup_time=dt.time(9, 30), working_days=0b0011111,
-            time_zone="Europe/Rome", language="en",
-        )  # fmt: skip
+            name=name,
+            admin_channel_id="C0ADMIN01",
+            owner_user_id="U0OWNER01",
+            scrum_master_user_id="U0SCRUM01",
+            member_user_ids=("U0MEMBER1",),
+            sprint_length_weeks=2,
+            standup_time=dt.time(9, 30),
+            working_days=0b0011111,
+            time_zone="Europe/Rome",
+            language="en",
+        )
         teams.save_team(session, channel, settings, owner, NOW)
     with pytest.raises(NoTeam) as refused:
         teams.resolve_team(session, "C0RANDOM1")

@@ -50,20 +50,31 @@ def world(session_factory, workspace_id):
     w = World(session_factory, workspace_id)
     with w.session() as session:
         settings = TeamSettings(
-            name="Growth", admin_channel_id="C0ADMIN01", owner_user_id="U0OWNER01",
-            scrum_master_user_id="U0SCRUM01", member_user_ids=("U0MEMBER1", "U0SCRUM01"),
-            sprint_length_weeks=2, standup_time=dt.time(9, 0), working_days=0b0011111,
-            time_zone=ROME, language="en",
-        )  # fmt: skip
+            name="Growth",
+            admin_channel_id="C0ADMIN01",
+            owner_user_id="U0OWNER01",
+            scrum_master_user_id="U0SCRUM01",
+            member_user_ids=("U0MEMBER1", "U0SCRUM01"),
+            sprint_length_weeks=2,
+            standup_time=dt.time(9, 0),
+            working_days=0b0011111,
+            time_zone=ROME,
+            language="en",
+        )
         team, _ = teams.save_team(session, "C0TEAM001", settings, owner(session), PLANNED_AT)
         w.team_id = team.id
         w.items = []
         for n, effort in enumerate([5, 3, 8, 2, 1, 13], start=1):
             kind = ItemKind.EXPERIMENT if n == 2 else ItemKind.CAMPAIGN
             draft = IdeaDraft(
-                f"Item {n}", None, kind, "We think" if n == 2 else None,
-                "CTR" if n == 2 else None, None, None,
-            )  # fmt: skip
+                f"Item {n}",
+                None,
+                kind,
+                "We think" if n == 2 else None,
+                "CTR" if n == 2 else None,
+                None,
+                None,
+            )
             item = backlog.submit_idea(session, team, owner(session), draft, PLANNED_AT)
             backlog.accept(session, item.id, owner(session), Scores(effort, 10, 10 - n), PLANNED_AT)
             w.items.append(item.id)
@@ -126,9 +137,12 @@ def test_the_calendar_keeps_local_times_across_the_end_of_summer_time(world):
 )
 def test_bad_plans_get_a_field_error(values, field):
     raw = {
-        SprintField.GOAL: "Goal", SprintField.START: "2026-10-19", SprintField.LENGTH: "2",
-        SprintField.CAPACITY: "20", **values,
-    }  # fmt: skip
+        SprintField.GOAL: "Goal",
+        SprintField.START: "2026-10-19",
+        SprintField.LENGTH: "2",
+        SprintField.CAPACITY: "20",
+        **values,
+    }
     with pytest.raises(Invalid) as error:
         SprintDraft.validate(raw, today=PLANNED_AT.date())
     assert set(error.value.errors) == {field}
@@ -180,10 +194,12 @@ def _run_sprint(world, sprint_id):
     with world.session() as session:
         sprint = sprints.get_sprint(session, sprint_id)
         sprints.edit(
-            session, sprint_id, owner(session),
+            session,
+            sprint_id,
+            owner(session),
             draft([first, second, third, world.items[3]], capacity=sprint.capacity),
             at_rome(MONDAY + dt.timedelta(days=2), 11),
-        )  # fmt: skip
+        )
         item = session.get_one(BacklogItem, second)
         sprints.change_estimate(
             session, item, 5, owner(session), at_rome(MONDAY + dt.timedelta(days=2), 12)
@@ -216,9 +232,10 @@ def test_a_sprint_from_start_to_close(world):
         assert [e.item_id for e in closed.unfinished] == [world.items[2]]
         assert not closed.goal_met
         snaps = session.scalars(
-            select(SprintSnapshot).where(SprintSnapshot.sprint_id == sprint_id)
+            select(SprintSnapshot)
+            .where(SprintSnapshot.sprint_id == sprint_id)
             .order_by(SprintSnapshot.day)
-        ).all()  # fmt: skip
+        ).all()
         assert [s.scope_points for s in snaps] == [16, 16, 20, 20, 20, 20, 20, 20, 20, 20]
         assert [s.done_points for s in snaps] == [0, 5, 5, 5, 5, 5, 10, 12, 12, 12]
         data = sprints.burnup_data(session, team, sprint, close_at)
@@ -267,9 +284,11 @@ def test_the_scrum_master_starts_early_and_ends_early(world):
         assert sprints.start(session, sprint_id, at_rome(MONDAY + dt.timedelta(days=7), 9)) is None
     with world.session() as session:
         closed = sprints.close(
-            session, sprint_id, at_rome(MONDAY + dt.timedelta(days=3), 12),
+            session,
+            sprint_id,
+            at_rome(MONDAY + dt.timedelta(days=3), 12),
             actor=workspaces.person(session, "U0SCRUM01"),
-        )  # fmt: skip
+        )
         assert closed.final.done_points == 0 and len(closed.unfinished) == 2
         snaps = session.scalars(
             select(SprintSnapshot.day).where(SprintSnapshot.sprint_id == sprint_id)
@@ -285,9 +304,11 @@ def test_a_start_by_hand_may_not_run_into_the_next_sprint(world):
     with world.session() as session, pytest.raises(Conflict, match="overlap"):
         # Started a day late, it would end on the day the next sprint starts.
         sprints.start(
-            session, first, at_rome(MONDAY + dt.timedelta(days=8), 10),
+            session,
+            first,
+            at_rome(MONDAY + dt.timedelta(days=8), 10),
             actor=workspaces.person(session, "U0SCRUM01"),
-        )  # fmt: skip
+        )
 
 
 def test_the_next_sprint_is_suggested_after_the_days_taken(world):
@@ -308,8 +329,9 @@ def test_a_day_counts_in_the_burnup_only_once_its_working_day_has_ended(world):
     with world.session() as session:
         sprints.start(session, sprint_id, at_rome(MONDAY, 9))
         entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
-        sprints.move(session, entry.sprint_item_id, member(session), WorkState.DONE,
-                     at_rome(MONDAY, 10))  # fmt: skip
+        sprints.move(
+            session, entry.sprint_item_id, member(session), WorkState.DONE, at_rome(MONDAY, 10)
+        )
     with world.session() as session:
         team = session.get_one(Team, world.team_id)
         sprint = sprints.get_sprint(session, sprint_id)
@@ -332,8 +354,9 @@ def test_a_closed_sprint_burnup_does_not_forecast(world):
     with world.session() as session:
         sprints.start(session, sprint_id, at_rome(MONDAY, 9))
         entry = sprints.entries(session, sprints.get_sprint(session, sprint_id))[0]
-        sprints.move(session, entry.sprint_item_id, member(session), WorkState.DONE,
-                     at_rome(MONDAY, 10))  # fmt: skip
+        sprints.move(
+            session, entry.sprint_item_id, member(session), WorkState.DONE, at_rome(MONDAY, 10)
+        )
         sprints.close(session, sprint_id, wednesday, actor=workspaces.person(session, "U0SCRUM01"))
     with world.session() as session:
         team = session.get_one(Team, world.team_id)

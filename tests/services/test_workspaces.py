@@ -23,9 +23,12 @@ def _workspace_with_item(factory, slack_team_id):
     with unit_of_work(factory, workspace_id) as session:
         owner = workspaces.person(session, "U0SAMEID1")  # the same Slack id in both workspaces
         team = Team(
-            name=f"Team of {slack_team_id}", channel_id="C0SAMEID1", admin_channel_id="C0ADMIN01",
-            owner=owner, scrum_master=owner,
-        )  # fmt: skip
+            name=f"Team of {slack_team_id}",
+            channel_id="C0SAMEID1",
+            admin_channel_id="C0ADMIN01",
+            owner=owner,
+            scrum_master=owner,
+        )
         session.add(team)
         session.flush()
         draft = IdeaDraft("Secret plan", None, ItemKind.CAMPAIGN, None, None, None, None)
@@ -124,18 +127,24 @@ def test_the_database_keeps_each_teams_backlog_counts(session_factory):
         owner = workspaces.person(session, "U0SAMEID1")
         team = teams.team_for_channel(session, "C0SAMEID1")
         other = Team(
-            name="Other", channel_id="C0OTHER01", admin_channel_id="C0ADMIN01",
-            owner=owner, scrum_master=owner,
-        )  # fmt: skip
+            name="Other",
+            channel_id="C0OTHER01",
+            admin_channel_id="C0ADMIN01",
+            owner=owner,
+            scrum_master=owner,
+        )
         session.add(other)
         session.flush()
         ids = [
             backlog.submit_idea(
-                session, team, owner,
-                IdeaDraft(f"Idea {n}", None, ItemKind.CONTENT, None, None, None, None), NOW,
+                session,
+                team,
+                owner,
+                IdeaDraft(f"Idea {n}", None, ItemKind.CONTENT, None, None, None, None),
+                NOW,
             ).id
             for n in range(5)
-        ]  # fmt: skip
+        ]
         backlog.accept(session, ids[0], owner, scores, NOW)
         backlog.accept(session, ids[1], owner, scores, NOW)
         backlog.decline(session, ids[2], owner, "Not now", NOW)
@@ -163,11 +172,20 @@ def insert_items(workspace_id, team_id, submitter_id, n):
     return insert(BacklogItem).values(
         [
             {
-                "workspace_id": workspace_id, "team_id": team_id, "title": f"Bulk {i}",
-                "kind": "content", "submitter_id": submitter_id, "status": "ready",
-                "effort": 1, "customer_value": 1, "business_value": 1, "score": 2.0,
-                "vote_count": 0, "created_at": NOW, "updated_at": NOW,
+                "workspace_id": workspace_id,
+                "team_id": team_id,
+                "title": f"Bulk {i}",
+                "kind": "content",
+                "submitter_id": submitter_id,
+                "status": "ready",
+                "effort": 1,
+                "customer_value": 1,
+                "business_value": 1,
+                "score": 2.0,
+                "vote_count": 0,
+                "created_at": NOW,
+                "updated_at": NOW,
             }
             for i in range(n)
         ]
-    )  # fmt: skip
+    )

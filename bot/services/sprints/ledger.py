@@ -55,9 +55,16 @@ def record(
     items (what it was and became, in `data`). Never updated or deleted afterwards."""
     session.add(
         SprintChange(
-            workspace_id=sprint.workspace_id, sprint_id=sprint.id, item_id=item_id,
-            actor_id=actor.id if actor else None, kind=kind, occurred_at=now, data=data or {},
-            scope_points=scope_points, scope_items=scope_items,
-            done_points=done_points, done_items=done_items,
+            workspace_id=sprint.workspace_id,
+            sprint_id=sprint.id,
+            item_id=item_id,
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            occurred_at=now,
+            data=data or {},
+            scope_points=scope_points,
+            scope_items=scope_items,
+            done_points=done_points,
+            done_items=done_items,
         )
-    )  # fmt: skip
+    )

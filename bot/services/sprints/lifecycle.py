@@ -166,7 +166,7 @@ def entries(session: Session, sprint: Sprint) -> list[Entry]:
             result=item.result.value if item.result else None,
             result_figure=item.result_figure,
             learning=item.learning,
-        )  # fmt: skip
+        )
         for si, item in rows
     ]
 
@@ -244,10 +244,16 @@ def move(
     sprint_item.done_at = now if to is WorkState.DONE else None
     sign = 1 if to is WorkState.DONE else -1 if was is WorkState.DONE else 0
     record(
-        session, sprint, sprint_item.item_id, actor, ChangeKind.MOVED, now,
-        done_points=sign * sprint_item.points, done_items=sign,
+        session,
+        sprint,
+        sprint_item.item_id,
+        actor,
+        ChangeKind.MOVED,
+        now,
+        done_points=sign * sprint_item.points,
+        done_items=sign,
         data={"from": was.value, "to": to.value},
-    )  # fmt: skip
+    )
     return MoveResult(sprint, team, changed=True)
 
 
@@ -325,11 +331,16 @@ def take_snapshots(
         t = totals(session, sprint.id, at)
         session.add(
             SprintSnapshot(
-                workspace_id=sprint.workspace_id, sprint_id=sprint.id, day=day,
-                scope_points=t.scope_points, scope_items=t.scope_items,
-                done_points=t.done_points, done_items=t.done_items, taken_at=now,
+                workspace_id=sprint.workspace_id,
+                sprint_id=sprint.id,
+                day=day,
+                scope_points=t.scope_points,
+                scope_items=t.scope_items,
+                done_points=t.done_points,
+                done_items=t.done_items,
+                taken_at=now,
             )
-        )  # fmt: skip
+        )
         taken += 1
     return taken
 

@@ -169,11 +169,19 @@ def plan(
         session.scalar(select(func.max(Sprint.number)).where(Sprint.team_id == team.id)) or 0
     ) + 1
     sprint = Sprint(
-        workspace_id=team.workspace_id, team_id=team.id, number=number, goal=draft.goal,
-        serves=draft.serves, start_date=draft.start_date, end_date=draft.end_date,
-        length_weeks=draft.length_weeks, capacity=draft.capacity, created_by_id=actor.id,
-        created_at=now, updated_at=now,
-    )  # fmt: skip
+        workspace_id=team.workspace_id,
+        team_id=team.id,
+        number=number,
+        goal=draft.goal,
+        serves=draft.serves,
+        start_date=draft.start_date,
+        end_date=draft.end_date,
+        length_weeks=draft.length_weeks,
+        capacity=draft.capacity,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(sprint)
     session.flush()
     for item in _ready_items(session, team, draft.item_ids):
@@ -231,16 +239,27 @@ def _add(
     else:
         session.add(
             SprintItem(
-                workspace_id=sprint.workspace_id, sprint_id=sprint.id, item_id=item.id,
-                points=points, committed=not running, added_at=now, state=WorkState.TODO,
+                workspace_id=sprint.workspace_id,
+                sprint_id=sprint.id,
+                item_id=item.id,
+                points=points,
+                committed=not running,
+                added_at=now,
+                state=WorkState.TODO,
             )
-        )  # fmt: skip
+        )
     item.status = ItemStatus.PLANNED
     item.updated_at = now
     record(
-        session, sprint, item.id, actor, ChangeKind.ADDED if running else ChangeKind.COMMITTED,
-        now, scope_points=points, scope_items=1,
-    )  # fmt: skip
+        session,
+        sprint,
+        item.id,
+        actor,
+        ChangeKind.ADDED if running else ChangeKind.COMMITTED,
+        now,
+        scope_points=points,
+        scope_items=1,
+    )
 
 
 def _remove(
@@ -254,10 +273,17 @@ def _remove(
     done = sprint_item.state is WorkState.DONE
     sprint_item.removed_at = now
     record(
-        session, sprint, sprint_item.item_id, actor, ChangeKind.REMOVED, now,
-        scope_points=-sprint_item.points, scope_items=-1,
-        done_points=-sprint_item.points if done else 0, done_items=-1 if done else 0,
-    )  # fmt: skip
+        session,
+        sprint,
+        sprint_item.item_id,
+        actor,
+        ChangeKind.REMOVED,
+        now,
+        scope_points=-sprint_item.points,
+        scope_items=-1,
+        done_points=-sprint_item.points if done else 0,
+        done_items=-1 if done else 0,
+    )
     item = session.get_one(BacklogItem, sprint_item.item_id)
     item.status = ItemStatus.READY
     item.updated_at = now
@@ -289,10 +315,16 @@ def change_estimate(
     done = sprint_item.state is WorkState.DONE
     sprint_item.points = new_points
     record(
-        session, sprint, item.id, actor, ChangeKind.ESTIMATE, now,
-        scope_points=delta, done_points=delta if done else 0,
+        session,
+        sprint,
+        item.id,
+        actor,
+        ChangeKind.ESTIMATE,
+        now,
+        scope_points=delta,
+        done_points=delta if done else 0,
         data={"from": new_points - delta, "to": new_points},
-    )  # fmt: skip
+    )
 
 
 def rescore(
