@@ -64,8 +64,8 @@ CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
 )
 # Slack errors after which a message cannot be edited any more, only posted anew: the message
-# was deleted, or its channel is closed to the bot.
-MESSAGE_GONE = CHANNEL_CLOSED | {"message_not_found", "cant_update_message"}
+# was deleted, or its channel with it.
+MESSAGE_GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found"})
 
 
 def error_reason(error: BaseException | None) -> str:

@@ -72,7 +72,7 @@ def _open_form(
         team = (
             teams.get_team(session, team_id)
             if team_id is not None
-            else standups.team_of(session, person, channel_id)
+            else standups.standup_team(session, person, channel_id)
         )
         standups.require_member(session, team, person)
         day = day or standups.local_today(team, person, deps.now())
@@ -202,14 +202,14 @@ def _change_days_off(
         standups.come_back(session, actor, standups.person_today(actor, here, now))
         return tr.gettext("Welcome back: your standup prompts resume today.")
     if sub == "holiday" and len(words) == 3 and words[1].lower() == "remove":
-        team = standups.team_of(session, actor, channel_id)
+        team = standups.standup_team(session, actor, channel_id)
         day = standups.remove_holiday(session, team, actor, words[2])
         # Translators: {day} is a day such as "Thu 24 Dec"; {team} is the team's name.
         return tr.gettext("{day} is a working day for {team} again.").format(
             day=day_label(tr, day), team=esc(team.name)
         )
     if sub == "holiday" and len(words) >= 2:
-        team = standups.team_of(session, actor, channel_id)
+        team = standups.standup_team(session, actor, channel_id)
         holiday = standups.add_holiday(
             session,
             team,
@@ -224,7 +224,7 @@ def _change_days_off(
             day=day_label(tr, holiday.day), team=esc(team.name)
         )
     if sub == "holidays":
-        return _holidays(session, standups.team_of(session, actor, channel_id), actor, tr, now)
+        return _holidays(session, standups.standup_team(session, actor, channel_id), actor, tr, now)
     raise Conflict(
         Message(
             N_(

@@ -117,6 +117,7 @@ def departure(
     workspace_id = member.workspace_id
     from bot.messaging import people as slack_people
 
+    client = clients(workspace_id)  # made now: the follow-up has nothing left to fail on
     return lambda: slack_people.tell_scrum_master(
-        clients(workspace_id), factory, workspace_id, team_id, person_id, at
+        client, factory, workspace_id, team_id, person_id, at
     )

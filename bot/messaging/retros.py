@@ -20,7 +20,7 @@ from bot.models import Person, Retro, RetroState, Team
 from bot.scheduler import FollowUp
 from bot.services import retros
 from bot.services.sprints import zone
-from bot.slack import MESSAGE_GONE, error_reason, tell_admins
+from bot.slack import CHANNEL_CLOSED, MESSAGE_GONE, error_reason, tell_admins
 from bot.views.failures import failure_words
 from bot.views.retro import milestone_message, retro_message
 
@@ -115,23 +115,37 @@ def milestone(
 
 
 def _show(client: WebClient, session: Session, retro: Retro, text: dict[str, Any]) -> bool:
-    """Update the retrospective's message in place (True); if it is gone (deleted, channel
-    archived), post it anew (False). Other failures raise, and the phase is retried."""
+    """Update the retrospective's message in place (True); if it is gone (deleted, its channel
+    archived or closed to the bot), post it anew in the team channel (False). If that channel
+    is closed for good too, the admin channel hears it and the phase goes on (False). Other
+    failures raise, and the phase is retried."""
     if retro.message_ts and retro.channel_id:
         try:
             client.chat_update(channel=retro.channel_id, ts=retro.message_ts, **text)
             return True
         except SlackApiError as error:
-            if error_reason(error) not in MESSAGE_GONE:
+            if error_reason(error) not in MESSAGE_GONE | CHANNEL_CLOSED:
                 raise
             log.warning("retrospective %s: its message is gone; posting it again", retro.id)
     team = session.get_one(Team, retro.team_id)
     try:
         reply = client.chat_postMessage(channel=team.channel_id, **text)
     except SlackApiError as error:
-        if error_reason(error) not in MESSAGE_GONE:
+        if error_reason(error) not in CHANNEL_CLOSED:
             raise
         log.warning("retrospective %s: cannot post in the team channel", retro.id)
+        tr = translator(team.language)
+        tell_admins(
+            client,
+            team.admin_channel_id,
+            # Translators: {channel} is a Slack channel id inside Slack's link markup <#…>,
+            # which stays as it is; {reason} says why, in a few lowercase words such as "the
+            # channel is archived".
+            tr.gettext(
+                "I could not post the retrospective in <#{channel}> ({reason}). Invite me "
+                "there, or choose another channel in `/agile setup`."
+            ).format(channel=team.channel_id, reason=failure_words(tr, error)),
+        )
         return False
     retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
     return False

@@ -27,7 +27,7 @@ class Person(WorkspaceOwned, Base):
     Their role is per team (owner, scrum master, member: see Team). Who they are in Slack (name,
     time zone, locale, whether they are still in the workspace) is read from their profile as soon
     as the bot learns of them, kept fresh by Slack's `user_change` event, and read again when a
-    day old (bot.people_cadence). `profile_refreshed_at` is None until Slack has answered once:
+    day old (bot.jobs.people). `profile_refreshed_at` is None until Slack has answered once:
     until then time zone and locale are unknown, not guessed.
     """
 

@@ -23,8 +23,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.errors import Conflict, Invalid, Message, NotFound
-
-# Re-exported: the handlers import these block ids from here.
 from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.i18n import N_
 from bot.models import (

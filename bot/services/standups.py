@@ -266,7 +266,7 @@ class AnswerDraft:
         )
 
 
-def team_of(session: Session, person: Person, channel_id: str | None) -> Team:
+def standup_team(session: Session, person: Person, channel_id: str | None) -> Team:
     """The channel's team, or the person's only team (from a DM)."""
     team = team_for_channel(session, channel_id)
     if team is not None:

@@ -17,7 +17,6 @@ from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
 from bot.services import workspaces
 
-# The names the set-up handlers import these by.
 MAX_MEMBERS = 50
 # Slack ids as Slack issues them. Anything else (a forged payload) is refused, so that an id
 # can never smuggle markup such as `<!channel>` into a mention.

@@ -8,9 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-# Re-exported: the handler that checks the result modal imports them from here.
-from bot.fields import LEARNING_MAX as LEARNING_MAX
-from bot.fields import ResultField as ResultField
+from bot.fields import LEARNING_MAX, ResultField
 from bot.i18n import Translator
 from bot.models import BacklogItem, ExperimentResult, Sprint, Team
 from bot.models.backlog import KPI_MAX

@@ -32,8 +32,9 @@ class Action:
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
     PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
-    # Both of the vote's paging buttons, for the one handler that turns the page.
-    RETRO_PAGE = re.compile(r"^retro\.page\.(previous|next)$")
+    # Both of the vote's paging buttons, for the one handler that turns the page; `retro.page`
+    # alone is the Next button of votes posted before the two had ids of their own.
+    RETRO_PAGE = re.compile(r"^retro\.page(\.(previous|next))?$")
 
 
 class Callback:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time, get_timezone_location
 
 from bot.fields import CAPACITY_MAX, SprintField
-from bot.i18n import Translator
-from bot.i18n import day_label as day_label  # the boards' short date, re-exported
+from bot.i18n import Translator, day_label
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
 from bot.services.sprints import DAY_ENDS, Closed, Entry, Totals, last_working_day

@@ -4,6 +4,7 @@ one handler that turns the page answers both."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -84,3 +85,15 @@ def test_previous_and_next_both_turn_the_page(voting, slack, double):
     assert vote_values(back) == vote_values(first)
     shown = vote_values(first) + vote_values(second) + vote_values(third)
     assert len(shown) == len(set(shown)) == 90
+
+
+def test_a_next_button_posted_before_the_ids_were_split_still_turns_the_page(voting, slack, double):
+    """A vote that was open when the bot was upgraded still shows the old `retro.page` id."""
+    before = copy.deepcopy(voting)
+    pages = next(b for b in before["blocks"] if b.get("block_id") == "retro_pages")
+    pages["elements"][0]["action_id"] = "retro.page"
+    slack.click(before, "retro.page", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    second = wait_for_response(double, MEMBER)
+    assert nav(second) == [Action.RETRO_PAGE_PREVIOUS, Action.RETRO_PAGE_NEXT]
+    assert not set(vote_values(second)) & set(vote_values(voting))

@@ -305,3 +305,20 @@ def test_a_milestone_slack_will_not_announce_still_happens_and_is_reported(
     assert "could not tell the team channel" in report and "restricted_action" not in report
     run(team, session_factory, voting_at + dt.timedelta(minutes=1))
     assert len(double.notifying(TEAM_CHANNEL)) == told  # neither retried nor posted twice
+
+
+def test_a_retrospective_whose_channel_is_closed_goes_on_and_the_admins_hear_it(
+    team, slack, double, session_factory, read
+):
+    slack.command("/retro", "", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    double.fail_next("chat.update", error="not_in_channel")  # the bot was removed
+    double.fail_next("chat.postMessage", error="not_in_channel")  # and cannot post anew
+    voting_at = dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC)
+    report = run(team, session_factory, voting_at)
+    assert report.failed == [] and len(report.ran) == 1  # not retried every minute
+    state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
+    assert state is RetroState.VOTING
+    told = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
+    assert f"could not post the retrospective in <#{TEAM_CHANNEL}>" in told
+    assert "not_in_channel" not in told  # in words

@@ -8,12 +8,11 @@ import json
 
 import pytest
 
+from bot.fields import LEARNING_MAX, ResultField
 from bot.i18n import LANGUAGES, translator
 from bot.models import ExperimentResult
 from bot.models.backlog import KPI_MAX
 from bot.views.experiments import (
-    LEARNING_MAX,
-    ResultField,
     result_in_thread,
     result_modal,
     result_recorded,
