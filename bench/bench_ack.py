@@ -499,7 +499,8 @@ def measure(
 
     ours_exec, bare_exec = TrackingExecutor("ours"), TrackingExecutor("bare")
     ours_app = build_app(settings, factory, listener_executor=ours_exec)
-    with serve(WebApp(ours_app, engine), "agilebot-bench") as ours_url:
+    secret = settings.slack_signing_secret or ""
+    with serve(WebApp(ours_app, engine, signing_secret=secret), "agilebot-bench") as ours_url:
         ours = TimedSlack(ours_url, double)
         # The page as our app renders it: where the vote buttons come from, and the bare app's
         # static /backlog page.

@@ -132,7 +132,10 @@ def _run(settings: Settings) -> int:
             log.info(
                 "serving Slack at http://0.0.0.0:%d/slack/events (health: /healthz)", settings.port
             )
-            serve(WebApp(app, engine), settings.port)
+            serve(
+                WebApp(app, engine, signing_secret=settings.slack_signing_secret or ""),
+                settings.port,
+            )
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)

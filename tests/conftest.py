@@ -255,7 +255,7 @@ def slack(
     app = build_app(
         test_settings(double, db_url), session_factory, now=clock, listener_executor=app_listeners
     )
-    switch.target = WebApp(app, engine)
+    switch.target = WebApp(app, engine, signing_secret=SIGNING_SECRET)
     driver = Slack(url, double)
     driver.settle = app_listeners.drain  # type: ignore[attr-defined]
     yield driver

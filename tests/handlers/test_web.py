@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from bot.web import WebApp
 from tests.conftest import MEMBER, TEAM_CHANNEL
-from tests.slack_requests import sign
+from tests.slack_requests import SIGNING_SECRET, sign
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -33,7 +33,7 @@ def test_health_check_says_when_the_database_is_down(slack, server):
     broken = create_engine(
         "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
     )
-    switch.target = WebApp(switch.target._slack.app, broken)
+    switch.target = WebApp(switch.target._slack.app, broken, signing_secret=SIGNING_SECRET)
     status, body = _get(url + "/healthz")
     assert status == 503 and body["database"] == "unavailable"
 
