@@ -52,6 +52,11 @@ LISTENER_ARGS = (
 )
 
 
+# A form's trigger that Slack does not take: it came more than 3 seconds ago, was used, or is
+# not one Slack issued.
+TRIGGER_SPENT = frozenset({"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"})
+
+
 def listen(route: Route, on_ack: Listener | None = None, later: Listener | None = None) -> None:
     """Register a listener: `on_ack` answers Slack (an empty answer if omitted), and `later`
     does the slow part once Slack has it."""
@@ -195,7 +200,11 @@ def failure_text(tr: Translator, error: Exception) -> str:
     if isinstance(error, AgileError):
         return error.message.render(tr)
     if isinstance(error, SlackApiError):
-        log.error("Slack refused a request (%s)", error_reason(error), exc_info=error)
+        reason = error_reason(error)
+        if reason in TRIGGER_SPENT:  # Slack's timing, not a fault: the person tries again
+            log.warning("a form could not open: %s", reason)
+        else:
+            log.error("Slack refused a request (%s)", reason, exc_info=error)
         # Translators: {reason} says what went wrong in a few lowercase words, e.g. "the
         # channel is archived" or "Slack did not answer in time".
         return tr.gettext("I could not finish: {reason}. Please try again in a moment.").format(
