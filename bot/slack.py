@@ -1,5 +1,6 @@
 """Slack Web API clients: every call goes to SLACK_API_URL, and is retried when Slack says it
-may be (429 with Retry-After, 5xx, a dropped connection).
+may be (429 with Retry-After; a 5xx or a dropped connection only for calls that cannot post
+twice: bot.slack_retries).
 
 The Slack SDK is imported when a client is first made, not with this module: a scheduler tick
 with nothing due (`agilebot tick`, perhaps started every minute) never loads it."""
@@ -23,26 +24,14 @@ ClientFor = Callable[[int], "WebClient"]
 
 def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -> WebClient:
     from slack_sdk import WebClient
-    from slack_sdk.http_retry.builtin_handlers import (
-        ConnectionErrorRetryHandler,
-        RateLimitErrorRetryHandler,
-        ServerErrorRetryHandler,
-    )
 
-    handlers = (
-        [
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ]
-        if retries
-        else []
-    )
+    from bot.slack_retries import retry_handlers
+
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,
-        retry_handlers=handlers,
+        retry_handlers=retry_handlers() if retries else [],
     )
 
 

@@ -196,12 +196,17 @@ class SlackDouble:
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        after_processing: bool = False,
     ) -> None:
-        """Make the next ``times`` calls to ``method`` fail (before any other check)."""
+        """Make the next ``times`` calls to ``method`` fail (before any other check), or, with
+        ``after_processing``, do their work and then answer with the failure: a 5xx or a
+        dropped answer after Slack posted the message."""
         if status == 200 and not error:
             raise ValueError("fail_next with status 200 needs an error")
         with self._lock:
-            self._failures[method].append(Failure(error, status, retry_after, times))
+            self._failures[method].append(
+                Failure(error, status, retry_after, times, after_processing)
+            )
 
     # ------------------------------------------------------------------ observation
 
@@ -328,12 +333,13 @@ class SlackDouble:
         arg_problems: list[tuple[str, str]],
     ) -> Reply:
         queue = self._failures.get(request.method)
-        if queue:  # injected faults come from Slack's edge, before any check
-            failure = queue[0]
+        failure = queue[0] if queue else None
+        if failure is not None:
             failure.remaining -= 1
             if failure.remaining <= 0:
                 queue.pop(0)
-            return failure.reply()
+            if not failure.after_processing:  # from Slack's edge, before any check
+                return failure.reply()
         check_call(
             request,
             schema,
@@ -349,7 +355,8 @@ class SlackDouble:
                 "add it to tests/slack_double with the rest of its family"
             )
             raise ApiError("unknown_method")
-        return Reply(200, {"ok": True, **handler(self, args)})
+        reply = Reply(200, {"ok": True, **handler(self, args)})
+        return failure.reply() if failure is not None else reply
 
 
 def _short(value: Any, limit: int = 160) -> str:

@@ -52,6 +52,7 @@ class Failure:
     status: int
     retry_after: int | None
     remaining: int
+    after_processing: bool = False  # Slack did the work, then the answer was lost
 
     def reply(self) -> Reply:
         """What Slack's edge answers: 429 with Retry-After, a 5xx, or an error body."""
