@@ -6,7 +6,10 @@ occurrence is claimed by inserting its unique key into `job_runs` in the same tr
 does its work. A second process, a restart or a repeated tick finds the key taken and skips it;
 a failed run rolls its claim back and is tried again on the next tick. Occurrences older than
 their `stale_after` are recorded as skipped instead of run (a reminder from yesterday helps
-no one), and the log says so.
+no one), and the log says so. An occurrence that fails is not tried on every tick forever
+(`job_failures`): a failure Slack may get over backs off, 1, 2, 4... minutes up to an hour,
+with one traceback in the log and a line for each later attempt; one that no retry can cure
+(a revoked token, an inactive account) stops that occurrence for good, said once.
 
 The job sources live with the jobs (bot.jobs.job_sources): people's Slack profiles read
 again when a day old, and the scrum master told when a member left Slack; sprint starts,
@@ -22,12 +25,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
-from bot.models import JobRun
+from bot.models import JobFailure, JobRun
+from bot.slack import UNCURABLE, error_reason
 
 if TYPE_CHECKING:  # APScheduler is imported when a scheduler is made, not with this module
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -35,6 +39,7 @@ if TYPE_CHECKING:  # APScheduler is imported when a scheduler is made, not with 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+BACKOFF_MAX = dt.timedelta(hours=1)
 # For occurrences that must happen however late (a sprint always closes, voting always ends).
 NEVER_STALE = dt.timedelta(days=3650)
 
@@ -61,6 +66,7 @@ class TickReport:
     skipped_stale: list[str] = field(default_factory=list)
     already_done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # failed before: backing off, or stopped
 
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:
@@ -75,25 +81,33 @@ def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSourc
             for occurrence in source(session, at)
             if occurrence.due_at <= at
         ]
-        done = (
-            set(
-                session.scalars(
-                    select(JobRun.job_key).where(JobRun.job_key.in_([o.key for o in due]))
-                )
-            )
-            if due
-            else set()
-        )
+        keys = [o.key for o in due]
+        done: set[str] = set()
+        failures: dict[str, JobFailure] = {}
+        if keys:  # a quiet tick asks nothing more
+            done = set(session.scalars(select(JobRun.job_key).where(JobRun.job_key.in_(keys))))
+            failures = {
+                f.job_key: f
+                for f in session.scalars(select(JobFailure).where(JobFailure.job_key.in_(keys)))
+            }
     for occurrence in sorted(due, key=lambda o: (o.due_at, o.key)):
         if occurrence.key in done:
             report.already_done.append(occurrence.key)
             continue
-        _run_once(factory, occurrence, at, report)
+        failure = failures.get(occurrence.key)
+        if failure is not None and (failure.next_try_at is None or failure.next_try_at > at):
+            report.waiting.append(occurrence.key)
+            continue
+        _run_once(factory, occurrence, at, report, failure)
     return report
 
 
 def _run_once(
-    factory: sessionmaker[Session], occurrence: Occurrence, at: dt.datetime, report: TickReport
+    factory: sessionmaker[Session],
+    occurrence: Occurrence,
+    at: dt.datetime,
+    report: TickReport,
+    failure: JobFailure | None,
 ) -> None:
     stale = at - occurrence.due_at > occurrence.stale_after
     follow_up = None
@@ -110,11 +124,13 @@ def _run_once(
             session.flush()  # the claim: a concurrent process blocks here, then fails
             if not stale:
                 follow_up = occurrence.run(session, at)
+            if failure is not None:
+                session.execute(delete(JobFailure).where(JobFailure.job_key == occurrence.key))
     except IntegrityError:
         report.already_done.append(occurrence.key)
         return
-    except Exception:
-        log.exception("job %s failed; it will be tried again on the next tick", occurrence.key)
+    except Exception as error:  # noqa: BLE001 - recorded, backed off or stopped, and logged
+        _record_failure(factory, occurrence, at, error, failure)
         report.failed.append(occurrence.key)
         return
     if stale:
@@ -132,6 +148,48 @@ def _run_once(
             follow_up()
         except Exception:  # the job is done; its follow-up reports its own failures
             log.exception("the follow-up of %s failed", occurrence.key)
+
+
+def _record_failure(
+    factory: sessionmaker[Session],
+    occurrence: Occurrence,
+    at: dt.datetime,
+    error: Exception,
+    before: JobFailure | None,
+) -> None:
+    """When the occurrence may be tried again, or that it never will; the log says it once
+    with its traceback, then one line per attempt."""
+    reason = error_reason(error)
+    attempts = (before.attempts if before is not None else 0) + 1
+    stopped = reason in UNCURABLE
+    wait = min(dt.timedelta(minutes=2 ** (attempts - 1)), BACKOFF_MAX)
+    next_try = None if stopped else at + wait
+    if stopped:
+        log.error(
+            "job %s stopped: Slack answered %s, which no retry cures; it will not run again",
+            occurrence.key,
+            reason,
+        )
+    elif before is None:
+        log.exception("job %s failed; it will be tried again at %s", occurrence.key, next_try)
+    else:
+        log.warning(
+            "job %s failed again (%s, attempt %d); next try at %s",
+            occurrence.key,
+            reason,
+            attempts,
+            next_try,
+        )
+    try:
+        with unit_of_work(factory, occurrence.workspace_id) as session:
+            row = session.scalar(select(JobFailure).where(JobFailure.job_key == occurrence.key))
+            if row is None:
+                row = JobFailure(job_key=occurrence.key, attempts=0, reason=reason, failed_at=at)
+                session.add(row)
+            row.attempts, row.reason = attempts, reason[:100]
+            row.failed_at, row.next_try_at = at, next_try
+    except IntegrityError:  # another process recorded the same failure first
+        log.debug("failure of %s already recorded", occurrence.key)
 
 
 def make_scheduler(

@@ -52,6 +52,21 @@ def clients_for(settings: Settings) -> ClientFor:
 CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
 )
+# Slack errors that no retry cures for any call with this token: the app was uninstalled or
+# its token revoked, the workspace or account is gone. A scheduled job that meets one stops.
+UNCURABLE = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "team_disabled",
+        "team_access_not_granted",
+        "missing_scope",
+        "no_permission",
+    }
+)
 # Slack errors after which a message cannot be edited any more, only posted anew: the message
 # was deleted, or its channel with it.
 MESSAGE_GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found"})

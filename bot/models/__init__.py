@@ -18,7 +18,7 @@ from bot.models.retro import (
     RetroState,
     RetroVote,
 )
-from bot.models.scheduling import JobRun
+from bot.models.scheduling import JobFailure, JobRun
 from bot.models.sprint import (
     ChangeKind,
     Sprint,
@@ -57,6 +57,7 @@ __all__ = [
     "ExperimentResult",
     "ItemKind",
     "ItemStatus",
+    "JobFailure",
     "JobRun",
     "Person",
     "Retro",

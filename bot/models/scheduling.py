@@ -25,3 +25,18 @@ class JobRun(WorkspaceOwned, Base):
     due_at: Mapped[dt.datetime]
     outcome: Mapped[str] = mapped_column(String(16))  # done | skipped (stale after downtime)
     ran_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class JobFailure(WorkspaceOwned, Base):
+    """An occurrence that failed, and when it may be tried again: a failure Slack may get over
+    (an outage, a timeout) backs off, 1, 2, 4... minutes up to an hour; one no retry can cure
+    (a revoked token, an inactive account) stops it for good. Gone when the occurrence runs."""
+
+    __tablename__ = "job_failures"
+
+    id: Mapped[IntPK]
+    job_key: Mapped[str] = mapped_column(String(200), unique=True)
+    attempts: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(100))
+    failed_at: Mapped[dt.datetime]
+    next_try_at: Mapped[dt.datetime | None]  # None: stopped, never tried again

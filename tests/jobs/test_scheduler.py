@@ -7,10 +7,12 @@ import datetime as dt
 import threading
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 
 from bot.db import unscoped_unit_of_work
-from bot.models import JobRun
+from bot.models import JobFailure, JobRun
 from bot.scheduler import Occurrence, make_scheduler, tick
 
 T0 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
@@ -108,3 +110,58 @@ def test_the_clock_ticks_every_minute_without_overlap(session_factory):
     assert job.trigger.interval == dt.timedelta(minutes=1)
     assert (job.coalesce, job.max_instances) == (True, 1)
     assert job.misfire_grace_time >= 60
+
+
+class Failing:
+    """A source of one occurrence whose job raises `error` on its first `times` runs."""
+
+    def __init__(self, workspace_id, error, times):
+        self.workspace_id, self.error, self.times, self.runs = workspace_id, error, times, 0
+
+    def job(self, session, now):
+        self.runs += 1
+        if self.runs <= self.times:
+            raise self.error
+
+    def __call__(self, session, until):
+        yield Occurrence("test:failing", self.workspace_id, T0, self.job, dt.timedelta(days=1))
+
+
+def _minutes(n):
+    return T0 + dt.timedelta(minutes=n)
+
+
+def test_a_failing_job_backs_off_instead_of_running_every_minute(
+    session_factory, workspace_id, caplog
+):
+    source = Failing(workspace_id, RuntimeError("Slack is down"), times=3)
+    tried = [m for m in range(7) if tick(session_factory, _minutes(m), [source]).failed]
+    assert tried == [0, 1, 3]  # then 1, 2, 4 minutes apart: the fourth run, at 7, succeeds
+    assert tick(session_factory, _minutes(7), [source]).ran == ["test:failing"]
+    assert tick(session_factory, _minutes(8), [source]).already_done == ["test:failing"]
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1  # the first failure; the others are one line each
+    with unscoped_unit_of_work(session_factory) as session:
+        assert session.scalars(select(JobFailure)).all() == []  # ran: nothing left to wait for
+
+
+def test_a_job_slack_will_never_take_stops_and_says_so_once(session_factory, workspace_id, caplog):
+    revoked = SlackApiError(
+        "revoked",
+        SlackResponse(
+            client=None,
+            http_verb="POST",
+            api_url="chat.postMessage",
+            req_args={},
+            data={"ok": False, "error": "token_revoked"},
+            headers={},
+            status_code=200,
+        ),
+    )
+    source = Failing(workspace_id, revoked, times=100)
+    reports = [tick(session_factory, _minutes(m), [source]) for m in range(0, 120, 7)]
+    assert source.runs == 1
+    assert reports[0].failed == ["test:failing"]
+    assert all(r.waiting == ["test:failing"] for r in reports[1:])
+    said = [r for r in caplog.records if "test:failing" in r.getMessage()]
+    assert len(said) == 1 and "token_revoked" in said[0].getMessage() and not said[0].exc_info
