@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_numbers, stale_button, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
-from bot.handlers.readers import load_person, person_translator
+from bot.handlers.readers import load_person, person_translator, reader_translator
 from bot.handlers.replies import dm, report_problems
 from bot.i18n import N_, Translator
 from bot.messaging import push
@@ -32,7 +33,9 @@ from bot.models import BacklogItem, ItemStatus, Person, Team
 from bot.models.backlog import TITLE_MAX
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Move, Scores, validate_decline_reason
+from bot.slack import error_reason
 from bot.views.backlog import backlog_message
+from bot.views.failures import failure_words
 from bot.views.help import help_message, notice
 from bot.views.ideas import (
     decline_modal,
@@ -399,11 +402,20 @@ def _after_decision(
     deps: Deps,
     note: SubmitterNote | None,
 ) -> None:
-    """Update the cards and the sprint board, tell the submitter, redraw the owner's list."""
+    """Update the cards and the sprint board, tell the submitter, redraw the owner's list:
+    each on its own, so that one that fails (a card in a channel the bot left) keeps no one
+    from the decision, and the owner is told in words what did not happen."""
     item_id = context.get("saved_item_id")
     if not item_id:
         return  # the submission was refused
-    _refresh_cards(client, context, deps, item_id)
+    failed: list[tuple[str, Exception]] = []
+    try:
+        _refresh_cards(client, context, deps, item_id)
+    except SlackApiError as error:
+        log.warning("the cards of item %s could not be updated: %s", item_id, error_reason(error))
+        # Translators: {reason} says why, in a few lowercase words such as "I am not in that
+        # channel".
+        failed.append((N_("I could not update the idea's cards ({reason})."), error))
     with deps.transaction(context) as session:  # an estimate change in a sprint
         sprint = sprints.open_sprint_of(session, item_id)
         update = sprint_posts.board_update(session, sprint, deps.now()) if sprint else None
@@ -413,10 +425,33 @@ def _after_decision(
             submitter_id, message = submitter_message(
                 session, backlog.get_item(session, item_id), note
             )
-        dm(client, submitter_id, message)
+        try:
+            dm(client, submitter_id, message)
+        except SlackApiError as error:
+            log.warning("the submitter of item %s was not told: %s", item_id, error_reason(error))
+            # Translators: {reason} says why, in a few lowercase words such as "their account is
+            # no longer active".
+            failed.append((N_("I could not tell the person who submitted it ({reason})."), error))
     metadata = view_metadata(view)
     if metadata.get("response_url"):
         _redraw_owner_list(body, context, deps, item_id, metadata)
+    if failed:
+        _tell_what_failed(client, body, context, deps, failed)
+
+
+def _tell_what_failed(
+    client: WebClient,
+    body: dict[str, Any],
+    context: BoltContext,
+    deps: Deps,
+    failed: list[tuple[str, Exception]],
+) -> None:
+    """The owner's decision is saved; they hear, privately and in words, what did not follow."""
+    user_id = body["user"]["id"]
+    tr = reader_translator(deps, context, load_person(deps, context, user_id, ask_slack=False))
+    lines = [tr.gettext(msgid).format(reason=failure_words(tr, error)) for msgid, error in failed]
+    text = tr.gettext("Your decision is saved, but:") + "\n" + "\n".join(lines)
+    dm(client, user_id, notice(":warning: " + text))
 
 
 def _redraw_owner_list(

@@ -216,3 +216,22 @@ def test_forged_vote_for_an_unknown_item_changes_nothing(slack, double, read):
     slack.block_action([action], user=MEMBER, channel=TEAM_CHANNEL)
     assert "no longer works" in all_text(wait_for_response(double, MEMBER, count=2))
     assert _item(read).vote_count == 0
+
+
+def test_a_card_that_cannot_be_updated_keeps_no_one_from_the_decision(slack, double, read):
+    set_up_team(slack)
+    submit_idea(slack, user=STAKEHOLDER)
+    slack.click(
+        last_message(double, ADMIN_CHANNEL), "triage.decline", user=OWNER, channel=ADMIN_CHANNEL
+    )
+    view = opened_view(double, "triage.decline")
+    double.fail_next("chat.update", error="not_in_channel")  # the bot left the admin channel
+    assert slack.submit(view, {"reason": "Not this quarter"}, user=OWNER).body == ""
+    slack.settle()
+    assert _item(read).status is ItemStatus.DECLINED
+    # The submitter still hears the decision and its reason.
+    assert "Not this quarter" in last_message(double, STAKEHOLDER)["text"]
+    # The owner hears exactly what happened: saved, one card not updated, in words.
+    told = all_text(last_message(double, OWNER))
+    assert "saved" in told and "card" in told and "not_in_channel" not in told
+    assert "try again" not in told.lower()
