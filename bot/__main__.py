@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot import logs
 from bot.settings import ConfigError, Settings
 
 if TYPE_CHECKING:  # the CLI imports what a command needs when it runs
@@ -44,9 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    for problem in logs.configure(os.environ):
+        log.warning("%s", problem)
     # Hosts stop processes with SIGTERM: leave as cleanly as on Ctrl-C (finally blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -107,14 +108,17 @@ def _run(settings: Settings) -> int:
     from bot.app import build_app
     from bot.jobs import job_sources
     from bot.models import utcnow
-    from bot.scheduler import make_scheduler
+    from bot.scheduler import Heartbeat, make_scheduler
     from bot.slack import clients_for
 
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
+    heartbeat = Heartbeat(started=utcnow()) if settings.scheduler else None
     scheduler = (
-        make_scheduler(factory, job_sources(clients_for(settings), factory), now=utcnow)
+        make_scheduler(
+            factory, job_sources(clients_for(settings), factory), now=utcnow, heartbeat=heartbeat
+        )
         if settings.scheduler
         else None
     )
@@ -133,7 +137,12 @@ def _run(settings: Settings) -> int:
                 "serving Slack at http://0.0.0.0:%d/slack/events (health: /healthz)", settings.port
             )
             serve(
-                WebApp(app, engine, signing_secret=settings.slack_signing_secret or ""),
+                WebApp(
+                    app,
+                    engine,
+                    signing_secret=settings.slack_signing_secret or "",
+                    heartbeat=heartbeat,
+                ),
                 settings.port,
             )
     finally:

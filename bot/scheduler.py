@@ -192,17 +192,44 @@ def _record_failure(
         log.debug("failure of %s already recorded", occurrence.key)
 
 
+@dataclass
+class Heartbeat:
+    """When the scheduler of this process last finished a tick, for the health check."""
+
+    started: dt.datetime
+    last_tick: dt.datetime | None = None
+
+    def beat(self, at: dt.datetime) -> None:
+        self.last_tick = at
+
+    def state(self, now: dt.datetime) -> str:
+        """ "ok", or "late" when no tick has finished for three tick intervals (a tick that
+        hangs, a scheduler thread that died)."""
+        since = self.last_tick or self.started
+        return "ok" if now - since <= dt.timedelta(seconds=3 * TICK_SECONDS) else "late"
+
+
 def make_scheduler(
-    factory: sessionmaker[Session], sources: list[JobSource], *, now: Callable[[], dt.datetime]
+    factory: sessionmaker[Session],
+    sources: list[JobSource],
+    *,
+    now: Callable[[], dt.datetime],
+    heartbeat: Heartbeat | None = None,
 ) -> BackgroundScheduler:
     """An APScheduler that ticks every minute, in its own threads: beside the web server
     (`run`) or alone (`clock`)."""
+
+    def run_tick() -> None:
+        tick(factory, now(), sources)
+        if heartbeat is not None:
+            heartbeat.beat(now())
+
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
     scheduler = BackgroundScheduler(timezone=dt.UTC)
     scheduler.add_job(
-        lambda: tick(factory, now(), sources),
+        run_tick,
         IntervalTrigger(seconds=TICK_SECONDS),
         id="cadence-tick",
         replace_existing=True,

@@ -9,10 +9,11 @@ no Bolt context and no database column ever reads what Slack would not have sent
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
@@ -21,7 +22,9 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
+from bot.models import utcnow
 from bot.payloads import FORM, JSON, Malformed, parse
+from bot.scheduler import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,20 @@ LOGGED_PREFIX = 80  # bytes of a refused body worth a log line
 class WebApp:
     """A WSGI application; served by waitress in `agilebot run`."""
 
-    def __init__(self, app: App, engine: Engine, *, signing_secret: str):
+    def __init__(
+        self,
+        app: App,
+        engine: Engine,
+        *,
+        signing_secret: str,
+        heartbeat: Heartbeat | None = None,
+        now: Callable[[], dt.datetime] = utcnow,
+    ):
         self._slack = SlackRequestHandler(app, path=SLACK_PATH)
         self._engine = engine
         self._verifier = SignatureVerifier(signing_secret)
+        self._heartbeat = heartbeat  # None: the scheduler runs elsewhere (`agilebot clock`)
+        self._now = now
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -90,8 +103,17 @@ class WebApp:
         except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
             log.warning("health check: database unavailable: %s", exc)
             database, status = "unavailable", "503 Service Unavailable"
+        scheduler = "elsewhere" if self._heartbeat is None else self._heartbeat.state(self._now())
+        if scheduler == "late":
+            log.warning("health check: the scheduler has not ticked for three minutes")
+            status = "503 Service Unavailable"
+        healthy = database == "ok" and scheduler != "late"
         body = json.dumps(
-            {"status": "ok" if database == "ok" else "degraded", "database": database}
+            {
+                "status": "ok" if healthy else "degraded",
+                "database": database,
+                "scheduler": scheduler,
+            }
         ).encode()
         start_response(
             status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]

@@ -121,7 +121,11 @@ def test_run_serves_slack_and_health_over_http(environment, double, tmp_path):
         while True:
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
-                    assert json.loads(reply.read()) == {"status": "ok", "database": "ok"}
+                    assert json.loads(reply.read()) == {
+                        "status": "ok",
+                        "database": "ok",
+                        "scheduler": "ok",
+                    }
                     break
             except OSError:
                 assert agilebot.process.is_alive(), agilebot.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -10,6 +11,7 @@ import urllib.request
 
 from sqlalchemy import create_engine
 
+from bot.scheduler import Heartbeat
 from bot.web import WebApp
 from tests.conftest import MEMBER, TEAM_CHANNEL
 from tests.slack_requests import SIGNING_SECRET, sign
@@ -25,7 +27,27 @@ def _get(url: str) -> tuple[int, dict]:
 
 def test_health_check_reports_the_database(slack, server):
     status, body = _get(server[0] + "/healthz")
-    assert status == 200 and body == {"status": "ok", "database": "ok"}
+    assert status == 200 and body == {"status": "ok", "database": "ok", "scheduler": "elsewhere"}
+
+
+def test_health_check_says_when_the_scheduler_stopped_ticking(slack, server):
+    url, switch = server
+    started = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    heartbeat = Heartbeat(started=started)
+    clock = [started + dt.timedelta(minutes=2)]
+    switch.target = WebApp(
+        switch.target._slack.app,
+        switch.target._engine,
+        signing_secret=SIGNING_SECRET,
+        heartbeat=heartbeat,
+        now=lambda: clock[0],
+    )
+    assert _get(url + "/healthz") == (200, {"status": "ok", "database": "ok", "scheduler": "ok"})
+    clock[0] = started + dt.timedelta(minutes=4)  # no tick has finished for three minutes
+    status, body = _get(url + "/healthz")
+    assert status == 503 and body["status"] == "degraded" and body["scheduler"] == "late"
+    heartbeat.beat(clock[0])  # a tick finished
+    assert _get(url + "/healthz")[0] == 200
 
 
 def test_health_check_says_when_the_database_is_down(slack, server):
