@@ -111,13 +111,18 @@ def test_non_owner_cannot_triage_even_with_a_forged_payload(slack, double, read)
     assert _item(read).status is ItemStatus.PROPOSED
 
 
-def test_decline_needs_a_reason_which_the_submitter_receives(slack, double, read):
+def _decline_form(slack, double):
+    """A stakeholder's idea, and the owner's decline form for it, opened from its card."""
     set_up_team(slack)
     submit_idea(slack, user=STAKEHOLDER)
     slack.click(
         last_message(double, ADMIN_CHANNEL), "triage.decline", user=OWNER, channel=ADMIN_CHANNEL
     )
-    view = opened_view(double, "triage.decline")
+    return opened_view(double, "triage.decline")
+
+
+def test_decline_needs_a_reason_which_the_submitter_receives(slack, double, read):
+    view = _decline_form(slack, double)
     assert slack.submit(view, {"reason": "   "}, user=OWNER).json["response_action"] == "errors"
     assert _item(read).status is ItemStatus.PROPOSED
 
@@ -219,12 +224,7 @@ def test_forged_vote_for_an_unknown_item_changes_nothing(slack, double, read):
 
 
 def test_a_card_that_cannot_be_updated_keeps_no_one_from_the_decision(slack, double, read):
-    set_up_team(slack)
-    submit_idea(slack, user=STAKEHOLDER)
-    slack.click(
-        last_message(double, ADMIN_CHANNEL), "triage.decline", user=OWNER, channel=ADMIN_CHANNEL
-    )
-    view = opened_view(double, "triage.decline")
+    view = _decline_form(slack, double)
     double.fail_next("chat.update", error="not_in_channel")  # the bot left the admin channel
     assert slack.submit(view, {"reason": "Not this quarter"}, user=OWNER).body == ""
     slack.settle()
