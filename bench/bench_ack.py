@@ -498,7 +498,7 @@ def measure(
     )
 
     ours_exec, bare_exec = TrackingExecutor("ours"), TrackingExecutor("bare")
-    ours_app = build_app(settings, factory, listener_executor=ours_exec)
+    ours_app = build_app(settings, factory, listener_executor=ours_exec, form_executor=ours_exec)
     secret = settings.slack_signing_secret or ""
     with serve(WebApp(ours_app, engine, signing_secret=secret), "agilebot-bench") as ours_url:
         ours = TimedSlack(ours_url, double)

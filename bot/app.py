@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +23,7 @@ def build_app(
     *,
     now: Callable[[], dt.datetime] = utcnow,
     listener_executor: Executor | None = None,
+    form_executor: Executor | None = None,
 ) -> App:
     app = App(
         listener_executor=listener_executor,  # None: Bolt's own pool of five threads
@@ -43,6 +44,9 @@ def build_app(
         profile_client=web_client(settings, retries=False, timeout=2),
         first_contact_client=web_client(settings, retries=False, timeout=1),
         card_refresher=CardRefresher(),
+        # Sixteen forms at once at most; each takes one views.open (and, for a stranger, one
+        # users.info of a second at most).
+        form_executor=form_executor or ThreadPoolExecutor(16, thread_name_prefix="forms"),
         now=now,
     )
     register_all(app, deps)

@@ -253,7 +253,11 @@ def slack(
     """Slack, talking to a fresh app over HTTP. `slack.settle()` waits for the app's work."""
     url, switch = server
     app = build_app(
-        test_settings(double, db_url), session_factory, now=clock, listener_executor=app_listeners
+        test_settings(double, db_url),
+        session_factory,
+        now=clock,
+        listener_executor=app_listeners,
+        form_executor=app_listeners,
     )
     switch.target = WebApp(app, engine, signing_secret=SIGNING_SECRET)
     driver = Slack(url, double)

@@ -54,13 +54,13 @@ Decision = Callable[[Session, int, Person, Any, dt.datetime], BacklogItem]
 
 
 def register(app: App) -> None:
-    listen(app.command("/idea"), later=open_idea_form)
+    listen(app.command("/idea"), later=open_idea_form, opens_form=True)
     listen_to_modal(app.view(Callback.IDEA), submit_idea, announce_idea, refuse_on=IdeaField.TITLE)
     listen(app.action(Action.VOTE), later=vote)
     listen(app.command("/backlog"), show_backlog)
     listen(app.action(Action.PAGE_ANY), later=turn_page)
-    listen(app.action(Action.TRIAGE_ACCEPT), later=open_accept_form)
-    listen(app.action(Action.TRIAGE_DECLINE), later=open_decline_form)
+    listen(app.action(Action.TRIAGE_ACCEPT), later=open_accept_form, opens_form=True)
+    listen(app.action(Action.TRIAGE_DECLINE), later=open_decline_form, opens_form=True)
     listen(app.action(Action.OWNER_MENU), later=reorder_or_rescore)
     listen(app.action(Action.RESET_ORDER), later=reset_order)
     listen_to_modal(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,9 @@ class Deps:
     # click), so that a first-contact modal still opens in time if Slack is slow.
     first_contact_client: WebClient
     card_refresher: CardRefresher  # one per process: it coalesces the updates of each card
+    # Forms opened from a trigger, which Slack takes for 3 seconds only: a pool of their own,
+    # so that a burst of other background work never makes a form miss its window.
+    form_executor: Executor
     now: Callable[[], dt.datetime] = utcnow
     _workspace_ids: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    listen(app.action(Action.EXPERIMENT_RESULT), later=open_result_form)
+    listen(app.action(Action.EXPERIMENT_RESULT), later=open_result_form, opens_form=True)
     listen_to_modal(
         app.view(Callback.EXPERIMENT_RESULT),
         record_result,

@@ -57,14 +57,60 @@ LISTENER_ARGS = (
 TRIGGER_SPENT = frozenset({"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"})
 
 
-def listen(route: Route, on_ack: Listener | None = None, later: Listener | None = None) -> None:
+def listen(
+    route: Route,
+    on_ack: Listener | None = None,
+    later: Listener | None = None,
+    *,
+    opens_form: bool = False,
+) -> None:
     """Register a listener: `on_ack` answers Slack (an empty answer if omitted), and `later`
-    does the slow part once Slack has it."""
+    does the slow part once Slack has it. With `opens_form`, `later` opens a form from the
+    request's trigger, which Slack takes for 3 seconds only: it runs on the forms' own pool
+    (Deps.form_executor), never queued behind other background work."""
     ack_listener = guarded(on_ack or just_ack)
     if later is None:
         route(ack_listener)
+    elif opens_form:
+        route(_then_form(ack_listener, guarded(later, lazy=True)))
     else:
         route(ack=ack_listener, lazy=[guarded(later, lazy=True)])
+
+
+def _then_form(answer: Listener, form: Listener) -> Listener:
+    """Answer Slack, and hand the form to the forms' pool before the answer goes out."""
+
+    def listener(  # Bolt passes these by name, as to every guarded listener
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Any,
+        action: Any,
+        command: Any,
+        view: Any,
+        event: Any,
+    ) -> None:
+        offered = dict(
+            body=body,
+            client=client,
+            context=context,
+            respond=respond,
+            action=action,
+            command=command,
+            view=view,
+            event=event,
+        )
+        answer(ack=ack, **offered)
+        deps: Deps = context[DEPS_KEY]
+        deps.form_executor.submit(form, ack=_spent_ack, **offered)
+
+    listener.__name__ = getattr(answer, "__name__", "form")
+    return listener
+
+
+def _spent_ack(*args: Any, **kwargs: Any) -> None:
+    """The request is answered: a form's lazy work has no ack of its own."""
 
 
 def listen_to_modal(

@@ -35,7 +35,7 @@ from bot.views.retro import item_modal
 
 def register(app: App) -> None:
     listen(app.command("/retro"), later=retro_command)
-    listen(app.action(Action.RETRO_ADD), later=open_item_form)
+    listen(app.action(Action.RETRO_ADD), later=open_item_form, opens_form=True)
     # Nothing is posted when an item is added: an update at that moment would tie the item to
     # whoever was active then. The channel learns the items when voting opens, shuffled.
     listen_to_modal(app.view(Callback.RETRO_ITEM), add_item, refuse_on=RetroField.ITEM)

@@ -38,8 +38,12 @@ from bot.views.sprint import PlanForm, plan_modal, zoned_time
 
 
 def register(app: App) -> None:
-    listen(app.command("/sprint", matchers=[subcommand("plan")]), later=open_plan_form)
-    listen(app.command("/sprint", matchers=[subcommand("edit")]), later=open_edit_form)
+    listen(
+        app.command("/sprint", matchers=[subcommand("plan")]), later=open_plan_form, opens_form=True
+    )
+    listen(
+        app.command("/sprint", matchers=[subcommand("edit")]), later=open_edit_form, opens_form=True
+    )
     listen(app.action(Action.SPRINT_PLAN_ITEMS), later=redraw_total)
     listen(app.action(Action.SPRINT_PLAN_CAPACITY), later=redraw_total)
     listen_to_modal(

@@ -47,7 +47,7 @@ def register(app: App) -> None:
     listen(app.action(Action.SPRINT_BURNUP), later=post_sprint_burnup)
     listen(app.action(Action.SPRINT_MOVE), later=move_item)
     listen(app.action(Action.SPRINT_REFRESH), later=refresh_board)
-    listen(app.action(Action.SPRINT_ESTIMATE), later=open_estimate_form)
+    listen(app.action(Action.SPRINT_ESTIMATE), later=open_estimate_form, opens_form=True)
 
 
 def team_here(session: Session, channel_id: str | None) -> Team:

@@ -39,9 +39,11 @@ from bot.views.standup import standup_modal
 
 def register(app: App) -> None:
     # No words: the form. The other words set the days without standups.
-    listen(app.command("/standup", matchers=[subcommand("")]), later=open_standup_form)
+    listen(
+        app.command("/standup", matchers=[subcommand("")]), later=open_standup_form, opens_form=True
+    )
     listen(app.command("/standup", matchers=[other_subcommand("")]), manage_days_off)
-    listen(app.action(Action.STANDUP_OPEN), later=open_form_from_prompt)
+    listen(app.action(Action.STANDUP_OPEN), later=open_form_from_prompt, opens_form=True)
     listen_to_modal(
         app.view(Callback.STANDUP), save_answer, publish_answer, refuse_on=StandupField.DONE
     )

@@ -43,7 +43,9 @@ SETUP = "setup"
 
 
 def register(app: App) -> None:
-    listen(app.command("/agile", matchers=[subcommand(SETUP)]), later=open_setup_form)
+    listen(
+        app.command("/agile", matchers=[subcommand(SETUP)]), later=open_setup_form, opens_form=True
+    )
     listen_to_modal(
         app.view(Callback.TEAM_SETUP), save_team, announce_team, refuse_on=TeamField.NAME
     )
