@@ -107,6 +107,7 @@ def _database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
 def _run(settings: Settings) -> int:
     from bot.app import build_app
     from bot.jobs import job_sources
+    from bot.metrics import count_tick
     from bot.models import utcnow
     from bot.scheduler import Heartbeat, make_scheduler
     from bot.slack import clients_for
@@ -117,7 +118,11 @@ def _run(settings: Settings) -> int:
     heartbeat = Heartbeat(started=utcnow()) if settings.scheduler else None
     scheduler = (
         make_scheduler(
-            factory, job_sources(clients_for(settings), factory), now=utcnow, heartbeat=heartbeat
+            factory,
+            job_sources(clients_for(settings), factory),
+            now=utcnow,
+            heartbeat=heartbeat,
+            on_tick=count_tick,
         )
         if settings.scheduler
         else None

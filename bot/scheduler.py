@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -215,12 +216,17 @@ def make_scheduler(
     *,
     now: Callable[[], dt.datetime],
     heartbeat: Heartbeat | None = None,
+    on_tick: Callable[[TickReport, float], None] | None = None,
 ) -> BackgroundScheduler:
     """An APScheduler that ticks every minute, in its own threads: beside the web server
-    (`run`) or alone (`clock`)."""
+    (`run`) or alone (`clock`). `on_tick` hears each tick's report and duration (the
+    metrics)."""
 
     def run_tick() -> None:
-        tick(factory, now(), sources)
+        started = time.monotonic()
+        report = tick(factory, now(), sources)
+        if on_tick is not None:
+            on_tick(report, time.monotonic() - started)
         if heartbeat is not None:
             heartbeat.beat(now())
 

@@ -22,6 +22,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
+from bot.metrics import REQUESTS, exposition
 from bot.models import utcnow
 from bot.payloads import FORM, JSON, Malformed, parse
 from bot.scheduler import Heartbeat
@@ -57,10 +58,21 @@ class WebApp:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return self._health(start_response)
+        if path == "/metrics" and method == "GET":
+            body, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type)])
+            return [body]
         if path == SLACK_PATH and method == "POST":
             refusal = self._edge(environ)
             if refusal is not None:
+                REQUESTS.labels(status=refusal[0].split(" ", 1)[0]).inc()
                 return _refuse(start_response, *refusal)
+
+            def counted(status: str, headers: Any, *args: Any) -> Any:
+                REQUESTS.labels(status=status.split(" ", 1)[0]).inc()
+                return start_response(status, headers, *args)
+
+            return self._slack(environ, counted)
         return self._slack(environ, start_response)
 
     def _edge(self, environ: dict[str, Any]) -> tuple[str, str] | None:

@@ -86,3 +86,36 @@ def test_unknown_path_is_404(slack, server):
         urllib.request.urlopen(server[0] + "/nope", timeout=5)
     except urllib.error.HTTPError as error:
         assert error.code == 404
+
+
+def test_metrics_count_requests_by_answer_and_ticks_by_outcome(slack, server):
+    from bot.metrics import REGISTRY, count_tick
+    from bot.scheduler import TickReport
+
+    def metrics() -> str:
+        with urllib.request.urlopen(server[0] + "/metrics", timeout=5) as reply:
+            assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/plain")
+            return reply.read().decode()
+
+    def value(text: str, line_start: str) -> float:
+        found = [line for line in text.splitlines() if line.startswith(line_start)]
+        return float(found[0].split()[-1]) if found else 0.0
+
+    before = metrics()
+    body = urllib.parse.urlencode(
+        slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL)
+    )
+    assert slack.post(body).status == 200
+    assert slack.post(body, signature="v0=" + "0" * 64).status == 401
+
+    def ran() -> float:
+        return REGISTRY.get_sample_value("agilebot_job_occurrences_total", {"outcome": "ran"}) or 0
+
+    ran_before = ran()
+    count_tick(TickReport(ran=["a", "b"], failed=["c"]), 0.2)
+    after = metrics()
+    for status in ("200", "401"):
+        line = f'agilebot_slack_requests_total{{status="{status}"}}'
+        assert value(after, line) == value(before, line) + 1
+    assert ran() == ran_before + 2
+    assert "agilebot_tick_seconds_bucket" in after and MEMBER not in after
