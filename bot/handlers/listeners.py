@@ -72,41 +72,9 @@ def listen(
     if later is None:
         route(ack_listener)
     elif opens_form:
-        route(_then_form(ack_listener, guarded(later, lazy=True)))
+        route(guarded(on_ack or just_ack, then_form=guarded(later, lazy=True)))
     else:
         route(ack=ack_listener, lazy=[guarded(later, lazy=True)])
-
-
-def _then_form(answer: Listener, form: Listener) -> Listener:
-    """Answer Slack, and hand the form to the forms' pool before the answer goes out."""
-
-    def listener(  # Bolt passes these by name, as to every guarded listener
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        respond: Any,
-        action: Any,
-        command: Any,
-        view: Any,
-        event: Any,
-    ) -> None:
-        offered = dict(
-            body=body,
-            client=client,
-            context=context,
-            respond=respond,
-            action=action,
-            command=command,
-            view=view,
-            event=event,
-        )
-        answer(ack=ack, **offered)
-        deps: Deps = context[DEPS_KEY]
-        deps.form_executor.submit(form, ack=_spent_ack, **offered)
-
-    listener.__name__ = getattr(answer, "__name__", "form")
-    return listener
 
 
 def _spent_ack(*args: Any, **kwargs: Any) -> None:
@@ -151,11 +119,18 @@ def just_ack(ack: Ack) -> None:
     ack()
 
 
-def guarded(listener: Listener, *, lazy: bool = False, refuse_on: str | None = None) -> Listener:
+def guarded(
+    listener: Listener,
+    *,
+    lazy: bool = False,
+    refuse_on: str | None = None,
+    then_form: Listener | None = None,
+) -> Listener:
     """Wrap a listener so that its failures are reported to the person. A lazy listener runs
     after Slack has its answer, so it reports through the response URL or a DM. With
     `refuse_on`, the listener saves a modal's submission: the wrapper closes the modal, or
-    refuses it on its fields."""
+    refuses it on its fields. With `then_form` (a guarded lazy listener), the form it opens is
+    handed to the forms' pool before Slack gets its answer."""
     wanted = set(inspect.signature(listener).parameters)
     unknown = wanted - set(LISTENER_ARGS)
     if unknown:
@@ -202,6 +177,9 @@ def guarded(listener: Listener, *, lazy: bool = False, refuse_on: str | None = N
                 context=context,
                 respond=respond,
             )
+        if then_form is not None:
+            bolt_args = {name: offered[name] for name in LISTENER_ARGS if name != "deps"}
+            offered["deps"].form_executor.submit(then_form, **{**bolt_args, "ack": _spent_ack})
 
     guarded_listener.__name__ = listener.__name__
     guarded_listener.__qualname__ = listener.__qualname__
