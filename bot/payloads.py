@@ -1,17 +1,15 @@
-"""What Slack sends, checked before anything reads it: a request body Slack would never send
-(broken JSON, a payload that is not an object, an empty user id, a team id longer than Slack
-makes them, a click without an action) is refused at the edge with a short reason, so that no
-listener, no Bolt context and no database column ever sees it.
+"""What Slack sends, checked as Bolt parsed it and before any listener reads it: a request
+Slack would never send (a payload that is not an object, an empty user id, a team id longer
+than Slack makes them, a click without an action) is refused at the edge with a short
+reason, so that no listener and no database column ever sees it (bot.web).
 
 The rules are Slack's own shapes (docs.slack.dev: slash commands, interactivity payloads, the
 Events API), kept to the fields the bot and Bolt read."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
-from urllib.parse import parse_qs
 
 # Slack's ids: an upper-case letter, then upper-case letters and digits (T0123ABCD, U0..., W0...,
 # C0..., E0...). Our columns hold 32 characters, well above the longest Slack issues.
@@ -26,36 +24,19 @@ class Malformed(ValueError):
     """A body Slack would not send; the message says what is wrong, for the log."""
 
 
-def parse(body: bytes, content_type: str) -> dict[str, Any]:
-    """The request's fields, as Bolt will read them, or Malformed."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Malformed("the body is not UTF-8") from None
+def check(body: Any, content_type: str) -> None:
+    """Malformed unless `body`, a request as Bolt parsed it (an event, a command's fields, or
+    an interaction's payload), has the shape Slack gives it."""
+    if not isinstance(body, dict):
+        raise Malformed("the body is not an object")
     if content_type == JSON:
-        return _checked_event(_json_object(text, "the body"))
-    try:
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
-    except ValueError:
-        raise Malformed("the body is not a form") from None
-    form = {name: values[-1] for name, values in fields.items()}
-    if "payload" in form:
-        return _checked_interaction(_json_object(form["payload"], "the payload"))
-    if "command" in form:
-        return _checked_command(form)
-    if "ssl_check" in form:
-        return form
-    raise Malformed("a form with neither a payload nor a command")
-
-
-def _json_object(text: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        raise Malformed(f"{what} is not JSON") from None
-    if not isinstance(value, dict):
-        raise Malformed(f"{what} is not a JSON object")
-    return value
+        _checked_event(body)
+    elif "command" in body:
+        _checked_command(body)
+    elif "type" in body:
+        _checked_interaction(body)
+    elif "ssl_check" not in body:
+        raise Malformed("a form with neither a payload nor a command")
 
 
 def _id(value: Any, what: str, *, required: bool = True) -> None:
@@ -78,7 +59,7 @@ def _object(value: Any, what: str, *, required: bool = False) -> dict[str, Any] 
     return value
 
 
-def _checked_command(form: dict[str, str]) -> dict[str, str]:
+def _checked_command(form: dict[str, Any]) -> None:
     _text(form["command"], "command")
     if not form["command"].startswith("/"):
         raise Malformed("command does not start with /")
@@ -88,10 +69,9 @@ def _checked_command(form: dict[str, str]) -> dict[str, str]:
     _id(form.get("enterprise_id"), "enterprise_id", required=False)
     _text(form.get("trigger_id"), "trigger_id", limit=ID_MAX)  # every command carries both
     _text(form.get("response_url"), "response_url", limit=ID_MAX)
-    return form
 
 
-def _checked_interaction(payload: dict[str, Any]) -> dict[str, Any]:
+def _checked_interaction(payload: dict[str, Any]) -> None:
     _text(payload.get("type"), "type", limit=ID_MAX)
     team = _object(payload.get("team"), "team")
     if team is not None:
@@ -130,10 +110,9 @@ def _checked_interaction(payload: dict[str, Any]) -> dict[str, Any]:
         _object(view.get("state"), "view.state")
         if required:
             _text(view.get("callback_id"), "view.callback_id", limit=ID_MAX)
-    return payload
 
 
-def _checked_event(body: dict[str, Any]) -> dict[str, Any]:
+def _checked_event(body: dict[str, Any]) -> None:
     kind = body.get("type")
     _text(kind, "type", limit=ID_MAX)
     if kind == "url_verification":
@@ -149,4 +128,3 @@ def _checked_event(body: dict[str, Any]) -> dict[str, Any]:
             _id(user.get("id"), "event.user.id")
         elif user is not None:
             _id(user, "event.user")
-    return body

@@ -4,13 +4,14 @@ Every request to /slack/events passes the edge before Bolt sees it, in this orde
 refusal a 4xx with a short reason and nothing logged of the body beyond its first bytes:
 a content type Slack does not send (415), a missing or oversized length (411, 413), a missing,
 malformed, stale or wrong signature (401), and then, signed, a body Slack would never send
-(400, bot.payloads). So a forged or broken request costs one HMAC at most, and no listener,
-no Bolt context and no database column ever reads what Slack would not have sent."""
+(400: one Bolt cannot parse or read, or not of Slack's shape, bot.payloads). So a forged or
+broken request costs one HMAC at most, no listener and no database column ever reads what
+Slack would not have sent, and a good request is parsed once, by Bolt, and dispatched as is.
+GET /healthz and GET /metrics are for the operators."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -18,13 +19,15 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
 from bot.metrics import REQUESTS, exposition
 from bot.models import utcnow
-from bot.payloads import FORM, JSON, Malformed, parse
+from bot.payloads import FORM, JSON, Malformed, check
 from bot.scheduler import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,8 @@ class WebApp:
         heartbeat: Heartbeat | None = None,
         now: Callable[[], dt.datetime] = utcnow,
     ):
-        self._slack = SlackRequestHandler(app, path=SLACK_PATH)
+        self._app = app
+        self._slack = SlackRequestHandler(app, path=SLACK_PATH)  # every other path: a 404
         self._engine = engine
         self._verifier = SignatureVerifier(signing_secret)
         self._heartbeat = heartbeat  # None: the scheduler runs elsewhere (`agilebot clock`)
@@ -63,21 +67,20 @@ class WebApp:
             start_response("200 OK", [("Content-Type", content_type)])
             return [body]
         if path == SLACK_PATH and method == "POST":
-            refusal = self._edge(environ)
-            if refusal is not None:
-                REQUESTS.labels(status=refusal[0].split(" ", 1)[0]).inc()
-                return _refuse(start_response, *refusal)
-
-            def counted(status: str, headers: Any, *args: Any) -> Any:
-                REQUESTS.labels(status=status.split(" ", 1)[0]).inc()
-                return start_response(status, headers, *args)
-
-            return self._slack(environ, counted)
+            request = self._edge(environ)
+            if isinstance(request, tuple):
+                REQUESTS.labels(status=request[0].split(" ", 1)[0]).inc()
+                return _refuse(start_response, *request)
+            answer = self._app.dispatch(request)
+            REQUESTS.labels(status=str(answer.status)).inc()
+            response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
+            start_response(response.status, response.get_headers())
+            return response.get_body()
         return self._slack(environ, start_response)
 
-    def _edge(self, environ: dict[str, Any]) -> tuple[str, str] | None:
-        """None when the request is Slack's, signed and well formed (its body put back for
-        Bolt to read); else the HTTP status and the reason, for the log."""
+    def _edge(self, environ: dict[str, Any]) -> BoltRequest | tuple[str, str]:
+        """The request, parsed once, as Bolt will dispatch it, when it is Slack's, signed and
+        well formed; else the HTTP status and the reason, for the log."""
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         if content_type not in (FORM, JSON):
             return "415 Unsupported Media Type", f"content type {content_type[:40]!r}"
@@ -96,16 +99,19 @@ class WebApp:
             return "401 Unauthorized", f"no valid signature headers; body {_prefix(body)}"
         if not self._verifier.is_valid(body, timestamp, signature):
             return "401 Unauthorized", f"a stale or wrong signature; body {_prefix(body)}"
+        try:  # parsed, and read for its ids, channel and response URL, as Bolt does
+            request = BoltRequest(
+                body=body.decode("utf-8"),
+                query=environ.get("QUERY_STRING", ""),
+                headers=WsgiHttpRequest(environ).get_headers(),
+            )
+        except Exception as error:  # noqa: BLE001 - broken JSON, a form that is not one...
+            return "400 Bad Request", f"unreadable ({error!r}); body {_prefix(body)}"
         try:
-            parse(body, content_type)
+            check(request.body, content_type)
         except Malformed as error:
             return "400 Bad Request", f"{error}; body {_prefix(body)}"
-        try:  # what Bolt reads of every request (ids, channel, response URL), read as Bolt does
-            BoltRequest(body=body.decode("utf-8"), headers={"content-type": content_type})
-        except Exception as error:  # noqa: BLE001 - a shape the rules above did not foresee
-            return "400 Bad Request", f"unreadable by Bolt ({error!r}); body {_prefix(body)}"
-        environ["wsgi.input"] = io.BytesIO(body)
-        return None
+        return request
 
     def _health(self, start_response: Any) -> Iterable[bytes]:
         try:
