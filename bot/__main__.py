@@ -106,7 +106,7 @@ def _database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
 
 def _run(settings: Settings) -> int:
     from bot.app import build_app
-    from bot.jobs import job_sources
+    from bot.jobs import job_sources, workspaces
     from bot.metrics import count_tick
     from bot.models import utcnow
     from bot.scheduler import Heartbeat, make_scheduler
@@ -115,11 +115,12 @@ def _run(settings: Settings) -> int:
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
+    clients = clients_for(settings)
     heartbeat = Heartbeat(started=utcnow()) if settings.scheduler else None
     scheduler = (
         make_scheduler(
             factory,
-            job_sources(clients_for(settings), factory),
+            job_sources(clients, factory),
             now=utcnow,
             heartbeat=heartbeat,
             on_tick=count_tick,
@@ -128,6 +129,7 @@ def _run(settings: Settings) -> int:
         else None
     )
     if scheduler:
+        workspaces.resume(clients, factory)  # before any job: those whose token works again
         scheduler.start()
     try:
         if settings.socket_mode:
@@ -159,7 +161,7 @@ def _run(settings: Settings) -> int:
 def _clock(settings: Settings) -> int:
     import threading
 
-    from bot.jobs import job_sources
+    from bot.jobs import job_sources, workspaces
     from bot.models import utcnow
     from bot.scheduler import make_scheduler
     from bot.slack import clients_for
@@ -172,7 +174,9 @@ def _clock(settings: Settings) -> int:
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
-    scheduler = make_scheduler(factory, job_sources(clients_for(settings), factory), now=utcnow)
+    clients = clients_for(settings)
+    workspaces.resume(clients, factory)
+    scheduler = make_scheduler(factory, job_sources(clients, factory), now=utcnow)
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
     stop.wait()
@@ -183,7 +187,7 @@ def _clock(settings: Settings) -> int:
 
 
 def _tick(settings: Settings, at: str) -> int:
-    from bot.jobs import job_sources
+    from bot.jobs import job_sources, workspaces
     from bot.scheduler import tick
     from bot.slack import clients_for
 
@@ -195,14 +199,18 @@ def _tick(settings: Settings, at: str) -> int:
         raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
     settings.require_bot_token()
     _, factory = _database(settings)
-    report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients_for(settings), factory))
+    clients = clients_for(settings)
+    workspaces.resume(clients, factory)
+    report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients, factory))
     log.info(
-        "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed",
+        "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed, %d waiting for "
+        "a suspended workspace",
         instant.isoformat(),
         len(report.ran),
         len(report.skipped_stale),
         len(report.already_done),
         len(report.failed),
+        len(report.suspended),
     )
     return 1 if report.failed else 0
 

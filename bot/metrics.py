@@ -23,7 +23,7 @@ REQUESTS = Counter(
 )
 OCCURRENCES = Counter(
     "agilebot_job_occurrences",
-    "Scheduled occurrences, by outcome (ran, failed, stale, waiting, already_done)",
+    "Scheduled occurrences, by outcome (ran, failed, stale, waiting, suspended, already_done)",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -42,6 +42,7 @@ def count_tick(report: TickReport, seconds: float) -> None:
         ("failed", report.failed),
         ("stale", report.skipped_stale),
         ("waiting", report.waiting),
+        ("suspended", report.suspended),
         ("already_done", report.already_done),
     ):
         if keys:

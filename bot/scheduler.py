@@ -9,7 +9,10 @@ their `stale_after` are recorded as skipped instead of run (a reminder from yest
 no one), and the log says so. An occurrence that fails is not tried on every tick forever
 (`job_failures`): a failure Slack may get over backs off, 1, 2, 4... minutes up to an hour,
 with one traceback in the log and a line for each later attempt; one that no retry can cure
-(a revoked token, an inactive account) stops that occurrence for good, said once.
+(a permission the app lacks) stops that occurrence for good, said once. When Slack refuses a
+workspace's token itself (revoked, the workspace disabled), the workspace is suspended, said
+once: none of its occurrences runs until its token works again (bot.jobs.workspaces), and then
+they resume where they stopped, late ones skipped as stale like after any downtime.
 
 The job sources live with the jobs (bot.jobs.job_sources): people's Slack profiles read
 again when a day old, and the scrum master told when a member left Slack; sprint starts,
@@ -26,13 +29,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
-from bot.models import JobFailure, JobRun
-from bot.slack import UNCURABLE, error_reason
+from bot.models import JobFailure, JobRun, Workspace
+from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason
 
 if TYPE_CHECKING:  # APScheduler is imported when a scheduler is made, not with this module
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -68,6 +71,7 @@ class TickReport:
     already_done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # failed before: backing off, or stopped
+    suspended: list[str] = field(default_factory=list)  # their workspace's token is refused
 
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:
@@ -85,21 +89,29 @@ def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSourc
         keys = [o.key for o in due]
         done: set[str] = set()
         failures: dict[str, JobFailure] = {}
+        suspended: set[int] = set()
         if keys:  # a quiet tick asks nothing more
             done = set(session.scalars(select(JobRun.job_key).where(JobRun.job_key.in_(keys))))
             failures = {
                 f.job_key: f
                 for f in session.scalars(select(JobFailure).where(JobFailure.job_key.in_(keys)))
             }
+            suspended = set(
+                session.scalars(select(Workspace.id).where(Workspace.suspended_at.is_not(None)))
+            )
     for occurrence in sorted(due, key=lambda o: (o.due_at, o.key)):
         if occurrence.key in done:
             report.already_done.append(occurrence.key)
+            continue
+        if occurrence.workspace_id in suspended:
+            report.suspended.append(occurrence.key)
             continue
         failure = failures.get(occurrence.key)
         if failure is not None and (failure.next_try_at is None or failure.next_try_at > at):
             report.waiting.append(occurrence.key)
             continue
-        _run_once(factory, occurrence, at, report, failure)
+        if not _run_once(factory, occurrence, at, report, failure):
+            suspended.add(occurrence.workspace_id)  # its other occurrences would fail alike
     return report
 
 
@@ -109,7 +121,8 @@ def _run_once(
     at: dt.datetime,
     report: TickReport,
     failure: JobFailure | None,
-) -> None:
+) -> bool:
+    """Run the occurrence, or record why not; False when its workspace's token is refused."""
     stale = at - occurrence.due_at > occurrence.stale_after
     follow_up = None
     try:
@@ -129,11 +142,10 @@ def _run_once(
                 session.execute(delete(JobFailure).where(JobFailure.job_key == occurrence.key))
     except IntegrityError:
         report.already_done.append(occurrence.key)
-        return
+        return True
     except Exception as error:  # noqa: BLE001 - recorded, backed off or stopped, and logged
-        _record_failure(factory, occurrence, at, error, failure)
         report.failed.append(occurrence.key)
-        return
+        return _record_failure(factory, occurrence, at, error, failure)
     if stale:
         log.warning(
             "skipped %s: due %s, too late to be useful now",
@@ -149,6 +161,7 @@ def _run_once(
             follow_up()
         except Exception:  # the job is done; its follow-up reports its own failures
             log.exception("the follow-up of %s failed", occurrence.key)
+    return True
 
 
 def _record_failure(
@@ -157,17 +170,23 @@ def _record_failure(
     at: dt.datetime,
     error: Exception,
     before: JobFailure | None,
-) -> None:
+) -> bool:
     """When the occurrence may be tried again, or that it never will; the log says it once
-    with its traceback, then one line per attempt."""
+    with its traceback, then one line per attempt. False when the workspace's token is
+    refused: the workspace is suspended, and the occurrence will be tried when it resumes."""
     reason = error_reason(error)
+    refused = reason in TOKEN_REFUSED
     attempts = (before.attempts if before is not None else 0) + 1
-    stopped = reason in UNCURABLE
+    stopped = reason in UNCURABLE and not refused
     wait = min(dt.timedelta(minutes=2 ** (attempts - 1)), BACKOFF_MAX)
     next_try = None if stopped else at + wait
-    if stopped:
+    if refused:
+        _suspend(factory, occurrence, at, reason)  # which says so, once for the workspace
+    elif stopped:
         log.error(
-            "job %s stopped: Slack answered %s, which no retry cures; it will not run again",
+            "job %s stopped: Slack answered %s, which no retry cures (the app lacks a "
+            "permission: update it from `agilebot manifest` and install it again); it will "
+            "not run again",
             occurrence.key,
             reason,
         )
@@ -191,6 +210,29 @@ def _record_failure(
             row.failed_at, row.next_try_at = at, next_try
     except IntegrityError:  # another process recorded the same failure first
         log.debug("failure of %s already recorded", occurrence.key)
+    return not refused
+
+
+def _suspend(
+    factory: sessionmaker[Session], occurrence: Occurrence, at: dt.datetime, reason: str
+) -> None:
+    """Suspend the occurrence's workspace; the process that does it says so, once."""
+    with unit_of_work(factory, occurrence.workspace_id) as session:
+        changed = session.scalar(
+            update(Workspace)
+            .where(Workspace.id == occurrence.workspace_id, Workspace.suspended_at.is_(None))
+            .values(suspended_at=at, suspended_reason=reason[:100])
+            .returning(Workspace.id)
+        )
+    if changed is not None:
+        log.error(
+            "workspace %d suspended: Slack answered %s to job %s. None of its jobs will run "
+            "until its token works again (a new SLACK_BOT_TOKEN and a restart, or the app "
+            "installed again); they resume where they stopped",
+            occurrence.workspace_id,
+            reason,
+            occurrence.key,
+        )
 
 
 @dataclass

@@ -52,9 +52,10 @@ def clients_for(settings: Settings) -> ClientFor:
 CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
 )
-# Slack errors that no retry cures for any call with this token: the app was uninstalled or
-# its token revoked, the workspace or account is gone. A scheduled job that meets one stops.
-UNCURABLE = frozenset(
+# Slack errors that say the workspace's token is refused for good: the app was uninstalled or
+# its token revoked, the workspace or the bot's account is gone. Every call with this token
+# fails alike, so the workspace is suspended (bot.scheduler) until its token works again.
+TOKEN_REFUSED = frozenset(
     {
         "invalid_auth",
         "not_authed",
@@ -63,10 +64,11 @@ UNCURABLE = frozenset(
         "account_inactive",
         "team_disabled",
         "team_access_not_granted",
-        "missing_scope",
-        "no_permission",
     }
 )
+# Slack errors that no retry of the same call cures: the token refused, or a permission the app
+# was not given. A scheduled job that meets one stops.
+UNCURABLE = TOKEN_REFUSED | {"missing_scope", "no_permission"}
 # Slack errors after which a message cannot be edited any more, only posted anew: the message
 # was deleted, or its channel with it.
 MESSAGE_GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found"})

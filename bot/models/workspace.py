@@ -11,7 +11,11 @@ from bot.models.base import Base, IntPK, SlackId, WorkspaceOwned, utcnow
 
 
 class Workspace(Base):
-    """A Slack workspace (team) the app is installed in. Root of every other row."""
+    """A Slack workspace (team) the app is installed in. Root of every other row.
+
+    Suspended when Slack refuses its token for good (revoked, the workspace disabled): none of
+    its scheduled jobs runs until the token works again (bot.jobs.workspaces), and then they
+    resume where they stopped. Its data is kept meanwhile."""
 
     __tablename__ = "workspaces"
 
@@ -19,6 +23,8 @@ class Workspace(Base):
     slack_team_id: Mapped[SlackId] = mapped_column(unique=True)
     enterprise_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    suspended_at: Mapped[dt.datetime | None]
+    suspended_reason: Mapped[str | None] = mapped_column(String(100))  # Slack's error code
 
 
 class Person(WorkspaceOwned, Base):

@@ -17,6 +17,7 @@ from bot.errors import Conflict
 from bot.fields import SprintField
 from bot.jobs import retros as retro_jobs
 from bot.jobs import sprints as sprint_jobs
+from bot.jobs import workspaces as workspace_jobs
 from bot.messaging import retros as retro_posts
 from bot.models import RetroItem, RetroState, RetroVote, Team
 from bot.scheduler import tick
@@ -322,3 +323,28 @@ def test_a_retrospective_whose_channel_is_closed_goes_on_and_the_admins_hear_it(
     told = all_text(double.messages_in(ADMIN_CHANNEL)[-1])
     assert f"could not post the retrospective in <#{TEAM_CHANNEL}>" in told
     assert "not_in_channel" not in told  # in words
+
+
+def test_a_revoked_token_suspends_the_workspace_and_its_retrospective_resumes_with_a_new_one(
+    team, slack, double, session_factory, read, caplog
+):
+    slack.command("/retro", "", user=MEMBER, channel=TEAM_CHANNEL)
+    slack.settle()
+    double.token_revoked = True  # an admin revoked the bot's token
+    calls = len(double.calls)
+    voting_at = dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC)
+    first = run(team, session_factory, voting_at)
+    assert len(first.failed) == 1
+    later = [run(team, session_factory, voting_at + dt.timedelta(minutes=m)) for m in range(1, 90)]
+    assert all(r.failed == [] and len(r.suspended) == 1 for r in later)
+    assert len(double.calls) == calls + 1  # one refused call, then none: not a call a minute
+    said = [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+    assert len(said) == 1 and "suspended" in said[0].getMessage() and not said[0].exc_info
+    state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
+    assert state is RetroState.COLLECTING  # nothing half done
+
+    double.token_revoked = False  # a new token, or the app installed again
+    assert workspace_jobs.resume(lambda _: team["client"], session_factory) == [team["workspace"]]
+    assert len(run(team, session_factory, voting_at + dt.timedelta(minutes=91)).ran) == 1
+    state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
+    assert state is RetroState.VOTING

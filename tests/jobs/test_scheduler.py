@@ -12,8 +12,10 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 
 from bot.db import unscoped_unit_of_work
-from bot.models import JobFailure, JobRun
+from bot.jobs import workspaces
+from bot.models import JobFailure, JobRun, Workspace
 from bot.scheduler import Occurrence, make_scheduler, tick
+from tests.slack_double import SlackDouble
 
 T0 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 
@@ -145,23 +147,88 @@ def test_a_failing_job_backs_off_instead_of_running_every_minute(
         assert session.scalars(select(JobFailure)).all() == []  # ran: nothing left to wait for
 
 
-def test_a_job_slack_will_never_take_stops_and_says_so_once(session_factory, workspace_id, caplog):
-    revoked = SlackApiError(
-        "revoked",
+def _slack_error(code):
+    return SlackApiError(
+        code,
         SlackResponse(
             client=None,
             http_verb="POST",
             api_url="chat.postMessage",
             req_args={},
-            data={"ok": False, "error": "token_revoked"},
+            data={"ok": False, "error": code},
             headers={},
             status_code=200,
         ),
     )
-    source = Failing(workspace_id, revoked, times=100)
+
+
+def test_a_job_slack_will_never_take_stops_and_says_so_once(session_factory, workspace_id, caplog):
+    source = Failing(workspace_id, _slack_error("missing_scope"), times=100)
     reports = [tick(session_factory, _minutes(m), [source]) for m in range(0, 120, 7)]
     assert source.runs == 1
     assert reports[0].failed == ["test:failing"]
     assert all(r.waiting == ["test:failing"] for r in reports[1:])
     said = [r for r in caplog.records if "test:failing" in r.getMessage()]
+    assert len(said) == 1 and "missing_scope" in said[0].getMessage() and not said[0].exc_info
+
+
+class AuthTest:
+    """A Web API client whose auth.test answers for `team_id`, or raises `error`."""
+
+    def __init__(self, team_id, error=None):
+        self.team_id, self.error = team_id, error
+
+    def auth_test(self):
+        if self.error is not None:
+            raise self.error
+        return {"ok": True, "team_id": self.team_id}
+
+
+def test_a_refused_token_suspends_its_workspace_once_until_the_token_works_again(
+    session_factory, workspace_id, caplog
+):
+    with unscoped_unit_of_work(session_factory) as session:
+        other = Workspace(slack_team_id="T0OTHER01")
+        session.add(other)
+        session.flush()
+        other_id = other.id
+    revoked = Failing(workspace_id, _slack_error("token_revoked"), times=1)
+    mine = Recorder(workspace_id, [_minutes(1), _minutes(30)], stale_after=dt.timedelta(days=1))
+    theirs = Recorder(other_id, [_minutes(2)])
+    sources = [revoked, mine, theirs]
+
+    first = tick(session_factory, _minutes(1), sources)
+    assert first.failed == ["test:failing"]
+    assert first.suspended == [f"test:{_minutes(1).isoformat()}"]  # it would fail alike
+    later = [tick(session_factory, _minutes(m), sources) for m in range(1, 120, 7)]
+    assert revoked.runs == 1 and mine.runs == []
+    assert theirs.runs == [f"test:{_minutes(2).isoformat()}"]  # unaffected
+    assert set(later[-1].suspended) == {
+        "test:failing",
+        *(f"test:{d.isoformat()}" for d in mine.due_times),
+    }
+    said = [r for r in caplog.records if "suspended" in r.getMessage()]
     assert len(said) == 1 and "token_revoked" in said[0].getMessage() and not said[0].exc_info
+    with unscoped_unit_of_work(session_factory) as session:
+        workspace = session.get(Workspace, workspace_id)
+        assert workspace.suspended_reason == "token_revoked"
+
+    # Still refused: it stays suspended, and says so.
+    assert (
+        workspaces.resume(lambda _: AuthTest(None, _slack_error("token_revoked")), session_factory)
+        == []
+    )
+    assert tick(session_factory, _minutes(121), sources).ran == []
+    # A new token: everything resumes where it stopped.
+    assert workspaces.resume(lambda _: AuthTest(SlackDouble.TEAM_ID), session_factory) == [
+        workspace_id
+    ]
+    resumed = tick(session_factory, _minutes(122), sources)
+    assert set(resumed.ran) == {"test:failing", *(f"test:{d.isoformat()}" for d in mine.due_times)}
+    assert tick(session_factory, _minutes(123), sources).suspended == []
+
+
+def test_a_token_for_another_workspace_resumes_nothing(session_factory, workspace_id):
+    with unscoped_unit_of_work(session_factory) as session:
+        session.get(Workspace, workspace_id).suspended_at = T0
+    assert workspaces.resume(lambda _: AuthTest("T0SOMEONE"), session_factory) == []

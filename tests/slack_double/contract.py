@@ -120,6 +120,7 @@ def check_call(
     bot_token: str,
     scopes: set[str] | None,
     violations: list[str],
+    token_revoked: bool = False,
 ) -> None:
     """Raise the ApiError Slack would answer, recording why, or return if Slack would serve it."""
     method = request.method
@@ -136,6 +137,8 @@ def check_call(
             raise ApiError("not_authed")
         if request.token != bot_token:
             raise ApiError("invalid_auth")
+        if token_revoked:
+            raise ApiError("token_revoked")
 
     if request.decode_problem:
         violations.append(f"{method}: {request.decode_problem}")

@@ -72,6 +72,8 @@ class SlackDouble:
         self.response_urls: dict[str, ResponseUrl] = {}
         self._failures: dict[str, list[Failure]] = defaultdict(list)
         self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it
+        # An admin revoked the bot's token (or uninstalled the app): every call is refused.
+        self.token_revoked = False
 
     def start(self) -> None:
         if self._server is not None:
@@ -347,6 +349,7 @@ class SlackDouble:
             bot_token=self.BOT_TOKEN,
             scopes=self.scopes,
             violations=self.violations,
+            token_revoked=self.token_revoked,
         )
         handler = METHODS.get(request.method)
         if handler is None:
