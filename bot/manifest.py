@@ -31,6 +31,10 @@ BOT_SCOPES = (
     "channels:join",  # join the team's public channels when a team is set up
     "chat:write",  # cards, confirmations, DMs to submitters
     "chat:write.public",  # post idea cards in a public team channel before being invited
+    # A scheduled post whose answer was lost (a 5xx, a timeout) is looked for among the
+    # channel's latest messages before it is sent again: never posted twice (bot.messaging).
+    "channels:history",
+    "groups:history",
     "commands",  # the slash commands
     "files:write",  # burnup and velocity charts (files upload v2)
     "users:read",  # profiles (time zone, locale, admin, deactivated) and the user_change event

@@ -48,6 +48,12 @@ BACKOFF_MAX = dt.timedelta(hours=1)
 NEVER_STALE = dt.timedelta(days=3650)
 
 
+# What a run finds in its session's `info`: the occurrence's key, and whether an earlier attempt
+# failed, perhaps after Slack did the work (bot.messaging.post looks before posting again).
+RUN_KEY = "occurrence"
+RETRY_KEY = "retry"
+
+
 @dataclass(frozen=True)
 class Occurrence:
     key: str  # unique forever: job name + its subject + its local date/time
@@ -127,6 +133,7 @@ def _run_once(
     follow_up = None
     try:
         with unit_of_work(factory, occurrence.workspace_id) as session:
+            session.info[RUN_KEY], session.info[RETRY_KEY] = occurrence.key, failure is not None
             session.add(
                 JobRun(
                     job_key=occurrence.key,

@@ -74,6 +74,18 @@ UNCURABLE = TOKEN_REFUSED | {"missing_scope", "no_permission"}
 MESSAGE_GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found"})
 
 
+def unanswered(error: BaseException) -> bool:
+    """Slack's answer was lost: a 5xx, a timeout, a dropped connection. Slack may have done the
+    work all the same (a message posted), or not."""
+    from http.client import HTTPException
+
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(error, SlackApiError):
+        return int(error.response.status_code or 200) >= 500
+    return isinstance(error, OSError | HTTPException)  # timeouts and URLError included
+
+
 def error_reason(error: BaseException | None) -> str:
     """Slack's error code (`channel_not_found`, `ratelimited`...), else the failure's kind."""
     from slack_sdk.errors import SlackApiError

@@ -153,6 +153,34 @@ def test_auth_test_identifies_the_bot(client, double):
     assert response["team_id"] == double.TEAM_ID
 
 
+def test_a_revoked_token_is_refused_on_every_call(client, double):
+    double.token_revoked = True
+    with pytest.raises(SlackApiError) as excinfo:
+        client.auth_test()
+    assert error_of(excinfo) == "token_revoked"
+
+
+def test_history_is_newest_first_with_metadata_only_when_asked(client, double):
+    metadata = {"event_type": "agilebot_post", "event_payload": {"key": "k"}}
+    first = client.chat_postMessage(channel=TEAM_CHANNEL, text="one", metadata=metadata)
+    client.chat_postMessage(channel=TEAM_CHANNEL, text="reply", thread_ts=first["ts"])
+    client.chat_postMessage(channel=TEAM_CHANNEL, text="two")
+    plain = client.conversations_history(channel=TEAM_CHANNEL)["messages"]
+    assert [m["text"] for m in plain] == ["two", "one"]  # thread replies stay in their thread
+    assert all("metadata" not in m for m in plain)
+    full = client.conversations_history(channel=TEAM_CHANNEL, limit=1, include_all_metadata=True)
+    assert [m["text"] for m in full["messages"]] == ["two"] and full["has_more"]
+    every = client.conversations_history(channel=TEAM_CHANNEL, include_all_metadata=True)
+    assert every["messages"][1]["metadata"] == metadata
+
+
+def test_history_of_a_channel_the_bot_is_not_in(client, double):
+    double.add_channel("C0ELSEWHR", "elsewhere", members=[ALICE], bot_member=False)
+    with pytest.raises(SlackApiError) as excinfo:
+        client.conversations_history(channel="C0ELSEWHR")
+    assert error_of(excinfo) == "not_in_channel"
+
+
 def test_unknown_retired_and_unserved_methods(client, double):
     with pytest.raises(SlackApiError) as excinfo:
         client.api_call("chat.postMessages", json={"channel": TEAM_CHANNEL, "text": "typo"})

@@ -15,6 +15,10 @@ Slack calls and transactions, the one rule everywhere:
 - Every other call (the board redrawn elsewhere, charts, DMs, reports) runs after the commit,
   as a follow-up, and succeeds or fails on its own: it never undoes what was saved, and what
   fails is logged or reported in words.
+
+A job's post is never sent twice (`post_once`): it carries the occurrence's key in its metadata, and
+when Slack's answer is lost (a 5xx, a timeout) or the job is tried again after such a failure,
+the channel's latest messages are read first; a post that landed is adopted, not repeated.
 """
 
 from __future__ import annotations
@@ -24,8 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.scheduler import RETRY_KEY, RUN_KEY
+from bot.slack import error_reason, unanswered
 
 log = logging.getLogger(__name__)
+
+POST_EVENT = "agilebot_post"  # the metadata event type of a job's posts
+LOOK_BACK = 100  # latest messages read to find a post whose answer was lost
 
 
 @dataclass(frozen=True)
@@ -48,3 +59,61 @@ def push(client: WebClient, update: MessageUpdate | None) -> bool:
         log.warning("could not update message %s in %s: %s", update.ts, update.channel, error)
         return False
     return True
+
+
+def post_once(
+    client: WebClient, session: Session, channel: str, message: dict[str, Any], *, part: str
+) -> dict[str, Any]:
+    """chat.postMessage, once: Slack's answer (`channel`, `ts`, `message`).
+
+    In a scheduled job's transaction (bot.scheduler), the post carries the occurrence's key and
+    `part` (which of the job's posts it is) in its metadata. If the job failed before, perhaps
+    after Slack posted, or if Slack's answer to this post is lost, the channel's latest
+    messages say whether it landed, and a post that did is adopted instead of sent again.
+    Where the bot cannot read the channel (a public channel it posts in without being a
+    member), the post is sent: that is the only case a repeat can double it. Outside a job
+    (a person's click), a plain post: a failure is told to that person, who decides."""
+    occurrence = session.info.get(RUN_KEY)
+    if occurrence is None:
+        return _answer(client.chat_postMessage(channel=channel, **message))
+    tag = f"{occurrence}/{part}"
+    if session.info.get(RETRY_KEY):
+        landed = _landed(client, channel, tag)
+        if landed is not None:
+            return landed
+    metadata = {"event_type": POST_EVENT, "event_payload": {"key": tag}}
+    try:
+        return _answer(client.chat_postMessage(channel=channel, metadata=metadata, **message))
+    except Exception as error:
+        if not unanswered(error):
+            raise
+        landed = _landed(client, channel, tag)
+        if landed is None:
+            raise
+        return landed
+
+
+def _landed(client: WebClient, channel: str, tag: str) -> dict[str, Any] | None:
+    """The job's post tagged `tag`, if it is among the channel's latest messages."""
+    try:
+        history = client.conversations_history(
+            channel=channel, limit=LOOK_BACK, include_all_metadata=True
+        )
+    except Exception as error:  # noqa: BLE001 - cannot tell: the caller decides, and says so
+        log.warning("could not look for post %s in %s: %s", tag, channel, error_reason(error))
+        return None
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == POST_EVENT and payload.get("key") == tag:
+            log.info("post %s had reached %s; not posting it again", tag, channel)
+            return {"channel": channel, "ts": message["ts"], "message": message}
+    return None
+
+
+def _answer(response: Any) -> dict[str, Any]:
+    return {
+        "channel": response["channel"],
+        "ts": response["ts"],
+        "message": response.get("message"),
+    }

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator, translator
-from bot.messaging import MessageUpdate
+from bot.messaging import MessageUpdate, post_once
 from bot.models import Person, Retro, RetroState, Team
 from bot.scheduler import FollowUp
 from bot.services import retros
@@ -65,7 +65,7 @@ def message(
 def post(client: WebClient, session: Session, retro: Retro) -> None:
     """Post the retrospective in the team channel (raises if Slack fails: retried)."""
     team = session.get_one(Team, retro.team_id)
-    reply = client.chat_postMessage(channel=team.channel_id, **message(session, retro))
+    reply = post_once(client, session, team.channel_id, message(session, retro), part="retro")
     retro.channel_id, retro.message_ts = reply["channel"], reply["ts"]
 
 
@@ -129,7 +129,7 @@ def _show(client: WebClient, session: Session, retro: Retro, text: dict[str, Any
             log.warning("retrospective %s: its message is gone; posting it again", retro.id)
     team = session.get_one(Team, retro.team_id)
     try:
-        reply = client.chat_postMessage(channel=team.channel_id, **text)
+        reply = post_once(client, session, team.channel_id, text, part="retro")
     except SlackApiError as error:
         if error_reason(error) not in CHANNEL_CLOSED:
             raise

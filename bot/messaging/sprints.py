@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator, language_for, translator
-from bot.messaging import MessageUpdate, push
+from bot.messaging import MessageUpdate, post_once, push
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
 from bot.mrkdwn import esc
 from bot.scheduler import FollowUp
@@ -59,7 +59,7 @@ def announce(client: WebClient, session: Session, sprint: Sprint, now: dt.dateti
         board(session, team, sprint, now),
         headline=":rocket: " + tr.gettext("*The sprint starts!*"),
     )
-    reply = _post_or_report(client, team, tr, team.channel_id, message, sprint)
+    reply = _post_or_report(client, session, team, tr, team.channel_id, message, sprint, "board")
     if reply is not None:
         sprint.message_channel_id = reply["channel"]
         sprint.message_ts = reply["ts"]
@@ -94,9 +94,8 @@ def showcase(client: WebClient, session: Session, closed: Closed, now: dt.dateti
     outcomes = sprints.outcomes(session, team)
     velocity = velocity_chart(tr, team, outcomes) if outcomes else None
     channel = team.showcase_channel_id or team.channel_id
-    reply = _post_or_report(
-        client, team, tr, channel, showcase_message(tr, closed, burnup.alt_text), sprint
-    )
+    message = showcase_message(tr, closed, burnup.alt_text)
+    reply = _post_or_report(client, session, team, tr, channel, message, sprint, "showcase")
     if reply is not None:
         sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]
     closed_board = board_update(session, sprint, now)
@@ -150,17 +149,19 @@ def _send_result_request(
 
 def _post_or_report(
     client: WebClient,
+    session: Session,
     team: Team,
     tr: Translator,
     channel: str,
     message: dict[str, Any],
     sprint: Sprint,
-) -> Any:
+    part: str,
+) -> dict[str, Any] | None:
     """Post a milestone message. A failure Slack may get over (rate limits, outages) raises,
     so the milestone is retried on the next tick; a channel that is gone for good is reported
     in the admin channel instead, and the milestone goes on without it."""
     try:
-        return client.chat_postMessage(channel=channel, **message)
+        return post_once(client, session, channel, message, part=part)
     except SlackApiError as error:
         if error_reason(error) not in CHANNEL_CLOSED:
             raise

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.i18n import language_for, translator
-from bot.messaging import MessageUpdate
+from bot.messaging import MessageUpdate, post_once
 from bot.messaging.people import read_profiles
 from bot.models import BacklogItem, Blocker, Person, StandupAnswer, StandupDay, StandupPrompt, Team
 from bot.mrkdwn import mention
@@ -175,7 +175,7 @@ def raise_again(client: WebClient, session: Session, blocker: Blocker, at: dt.da
     )
     blocker.reraised_at = at
     try:
-        posted = client.chat_postMessage(channel=team.admin_channel_id, **message)
+        posted = post_once(client, session, team.admin_channel_id, message, part="blocker")
     except SlackApiError as error:
         if error_reason(error) not in CHANNEL_CLOSED:
             raise

@@ -257,6 +257,46 @@ def test_a_showcase_that_slack_refuses_is_posted_on_the_next_tick(sprint, double
     assert len(showcases) == 1
 
 
+def boards(double):
+    return [m for m in double.messages_in(TEAM_CHANNEL) if "The sprint starts" in all_text(m)]
+
+
+def test_a_start_whose_answer_slack_lost_is_not_posted_twice(sprint, double):
+    double.fail_next("chat.postMessage", status=500, after_processing=True)  # posted, then 500
+    assert sprint.tick(rome(MONDAY, 9)).ran == [f"sprint_start:sprint={sprint.sprint_id}"]
+    assert len(boards(double)) == 1
+    with sprint.session() as session:  # the board the team sees is the one later edits reach
+        assert sprints.get_sprint(session, sprint.sprint_id).message_ts == boards(double)[0]["ts"]
+
+
+def test_a_start_retried_after_a_lost_answer_looks_before_posting_again(sprint, double):
+    double.fail_next("chat.postMessage", status=503, after_processing=True)
+    double.fail_next("conversations.history", status=500, times=3)  # and Slack cannot tell yet
+    start = f"sprint_start:sprint={sprint.sprint_id}"
+    assert sprint.tick(rome(MONDAY, 9)).failed == [start]
+    assert sprint.tick(rome(MONDAY, 9, 2)).ran == [start]
+    assert len(boards(double)) == 1
+
+
+def test_a_start_that_never_reached_slack_is_posted_once(sprint, double):
+    double.fail_next("chat.postMessage", status=500)  # refused at Slack's edge: nothing posted
+    start = f"sprint_start:sprint={sprint.sprint_id}"
+    assert sprint.tick(rome(MONDAY, 9)).failed == [start]  # looked, and found nothing
+    assert sprint.tick(rome(MONDAY, 9, 2)).ran == [start]
+    assert len(boards(double)) == 1
+
+
+def test_a_showcase_whose_answer_slack_lost_is_posted_once_with_its_charts(sprint, double):
+    sprint.tick(rome(MONDAY, 9))
+    double.fail_next("chat.postMessage", status=502, after_processing=True)
+    close_at = dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC)
+    report = sprint.tick(close_at)
+    assert report.failed == [] and f"sprint_close:sprint={sprint.sprint_id}" in report.ran
+    showcases = [m for m in double.messages_in(TEAM_CHANNEL) if "showcase" in all_text(m)]
+    assert len(showcases) == 1
+    assert len(double.calls_to("files.completeUploadExternal")) == 2  # burnup and velocity
+
+
 def test_two_ticks_racing_post_the_showcase_once(sprint, double):
     sprint.tick(rome(MONDAY, 9))
     close_at = dt.datetime(2026, 10, 30, 16, 0, tzinfo=dt.UTC)

@@ -1,4 +1,5 @@
-"""Where the bot may post and read, as Slack decides it, and conversations.join.
+"""Where the bot may post and read, as Slack decides it: conversations.join and
+conversations.history.
 
 A user id as a channel means that user's DM; a channel is found by id or by name; the bot
 posts where it is a member, or in any public channel with ``chat:write.public``.
@@ -122,4 +123,52 @@ def _channel_by_ref(double: SlackDouble, ref: str) -> dict | None:
     return None
 
 
-METHODS: dict[str, Handler] = {"conversations.join": conversations_join}
+def conversations_history(double: SlackDouble, args: dict) -> dict:
+    """A channel's top-level messages (and replies broadcast to it), newest first; their
+    metadata only with ``include_all_metadata``. The bot reads where it is a member."""
+    ref = args["channel"]
+    if ref.startswith("D"):
+        channel_id = visible_channel(double, ref)
+    else:
+        channel = _channel_by_ref(double, ref)
+        if channel is None or (channel["is_private"] and not channel["bot_member"]):
+            raise ApiError("channel_not_found")
+        if not channel["bot_member"]:
+            raise ApiError("not_in_channel")
+        channel_id = channel["id"]
+    bounds = []
+    for name, error in (("oldest", "invalid_ts_oldest"), ("latest", "invalid_ts_latest")):
+        try:
+            bounds.append(float(args[name]) if args.get(name) not in (None, "") else None)
+        except (TypeError, ValueError):
+            raise ApiError(error) from None
+    oldest, latest = bounds
+    limit = min(int(args.get("limit") or 100), 999)
+    with_metadata = args.get("include_all_metadata") in (True, "true", "1", 1)
+    shown = [
+        {
+            k: v
+            for k, v in message.items()
+            if k not in ("history", "thread_ts", "reply_broadcast")
+            and v is not None
+            and (with_metadata or k != "metadata")
+        }
+        for message in reversed(double.messages.get(channel_id, []))
+        if (not message.get("thread_ts") or message.get("reply_broadcast"))
+        and (oldest is None or float(message["ts"]) > oldest)
+        and (latest is None or float(message["ts"]) < latest)
+    ]
+    return {
+        "messages": shown[:limit],
+        "has_more": len(shown) > limit,
+        "pin_count": 0,
+        "channel_actions_ts": None,
+        "channel_actions_count": 0,
+        "response_metadata": {"next_cursor": ""},
+    }
+
+
+METHODS: dict[str, Handler] = {
+    "conversations.join": conversations_join,
+    "conversations.history": conversations_history,
+}
