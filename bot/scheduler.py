@@ -79,6 +79,17 @@ class TickReport:
     waiting: list[str] = field(default_factory=list)  # failed before: backing off, or stopped
     suspended: list[str] = field(default_factory=list)  # their workspace's token is refused
 
+    def counts(self) -> dict[str, int]:
+        """How many occurrences had each outcome (the metrics' labels)."""
+        return {
+            "ran": len(self.ran),
+            "failed": len(self.failed),
+            "stale": len(self.skipped_stale),
+            "waiting": len(self.waiting),
+            "suspended": len(self.suspended),
+            "already_done": len(self.already_done),
+        }
+
 
 def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:
     """Run, once, everything due up to `at` that has not run yet."""

@@ -1,6 +1,6 @@
 """Slack Web API clients: every call goes to SLACK_API_URL, and is retried when Slack says it
 may be (429 with Retry-After; a 5xx or a dropped connection only for calls that cannot post
-twice: bot.slack_retries).
+twice), and counted (bot.slack_client).
 
 The Slack SDK is imported when a client is first made, not with this module: a scheduler tick
 with nothing due (`agilebot tick`, perhaps started every minute) never loads it."""
@@ -23,11 +23,9 @@ ClientFor = Callable[[int], "WebClient"]
 
 
 def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -> WebClient:
-    from slack_sdk import WebClient
+    from bot.slack_client import WebApiClient, retry_handlers
 
-    from bot.slack_retries import retry_handlers
-
-    return WebClient(
+    return WebApiClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,7 +26,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
-from bot.metrics import REQUESTS, exposition
+from bot.metrics import ACK_SECONDS, REQUESTS, exposition, request_kind
 from bot.models import utcnow
 from bot.payloads import FORM, JSON, Malformed, check
 from bot.scheduler import Heartbeat
@@ -67,11 +68,15 @@ class WebApp:
             start_response("200 OK", [("Content-Type", content_type)])
             return [body]
         if path == SLACK_PATH and method == "POST":
+            started = time.perf_counter()
             request = self._edge(environ)
             if isinstance(request, tuple):
                 REQUESTS.labels(status=request[0].split(" ", 1)[0]).inc()
                 return _refuse(start_response, *request)
             answer = self._app.dispatch(request)
+            ACK_SECONDS.labels(kind=request_kind(request.body)).observe(
+                time.perf_counter() - started
+            )
             REQUESTS.labels(status=str(answer.status)).inc()
             response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
             start_response(response.status, response.get_headers())

@@ -30,3 +30,40 @@ def test_what_slack_did_not_do_is_tried_again(double, db_url):
     client.chat_postMessage(channel=TEAM_CHANNEL, text="Showcase")
     texts = [m.get("text") for m in double.messages_in(TEAM_CHANNEL)]
     assert texts == ["Board, updated", "Showcase"]
+
+
+def test_every_attempt_is_counted_by_method_and_outcome(double, db_url):
+    from bot.metrics import REGISTRY
+
+    def count(method, outcome):
+        labels = {"method": method, "outcome": outcome}
+        return REGISTRY.get_sample_value("agilebot_slack_calls_total", labels) or 0
+
+    outcomes = [
+        ("chat.postMessage", "ok"),
+        ("chat.postMessage", "ratelimited"),
+        ("chat.postMessage", "http_5xx"),
+        ("chat.postMessage", "channel_not_found"),
+        ("chat.update", "http_5xx"),
+        ("chat.update", "ok"),
+    ]
+    before = {key: count(*key) for key in outcomes}
+    client = web_client(settings_for(double, db_url))
+    double.fail_next("chat.postMessage", status=429, retry_after=0)  # retried, then posted
+    posted = client.chat_postMessage(channel=TEAM_CHANNEL, text="Board")
+    double.fail_next("chat.postMessage", status=503)  # not retried: it could post twice
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel=TEAM_CHANNEL, text="Showcase")
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C0NOWHERE", text="Lost")
+    double.fail_next("chat.update", status=500)  # retried: an edit is harmless twice
+    client.chat_update(channel=TEAM_CHANNEL, ts=posted["ts"], text="Board, updated")
+    grown = {key: count(*key) - before[key] for key in outcomes}
+    assert grown == {
+        ("chat.postMessage", "ok"): 1,
+        ("chat.postMessage", "ratelimited"): 1,
+        ("chat.postMessage", "http_5xx"): 1,
+        ("chat.postMessage", "channel_not_found"): 1,
+        ("chat.update", "http_5xx"): 1,
+        ("chat.update", "ok"): 1,
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,6 +21,7 @@ from bot.db import unit_of_work
 from bot.i18n import language_for, translator
 from bot.messaging import MessageUpdate, post_once
 from bot.messaging.people import read_profiles
+from bot.metrics import FANOUT_SECONDS
 from bot.models import BacklogItem, Blocker, Person, StandupAnswer, StandupDay, StandupPrompt, Team
 from bot.mrkdwn import mention
 from bot.services import standups
@@ -49,6 +51,7 @@ def send_prompts(
     others go on. Then the day's thread shows the count with these prompts in it."""
     sent: list[int] = []
     failed: dict[int, tuple[Person, str]] = {}
+    started = time.perf_counter()
     for prompt_id, person, day in to_send:
         tr = translator(language_for(person.locale, team.language))
         try:
@@ -60,6 +63,9 @@ def send_prompts(
             reason = error_reason(error)
             log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
             failed[prompt_id] = (person, reason)
+    FANOUT_SECONDS.labels(kind="reminders" if reminder else "prompts").observe(
+        time.perf_counter() - started
+    )
     with unit_of_work(factory, team.workspace_id) as session:
         for prompt in session.scalars(
             select(StandupPrompt).where(StandupPrompt.id.in_([*sent, *failed]))

@@ -101,7 +101,10 @@ def test_metrics_count_requests_by_answer_and_ticks_by_outcome(slack, server):
         found = [line for line in text.splitlines() if line.startswith(line_start)]
         return float(found[0].split()[-1]) if found else 0.0
 
-    before = metrics()
+    def acks(kind: str) -> float:
+        return REGISTRY.get_sample_value("agilebot_ack_seconds_count", {"kind": kind}) or 0
+
+    before, acks_before = metrics(), acks("command")
     body = urllib.parse.urlencode(
         slack.command_body("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL)
     )
@@ -111,6 +114,7 @@ def test_metrics_count_requests_by_answer_and_ticks_by_outcome(slack, server):
     def ran() -> float:
         return REGISTRY.get_sample_value("agilebot_job_occurrences_total", {"outcome": "ran"}) or 0
 
+    assert acks("command") == acks_before + 1  # the signed /agile help; the refused one is not
     ran_before = ran()
     count_tick(TickReport(ran=["a", "b"], failed=["c"]), 0.2)
     after = metrics()
