@@ -162,12 +162,14 @@ def _clock(settings: Settings) -> int:
     import threading
 
     from bot.jobs import job_sources, workspaces
+    from bot.metrics import count_tick
     from bot.models import utcnow
-    from bot.scheduler import make_scheduler
+    from bot.operations import Operations, serve_in_background
+    from bot.scheduler import Heartbeat, make_scheduler
     from bot.slack import clients_for
 
     settings.require_bot_token()
-    _, factory = _database(settings)
+    engine, factory = _database(settings)
     # The scheduler runs in its own threads; this thread only waits for a stop signal, so a
     # signal never lands in the middle of the scheduler's work, and a tick that is running
     # finishes (its claims committed) before the process exits.
@@ -176,12 +178,21 @@ def _clock(settings: Settings) -> int:
         signal.signal(stop_signal, lambda *_: stop.set())
     clients = clients_for(settings)
     workspaces.resume(clients, factory)
-    scheduler = make_scheduler(factory, job_sources(clients, factory), now=utcnow)
+    heartbeat = Heartbeat(started=utcnow())
+    scheduler = make_scheduler(
+        factory,
+        job_sources(clients, factory),
+        now=utcnow,
+        heartbeat=heartbeat,
+        on_tick=count_tick,
+    )
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
+    stop_serving = serve_in_background(Operations(engine, heartbeat=heartbeat), settings.port)
     stop.wait()
     log.info("stopping: waiting for a running tick to finish")
     scheduler.shutdown(wait=True)
+    stop_serving()
     log.info("stopped")
     return 0
 

@@ -7,7 +7,7 @@ malformed, stale or wrong signature (401), and then, signed, a body Slack would 
 (400: one Bolt cannot parse or read, or not of Slack's shape, bot.payloads). So a forged or
 broken request costs one HMAC at most, no listener and no database column ever reads what
 Slack would not have sent, and a good request is parsed once, by Bolt, and dispatched as is.
-GET /healthz and GET /metrics are for the operators."""
+GET /healthz and GET /metrics are for the operators (bot.operations)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from bot.metrics import ACK_SECONDS, REQUESTS, exposition, request_kind
+from bot.metrics import ACK_SECONDS, REQUESTS, request_kind
 from bot.models import utcnow
+from bot.operations import PATHS as OPERATIONS
+from bot.operations import Operations
 from bot.payloads import FORM, JSON, Malformed, check
 from bot.scheduler import Heartbeat
 
@@ -56,17 +58,12 @@ class WebApp:
         self._slack = SlackRequestHandler(app, path=SLACK_PATH)  # every other path: a 404
         self._engine = engine
         self._verifier = SignatureVerifier(signing_secret)
-        self._heartbeat = heartbeat  # None: the scheduler runs elsewhere (`agilebot clock`)
-        self._now = now
+        self._operations = Operations(engine, heartbeat=heartbeat, now=now)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            return self._health(start_response)
-        if path == "/metrics" and method == "GET":
-            body, content_type = exposition()
-            start_response("200 OK", [("Content-Type", content_type)])
-            return [body]
+        if path in OPERATIONS:
+            return self._operations(environ, start_response)
         if path == SLACK_PATH and method == "POST":
             started = time.perf_counter()
             request = self._edge(environ)
@@ -117,31 +114,6 @@ class WebApp:
         except Malformed as error:
             return "400 Bad Request", f"{error}; body {_prefix(body)}"
         return request
-
-    def _health(self, start_response: Any) -> Iterable[bytes]:
-        try:
-            with self._engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            database, status = "ok", "200 OK"
-        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-            log.warning("health check: database unavailable: %s", exc)
-            database, status = "unavailable", "503 Service Unavailable"
-        scheduler = "elsewhere" if self._heartbeat is None else self._heartbeat.state(self._now())
-        if scheduler == "late":
-            log.warning("health check: the scheduler has not ticked for three minutes")
-            status = "503 Service Unavailable"
-        healthy = database == "ok" and scheduler != "late"
-        body = json.dumps(
-            {
-                "status": "ok" if healthy else "degraded",
-                "database": database,
-                "scheduler": scheduler,
-            }
-        ).encode()
-        start_response(
-            status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        )
-        return [body]
 
 
 def _prefix(body: bytes) -> str:

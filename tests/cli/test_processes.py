@@ -151,6 +151,26 @@ def test_clock_runs_until_stopped(environment, tmp_path, stop_signal):
     agilebot.process.join(timeout=0.25)
     assert agilebot.process.is_alive(), agilebot.output  # it waits for a signal, not less
     assert "stopping" not in agilebot.output
+    with urllib.request.urlopen(f"http://127.0.0.1:{environment['PORT']}/healthz") as reply:
+        assert json.loads(reply.read()) == {"status": "ok", "database": "ok", "scheduler": "ok"}
+    deadline = time.monotonic() + 20
+    while True:  # the first tick runs at start, in the scheduler's thread
+        with urllib.request.urlopen(f"http://127.0.0.1:{environment['PORT']}/metrics") as reply:
+            if b"agilebot_tick_seconds_count 1.0" in reply.read():
+                break
+        assert time.monotonic() < deadline, "no tick counted"
+        time.sleep(0.05)
     output = agilebot.stop(stop_signal)
     assert "stopping: waiting for a running tick to finish" in output and "stopped" in output
+    assert "Traceback" not in output and agilebot.process.exitcode == 0
+
+
+def test_clock_goes_on_without_health_when_its_port_is_taken(environment, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", int(environment["PORT"])))
+        taken.listen()
+        agilebot = Agilebot("clock", environment, tmp_path)
+        agilebot.wait_for("health and metrics not served")
+        agilebot.wait_for("scheduler running")
+        output = agilebot.stop()
     assert "Traceback" not in output and agilebot.process.exitcode == 0
