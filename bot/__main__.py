@@ -1,4 +1,4 @@
-"""The command line: agilebot migrate | run | clock | tick --at ISO-8601 | manifest --url URL."""
+"""The command line: agilebot migrate | run | clock | tick --at ISO-8601 | purge | manifest."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the CLI imports what a command needs when it runs
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from bot.slack import ClientFor
+
 log = logging.getLogger("agilebot")
 
 
@@ -36,6 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--at",
         required=True,
         help="an ISO-8601 instant with its offset, e.g. 2026-11-23T09:00:00+01:00",
+    )
+    purge_parser = commands.add_parser(
+        "purge", help="delete the data of workspaces uninstalled more than 30 days ago"
+    )
+    purge_parser.add_argument(
+        "--workspace", metavar="TEAM_ID", help="delete one workspace's data now (e.g. T0123ABCD)"
     )
     manifest_parser = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest_parser.add_argument(
@@ -60,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "clock":
             return _clock(settings)
+        if args.command == "purge":
+            return _purge(settings, args.workspace)
         return _tick(settings, args.at)
     except ConfigError as error:
         print(f"agilebot: {error}", file=sys.stderr)
@@ -110,12 +120,11 @@ def _run(settings: Settings) -> int:
     from bot.metrics import count_tick
     from bot.models import utcnow
     from bot.scheduler import Heartbeat, make_scheduler
-    from bot.slack import clients_for
 
     settings.require_for_serving()
     engine, factory = _database(settings)
     app = build_app(settings, factory)
-    clients = clients_for(settings)
+    clients = _clients(settings, engine, factory)
     heartbeat = Heartbeat(started=utcnow()) if settings.scheduler else None
     scheduler = (
         make_scheduler(
@@ -166,7 +175,6 @@ def _clock(settings: Settings) -> int:
     from bot.models import utcnow
     from bot.operations import Operations, serve_in_background
     from bot.scheduler import Heartbeat, make_scheduler
-    from bot.slack import clients_for
 
     settings.require_bot_token()
     engine, factory = _database(settings)
@@ -176,7 +184,7 @@ def _clock(settings: Settings) -> int:
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
-    clients = clients_for(settings)
+    clients = _clients(settings, engine, factory)
     workspaces.resume(clients, factory)
     heartbeat = Heartbeat(started=utcnow())
     scheduler = make_scheduler(
@@ -197,10 +205,51 @@ def _clock(settings: Settings) -> int:
     return 0
 
 
+def _clients(settings: Settings, engine: Engine, factory: sessionmaker[Session]) -> ClientFor:
+    """Each workspace's Web API client for the scheduler: with SLACK_BOT_TOKEN, or with the
+    token of its installation (Add to Slack, bot.installs)."""
+    from bot.slack import clients_for
+
+    if not settings.distribution:
+        return clients_for(settings)
+    from bot import installs
+
+    store, _ = installs.stores(settings, engine)
+    return installs.clients_for(settings, store)
+
+
+def _purge(settings: Settings, team_id: str | None) -> int:
+    """Delete the data of workspaces uninstalled more than 30 days ago, or of one now."""
+    from bot.db import unscoped_unit_of_work
+    from bot.models import utcnow
+    from bot.services import workspaces
+
+    engine, factory = _database(settings)
+    with unscoped_unit_of_work(factory) as session:
+        doomed = [team_id] if team_id else workspaces.to_purge(session, utcnow())
+    if settings.distribution:
+        from bot import installs
+
+        store, _ = installs.stores(settings, engine)
+    missing = 0
+    for slack_team_id in doomed:
+        with unscoped_unit_of_work(factory) as session:
+            purged = workspaces.purge(session, slack_team_id)
+        if purged is None:
+            log.warning("no workspace %s to purge", slack_team_id)
+            missing += 1
+            continue
+        if settings.distribution:  # its tokens too, if a reinstall stored new ones meanwhile
+            store.delete_all(enterprise_id=purged.enterprise_id, team_id=slack_team_id)
+        log.info("purged workspace %s: its teams, backlog, sprints and people", slack_team_id)
+    if not doomed:
+        log.info("nothing to purge")
+    return 1 if missing else 0
+
+
 def _tick(settings: Settings, at: str) -> int:
     from bot.jobs import job_sources, workspaces
     from bot.scheduler import tick
-    from bot.slack import clients_for
 
     try:
         instant = dt.datetime.fromisoformat(at)
@@ -209,8 +258,8 @@ def _tick(settings: Settings, at: str) -> int:
     if instant.tzinfo is None:
         raise ConfigError("--at needs a UTC offset (e.g. 2026-11-23T09:00:00Z) to be exact.")
     settings.require_bot_token()
-    _, factory = _database(settings)
-    clients = clients_for(settings)
+    engine, factory = _database(settings)
+    clients = _clients(settings, engine, factory)
     workspaces.resume(clients, factory)
     report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients, factory))
     log.info(

@@ -24,20 +24,22 @@ class CrossWorkspaceWrite(RuntimeError):
     """A session scoped to one workspace tried to write a row of another."""
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for `url`, with the connection settings each backend needs."""
+def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+    """Create the engine for `url`, with the connection settings each backend needs. On
+    SQLite, `immediate=False` makes an engine whose transactions take the write lock only when
+    they write, for reads that must not wait for a writer (WAL lets them)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, immediate=immediate)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
@@ -54,7 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # Take the write lock up front: a deferred transaction that reads and then writes can
         # fail at once with SQLITE_BUSY when another writer got there first, while an
         # immediate one waits its turn (busy_timeout). SQLite is the small embedded default.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -43,6 +43,8 @@ BOT_SCOPES = (
 BOT_EVENTS = (
     "app_mention",  # answer an @mention with help
     "user_change",  # a profile changed: time zone, language, a deactivated account
+    "app_uninstalled",  # the workspace goes quiet at once (bot.handlers.installs)
+    "tokens_revoked",
 )
 
 
@@ -62,6 +64,9 @@ def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
             command["url"] = request_url
         commands.append(command)
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    oauth: dict[str, Any] = {"scopes": {"bot": list(BOT_SCOPES)}}
+    if url:  # where Add to Slack comes back to (bot.installs), when installed that way
+        oauth["redirect_urls"] = [f"{url.rstrip('/')}/slack/oauth_redirect"]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url:
         events["request_url"] = request_url
@@ -89,7 +94,7 @@ def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
             "bot_user": {"display_name": "agilebot", "always_online": True},
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": oauth,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///agilebot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -33,10 +33,24 @@ class Settings:
     database_url: str
     port: int
     scheduler: bool
+    # Distribution (Add to Slack for many workspaces, bot.installs): both, or neither.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def distribution(self) -> bool:
+        """Installed with OAuth in any number of workspaces, each with its own token, rather
+        than in one, with SLACK_BOT_TOKEN."""
+        return self.slack_client_id is not None
+
+    @property
+    def slack_authorize_url(self) -> str:
+        """Slack's OAuth page, beside its Web API (https://slack.com/oauth/v2/authorize)."""
+        return urljoin(self.slack_api_url, "../oauth/v2/authorize")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -54,7 +68,21 @@ class Settings:
         if app_token is not None and not app_token.startswith("xapp-"):
             raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'.")
 
+        client_id = env.get("SLACK_CLIENT_ID") or None
+        client_secret = env.get("SLACK_CLIENT_SECRET") or None
+        if (client_id is None) != (client_secret is None):
+            raise ConfigError(
+                "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (from the app's 'Basic "
+                "Information') to install the app in many workspaces, or neither."
+            )
+        if client_id is not None and app_token is not None:
+            raise ConfigError(
+                "Add to Slack (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN."
+            )
+
         return cls(
+            slack_client_id=client_id,
+            slack_client_secret=client_secret,
             slack_bot_token=bot_token,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=app_token,
@@ -67,7 +95,7 @@ class Settings:
     def require_for_serving(self) -> None:
         """Check what `agilebot run` needs, naming every missing variable at once."""
         missing = []
-        if not self.slack_bot_token:
+        if not self.slack_bot_token and not self.distribution:
             missing.append("SLACK_BOT_TOKEN")
         if not self.socket_mode and not self.slack_signing_secret:
             missing.append("SLACK_SIGNING_SECRET")
@@ -75,8 +103,9 @@ class Settings:
             raise ConfigError(f"Missing {', '.join(missing)}. {HOW_TO_GET_TOKENS}")
 
     def require_bot_token(self) -> None:
-        """Check what the scheduler needs to post (`clock`, `tick`)."""
-        if not self.slack_bot_token:
+        """Check what the scheduler needs to post (`clock`, `tick`): in distribution mode,
+        each workspace's token is in the database."""
+        if not self.slack_bot_token and not self.distribution:
             raise ConfigError(f"Missing SLACK_BOT_TOKEN. {HOW_TO_GET_TOKENS}")
 
 

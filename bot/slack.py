@@ -22,11 +22,14 @@ log = logging.getLogger(__name__)
 ClientFor = Callable[[int], "WebClient"]
 
 
-def web_client(settings: Settings, *, retries: bool = True, timeout: int = 30) -> WebClient:
+def web_client(
+    settings: Settings, *, retries: bool = True, timeout: int = 30, token: str | None = None
+) -> WebClient:
+    """A client for SLACK_API_URL, with `token` (else SLACK_BOT_TOKEN, if any)."""
     from bot.slack_client import WebApiClient, retry_handlers
 
     return WebApiClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,
         retry_handlers=retry_handlers() if retries else [],
@@ -50,6 +53,15 @@ def clients_for(settings: Settings) -> ClientFor:
 CHANNEL_CLOSED = frozenset(
     {"channel_not_found", "is_archived", "not_in_channel", "restricted_action", "access_denied"}
 )
+
+
+class NotInstalled(Exception):
+    """The workspace has no installation, hence no token (distribution mode): as if Slack
+    refused its token."""
+
+    reason = "not_installed"
+
+
 # Slack errors that say the workspace's token is refused for good: the app was uninstalled or
 # its token revoked, the workspace or the bot's account is gone. Every call with this token
 # fails alike, so the workspace is suspended (bot.scheduler) until its token works again.
@@ -62,6 +74,7 @@ TOKEN_REFUSED = frozenset(
         "account_inactive",
         "team_disabled",
         "team_access_not_granted",
+        NotInstalled.reason,
     }
 )
 # Slack errors that no retry of the same call cures: the token refused, or a permission the app
@@ -90,6 +103,8 @@ def error_reason(error: BaseException | None) -> str:
 
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or error.response.status_code)
+    if isinstance(error, NotInstalled):
+        return NotInstalled.reason
     return type(error).__name__ if error else "unknown"
 
 

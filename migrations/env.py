@@ -5,7 +5,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, MetaData
 
 from bot.db import make_engine
 from bot.models import Base
@@ -16,7 +16,24 @@ config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = Base.metadata
+
+def _target_metadata() -> MetaData:
+    """Our models' tables, and those of slack_sdk's installation and OAuth state stores
+    (distribution mode, bot.installs) as the SDK defines them, created by our migrations like
+    any other: one MetaData, with our naming convention (batch mode on SQLite needs it)."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    metadata = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(metadata)
+    SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations")
+    SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, "slack_oauth_states")
+    return metadata
+
+
+target_metadata = _target_metadata()
 
 # An arbitrary, fixed key: two releases migrating at once wait for each other on PostgreSQL.
 MIGRATION_LOCK_KEY = 7_300_451_022

@@ -71,7 +71,9 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def _wipe(engine: Engine) -> None:
+    # Ours, and those of slack_sdk's installation and state stores (migrations/env.py).
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables += ["slack_installations", "slack_bots", "slack_oauth_states"]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -46,10 +46,17 @@ def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
 class Slack:
     """Slack's side of the conversation with the app under test."""
 
-    def __init__(self, app_url: str, double: SlackDouble, team_id: str = SlackDouble.TEAM_ID):
+    def __init__(
+        self,
+        app_url: str,
+        double: SlackDouble,
+        team_id: str = SlackDouble.TEAM_ID,
+        enterprise_id: str | None = None,  # a workspace of an Enterprise Grid organization
+    ):
         self.app_url = app_url
         self.double = double
         self.team_id = team_id
+        self.enterprise_id = enterprise_id
 
     # --- transport ---------------------------------------------------------------------------
 
@@ -84,8 +91,8 @@ class Slack:
             "team": {
                 "id": self.team_id,
                 "domain": "agile-marketing",
-                "enterprise_id": "",
-                "enterprise_name": "",
+                "enterprise_id": self.enterprise_id or "",
+                "enterprise_name": self.enterprise_id or "",
             },
             "user": {
                 "id": user,
@@ -109,8 +116,8 @@ class Slack:
             api_app_id=API_APP_ID,
             team_id=self.team_id,
             team_domain="agile-marketing",
-            enterprise_id="",
-            enterprise_name="",
+            enterprise_id=self.enterprise_id or "",
+            enterprise_name=self.enterprise_id or "",
             channel_id=channel,
             channel_name="team",
             user_id=user,
@@ -285,13 +292,20 @@ class Slack:
         body = {
             "token": "legacy-verification-token",
             "team_id": self.team_id,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "api_app_id": API_APP_ID,
             "event": event,
             "type": "event_callback",
             "event_id": f"Ev{int(time.time() * 1000)}",
             "event_time": int(time.time()),
             "authorizations": [
-                {"team_id": self.team_id, "user_id": SlackDouble.BOT_USER_ID, "is_bot": True}
+                {
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": self.team_id,
+                    "user_id": SlackDouble.BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
         }
         return self.post(json.dumps(body), "application/json")

@@ -154,7 +154,7 @@ def test_auth_test_identifies_the_bot(client, double):
 
 
 def test_a_revoked_token_is_refused_on_every_call(client, double):
-    double.token_revoked = True
+    double.revoke_tokens()
     with pytest.raises(SlackApiError) as excinfo:
         client.auth_test()
     assert error_of(excinfo) == "token_revoked"

@@ -40,6 +40,9 @@ class Deps:
     # Forms opened from a trigger, which Slack takes for 3 seconds only: a pool of their own,
     # so that a burst of other background work never makes a form miss its window.
     form_executor: Executor
+    # The app was uninstalled or its token revoked in a workspace (Slack id, enterprise id,
+    # why): its tokens deleted, if kept here, and the workspace suspended (bot.installs).
+    forget: Callable[[str, str | None, str], None]
     now: Callable[[], dt.datetime] = utcnow
     _workspace_ids: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
@@ -87,9 +90,27 @@ def request_middleware(deps: Deps) -> Callable[..., Any]:
 
     def middleware(context: BoltContext, body: dict[str, Any], next: Callable[[], Any]) -> Any:
         context[DEPS_KEY] = deps
+        context["client"] = counted(context.client)
         team_id = context.team_id or (body.get("team") or {}).get("id") or body.get("team_id")
         if team_id:
             context["workspace_id"] = deps.workspace_id(team_id, context.enterprise_id)
         return next()
 
     return middleware
+
+
+def counted(client: WebClient | None) -> WebClient | None:
+    """Bolt's client for this request (its workspace's token), as one that counts its calls
+    for the metrics (bot.slack_client): Bolt makes a plain WebClient per request."""
+    from bot.slack_client import WebApiClient
+
+    if client is None or isinstance(client, WebApiClient):
+        return client
+    return WebApiClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        team_id=client.default_params.get("team_id"),
+        logger=client.logger,
+        retry_handlers=client.retry_handlers,
+    )

@@ -41,7 +41,9 @@ def load_person(
             return person
     client = deps.profile_client if ask_slack else deps.first_contact_client
     try:
-        user = client.users_info(user=slack_user_id, include_locale=True)["user"]
+        user = client.users_info(user=slack_user_id, include_locale=True, token=context.bot_token)[
+            "user"
+        ]
     except Exception as exc:  # noqa: BLE001 - a profile is a nicety; answer without it
         log.warning("could not refresh the profile of %s: %s", slack_user_id, exc)
         return person

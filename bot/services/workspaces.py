@@ -38,6 +38,56 @@ def ensure_workspace(session: Session, slack_team_id: str, enterprise_id: str | 
         ).one()
 
 
+# Why a workspace is suspended when it was uninstalled (Slack's events), rather than its token
+# refused by a call: it comes back only when the app is installed again.
+UNINSTALLED = frozenset({"app_uninstalled", "tokens_revoked"})
+# How long an uninstalled workspace's data is kept, so that a reinstall resumes where the team
+# left off; `agilebot purge` deletes it after that.
+KEEP_AFTER_UNINSTALL = dt.timedelta(days=30)
+
+
+def suspend(session: Session, slack_team_id: str, reason: str, now: dt.datetime) -> bool:
+    """Suspend the workspace (none of its jobs runs); False if it was already, or unknown."""
+    workspace = session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+    if workspace is None or workspace.suspended_at is not None:
+        if workspace is not None and reason in UNINSTALLED:
+            workspace.suspended_reason = reason  # an uninstall says more than a refused call
+        return False
+    workspace.suspended_at, workspace.suspended_reason = now, reason[:100]
+    return True
+
+
+def resume(session: Session, workspace_id: int) -> bool:
+    """Lift the workspace's suspension; False if it was not suspended."""
+    workspace = session.get_one(Workspace, workspace_id)
+    if workspace.suspended_at is None:
+        return False
+    workspace.suspended_at = workspace.suspended_reason = None
+    return True
+
+
+def to_purge(session: Session, now: dt.datetime) -> list[str]:
+    """The Slack ids of workspaces uninstalled longer ago than KEEP_AFTER_UNINSTALL."""
+    return list(
+        session.scalars(
+            select(Workspace.slack_team_id).where(
+                Workspace.suspended_reason.in_(UNINSTALLED),
+                Workspace.suspended_at < now - KEEP_AFTER_UNINSTALL,
+            )
+        )
+    )
+
+
+def purge(session: Session, slack_team_id: str) -> Workspace | None:
+    """Delete the workspace and everything in it (every row cascades from the workspace's);
+    the workspace deleted, or None if there was none. Needs an unscoped session."""
+    workspace = session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+    if workspace is not None:
+        session.delete(workspace)
+        session.flush()
+    return workspace
+
+
 def person(session: Session, slack_user_id: str) -> Person:
     """The person with this Slack id, created (without a profile yet) on first contact."""
     found = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))

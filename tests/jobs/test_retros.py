@@ -330,7 +330,7 @@ def test_a_revoked_token_suspends_the_workspace_and_its_retrospective_resumes_wi
 ):
     slack.command("/retro", "", user=MEMBER, channel=TEAM_CHANNEL)
     slack.settle()
-    double.token_revoked = True  # an admin revoked the bot's token
+    double.revoke_tokens()  # an admin revoked the bot's token
     calls = len(double.calls)
     voting_at = dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC)
     first = run(team, session_factory, voting_at)
@@ -343,7 +343,7 @@ def test_a_revoked_token_suspends_the_workspace_and_its_retrospective_resumes_wi
     state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
     assert state is RetroState.COLLECTING  # nothing half done
 
-    double.token_revoked = False  # a new token, or the app installed again
+    double.reinstate_tokens()  # a new token, or the app installed again
     assert workspace_jobs.resume(lambda _: team["client"], session_factory) == [team["workspace"]]
     assert len(run(team, session_factory, voting_at + dt.timedelta(minutes=91)).ran) == 1
     state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)

@@ -49,6 +49,7 @@ class ApiRequest:
     is_json: bool
     decode_problem: str | None
     token: str | None
+    basic: tuple[str, str] | None = None  # HTTP Basic credentials (client id and secret)
 
 
 class Reference:
@@ -117,10 +118,10 @@ def check_call(
     schema: dict,
     arg_problems: list[tuple[str, str]],
     *,
-    bot_token: str,
+    tokens: dict[str, str],
     scopes: set[str] | None,
     violations: list[str],
-    token_revoked: bool = False,
+    revoked: set[str],
 ) -> None:
     """Raise the ApiError Slack would answer, recording why, or return if Slack would serve it."""
     method = request.method
@@ -135,9 +136,9 @@ def check_call(
     if "token" in properties:
         if not request.token:
             raise ApiError("not_authed")
-        if request.token != bot_token:
+        if request.token not in tokens:
             raise ApiError("invalid_auth")
-        if token_revoked:
+        if request.token in revoked:
             raise ApiError("token_revoked")
 
     if request.decode_problem:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from tests.slack_double import chat, conversations, files, responses, users, views
+from tests.slack_double import chat, conversations, files, oauth, responses, users, views
 from tests.slack_double.contract import ApiRequest, Reference, check_call, default_reference_dir
 from tests.slack_double.records import ApiError, Call, Failure, Reply, ResponseUrl, Trigger
 from tests.slack_double.server import Server, decode_api_request
@@ -28,6 +28,7 @@ METHODS: dict[str, Handler] = {
     **chat.METHODS,
     **views.METHODS,
     **files.METHODS,
+    **oauth.METHODS,
 }
 
 
@@ -72,8 +73,17 @@ class SlackDouble:
         self.response_urls: dict[str, ResponseUrl] = {}
         self._failures: dict[str, list[Failure]] = defaultdict(list)
         self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it
-        # An admin revoked the bot's token (or uninstalled the app): every call is refused.
-        self.token_revoked = False
+        # Workspaces and their bot tokens: the test workspace's, and any installed with OAuth
+        # (tests.slack_double.oauth); a revoked token is refused on every call.
+        self.teams: dict[str, dict] = {
+            self.TEAM_ID: {"id": self.TEAM_ID, "name": self.TEAM_NAME, "enterprise_id": None}
+        }
+        self.tokens: dict[str, str] = {self.BOT_TOKEN: self.TEAM_ID}
+        self.revoked: set[str] = set()
+        self.codes: dict[str, dict] = {}  # OAuth codes issued by the authorize page
+        self.oauth_redirect_url: str | None = None  # the app's configured redirect URL
+        self.current: ApiRequest | None = None  # the call being answered, under the lock
+        self.current_team: str = self.TEAM_ID
 
     def start(self) -> None:
         if self._server is not None:
@@ -131,6 +141,7 @@ class SlackDouble:
         is_owner: bool = False,
         deleted: bool = False,
         is_bot: bool = False,
+        team: str | None = None,
     ) -> dict:
         ZoneInfo(tz)  # fail fast on a bad fixture
         name = name or user_id.lower()
@@ -144,6 +155,7 @@ class SlackDouble:
             "is_owner": is_owner,
             "deleted": deleted,
             "is_bot": is_bot,
+            "team": team or self.TEAM_ID,
         }
         with self._lock:
             self.users[user_id] = user
@@ -158,6 +170,7 @@ class SlackDouble:
         bot_member: bool = True,
         is_private: bool = False,
         is_archived: bool = False,
+        team: str | None = None,
     ) -> dict:
         channel = {
             "id": channel_id,
@@ -167,10 +180,35 @@ class SlackDouble:
             "is_private": is_private,
             "is_archived": is_archived,
             "created": 1690000000,
+            "team": team or self.TEAM_ID,
         }
         with self._lock:
             self.channels[channel_id] = channel
         return channel
+
+    def add_team(self, team_id: str, name: str, *, enterprise_id: str | None = None) -> dict:
+        """Another workspace, where the app can be installed with OAuth."""
+        team = {"id": team_id, "name": name, "enterprise_id": enterprise_id}
+        with self._lock:
+            self.teams[team_id] = team
+        return team
+
+    def revoke_tokens(self, team_id: str | None = None) -> None:
+        """An admin revoked the bot's token, or uninstalled the app: every call with any of
+        the workspace's tokens is refused with token_revoked."""
+        team_id = team_id or self.TEAM_ID
+        with self._lock:
+            self.revoked |= {t for t, team in self.tokens.items() if team == team_id}
+
+    def reinstate_tokens(self, team_id: str | None = None) -> None:
+        team_id = team_id or self.TEAM_ID
+        with self._lock:
+            self.revoked -= {t for t, team in self.tokens.items() if team == team_id}
+
+    def token_of(self, team_id: str) -> str:
+        """The workspace's newest bot token."""
+        with self._lock:
+            return [t for t, team in self.tokens.items() if team == team_id][-1]
 
     def new_trigger_id(self, *, user_id: str | None = None, view_id: str | None = None) -> str:
         """A trigger id good for one views.open within 3 seconds.
@@ -301,6 +339,9 @@ class SlackDouble:
         if path.startswith("/response/") and verb == "POST":
             with self._lock:
                 return responses.respond(self, path[len("/response/") :], body)
+        if path.startswith("/oauth/v2/authorize") and verb == "GET":
+            with self._lock:
+                return oauth.authorize_page(self, path, url.query)
         return Reply(404, "Not Found")
 
     def _api(self, request: ApiRequest) -> Reply:
@@ -310,7 +351,14 @@ class SlackDouble:
             reply, call_args = self._process(request)
             response = reply.body if isinstance(reply.body, dict) else {}
             self.calls.append(
-                Call(request.method, call_args, reply.status, response, response.get("ok") is True)
+                Call(
+                    request.method,
+                    call_args,
+                    reply.status,
+                    response,
+                    response.get("ok") is True,
+                    self.tokens.get(request.token or ""),
+                )
             )
             return reply
 
@@ -346,11 +394,14 @@ class SlackDouble:
             request,
             schema,
             arg_problems,
-            bot_token=self.BOT_TOKEN,
+            tokens=self.tokens,
             scopes=self.scopes,
             violations=self.violations,
-            token_revoked=self.token_revoked,
+            revoked=self.revoked,
         )
+        self.current, self.current_team = request, self.tokens.get(request.token or "", "")
+        if request.token:
+            self._check_workspace(request.method, args)
         handler = METHODS.get(request.method)
         if handler is None:
             self.violations.append(
@@ -360,6 +411,30 @@ class SlackDouble:
             raise ApiError("unknown_method")
         reply = Reply(200, {"ok": True, **handler(self, args)})
         return failure.reply() if failure is not None else reply
+
+    def _check_workspace(self, method: str, args: dict) -> None:
+        """A channel or person of one workspace, asked about with another's token: Slack
+        finds no such thing (and an app that does it mixes up its workspaces)."""
+        for key, error in (("channel", "channel_not_found"), ("user", "user_not_found")):
+            ref = args.get(key)
+            owner = self._team_of(ref) if isinstance(ref, str) else None
+            if owner is not None and owner != self.current_team:
+                self.violations.append(
+                    f"{method}: {key} {ref} is in workspace {owner}, asked with the token of "
+                    f"{self.current_team}"
+                )
+                raise ApiError(error)
+
+    def _team_of(self, ref: str) -> str | None:
+        if ref in self.users:
+            return self.users[ref]["team"]
+        if ref in self.channels:
+            return self.channels[ref]["team"]
+        if ref.startswith("D"):
+            for user_id in ("U" + ref[1:], "W" + ref[1:]):
+                if user_id in self.users:
+                    return self.users[user_id]["team"]
+        return None
 
 
 def _short(value: Any, limit: int = 160) -> str:

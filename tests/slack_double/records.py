@@ -20,6 +20,7 @@ class Call:
     status: int  # HTTP status answered
     response: dict  # JSON body answered ({} when the body was not JSON)
     ok: bool  # response.get("ok") is True
+    team_id: str | None = None  # the workspace whose token made the call
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import json
 from email.parser import BytesParser
@@ -54,10 +55,10 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             payload = reply.body.encode("utf-8")
             content_type = "text/plain; charset=utf-8"
+        headers = {"Content-Type": content_type, **reply.headers}  # a page says it is HTML
         self.send_response(reply.status)
-        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
@@ -85,12 +86,18 @@ def parse_multipart(content_type: str, body: bytes) -> list[tuple[str | None, st
 def decode_api_request(method: str, query: str, headers: Any, body: bytes) -> ApiRequest:
     """The arguments from the query string and the body, and the token from either."""
     args, is_json, decode_problem = _decode_body(query, headers, body)
-    token = None
+    token, basic = None, None
     auth = headers.get("Authorization") or ""
     if auth.lower().startswith("bearer "):
         token = auth[len("bearer ") :].strip()
+    elif auth.lower().startswith("basic "):
+        try:
+            user, _, password = base64.b64decode(auth[len("basic ") :]).decode().partition(":")
+            basic = (user, password)
+        except (ValueError, UnicodeDecodeError):
+            decode_problem = decode_problem or "an Authorization header that is not Basic"
     arg_token = args.pop("token", None)
-    return ApiRequest(method, args, is_json, decode_problem, token or arg_token)
+    return ApiRequest(method, args, is_json, decode_problem, token or arg_token, basic)
 
 
 def _decode_body(query: str, headers: Any, body: bytes) -> tuple[dict, bool, str | None]:

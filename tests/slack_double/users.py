@@ -13,11 +13,13 @@ if TYPE_CHECKING:
 
 
 def auth_test(double: SlackDouble, args: dict) -> dict:
+    """Who the bot is, in the workspace of the token."""
+    team = double.teams[double.current_team]
     return {
         "url": f"https://{double.TEAM_DOMAIN}.slack.com/",
-        "team": double.TEAM_NAME,
+        "team": team["name"],
         "user": double.BOT_NAME,
-        "team_id": double.TEAM_ID,
+        "team_id": team["id"],
         "user_id": double.BOT_USER_ID,
         "bot_id": double.BOT_ID,
         "is_enterprise_install": False,
@@ -37,7 +39,7 @@ def user_payload(double: SlackDouble, user: dict, *, include_locale: bool) -> di
     offset = now.utcoffset()
     payload = {
         "id": user["id"],
-        "team_id": double.TEAM_ID,
+        "team_id": user["team"],
         "name": user["name"],
         "deleted": user["deleted"],
         "real_name": user["real_name"],
