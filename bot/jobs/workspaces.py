@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
 from bot.models import Workspace
+from bot.services import workspaces
 from bot.slack import ClientFor, error_reason
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,9 @@ def resume(clients: ClientFor, factory: sessionmaker[Session]) -> list[int]:
     with unscoped_unit_of_work(factory) as session:
         suspended = session.execute(
             select(Workspace.id, Workspace.slack_team_id, Workspace.suspended_reason).where(
-                Workspace.suspended_at.is_not(None)
+                Workspace.suspended_at.is_not(None),
+                # An uninstalled workspace comes back only when installed again (bot.installs).
+                Workspace.suspended_reason.not_in(workspaces.UNINSTALLED),
             )
         ).all()
     resumed = []

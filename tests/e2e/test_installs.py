@@ -66,6 +66,22 @@ def workspace_of(session_factory, team_id):
         return session.scalar(select(Workspace).where(Workspace.slack_team_id == team_id))
 
 
+def set_up_teams(session_factory):
+    """A marketing team in each workspace: in English in the first, in Dutch in the second."""
+    set_up_team(
+        session_factory,
+        SlackDouble.TEAM_ID,
+        TEAM_CHANNEL,
+        ADMIN_CHANNEL,
+        OWNER,
+        (MEMBER, SCRUM),
+        "en",
+    )
+    set_up_team(
+        session_factory, SECOND, SECOND_CHANNEL, SECOND_ADMIN, SECOND_OWNER, (SECOND_MEMBER,), "nl"
+    )
+
+
 def set_up_team(session_factory, team_id, channel, admin, owner, members, language):
     with unscoped_unit_of_work(session_factory) as session:
         workspace_id = workspaces.ensure_workspace(session, team_id, None)  # made at install
@@ -101,18 +117,7 @@ def test_two_workspaces_installed_each_served_with_its_own_token(
     assert workspace_of(session_factory, SECOND).enterprise_id == ENTERPRISE
 
     # Requests: each workspace's listeners call Slack with that workspace's token.
-    set_up_team(
-        session_factory,
-        SlackDouble.TEAM_ID,
-        TEAM_CHANNEL,
-        ADMIN_CHANNEL,
-        OWNER,
-        (MEMBER, SCRUM),
-        "en",
-    )
-    set_up_team(
-        session_factory, SECOND, SECOND_CHANNEL, SECOND_ADMIN, SECOND_OWNER, (SECOND_MEMBER,), "nl"
-    )
+    set_up_teams(session_factory)
     for team_id, user, channel in (
         (SlackDouble.TEAM_ID, MEMBER, TEAM_CHANNEL),
         (SECOND, SECOND_MEMBER, SECOND_CHANNEL),
@@ -127,18 +132,6 @@ def test_two_workspaces_installed_each_served_with_its_own_token(
     assert [c.team_id for c in opened] == [SlackDouble.TEAM_ID, SECOND]
 
     # The scheduler: each workspace's standup prompts with its own token.
-    set_up_team(
-        session_factory,
-        SlackDouble.TEAM_ID,
-        TEAM_CHANNEL,
-        ADMIN_CHANNEL,
-        OWNER,
-        (MEMBER, SCRUM),
-        "en",
-    )
-    set_up_team(
-        session_factory, SECOND, SECOND_CHANNEL, SECOND_ADMIN, SECOND_OWNER, (SECOND_MEMBER,), "nl"
-    )
     settings = distribution_settings(double, db_url)
     clients = installs.clients_for(settings, store)
     before = len(double.calls)
@@ -187,18 +180,7 @@ def test_an_uninstalled_workspace_goes_quiet_then_resumes_or_is_purged(
 ):
     install(app_url, SlackDouble.TEAM_ID)
     install(app_url, SECOND)
-    set_up_team(
-        session_factory,
-        SlackDouble.TEAM_ID,
-        TEAM_CHANNEL,
-        ADMIN_CHANNEL,
-        OWNER,
-        (MEMBER, SCRUM),
-        "en",
-    )
-    set_up_team(
-        session_factory, SECOND, SECOND_CHANNEL, SECOND_ADMIN, SECOND_OWNER, (SECOND_MEMBER,), "nl"
-    )
+    set_up_teams(session_factory)
     clock.fixed = MONDAY
     second = Slack(app_url, double, team_id=SECOND, enterprise_id=ENTERPRISE)
     assert second.event({"type": "app_uninstalled"}).status == 200
