@@ -142,10 +142,21 @@ def _run(settings: Settings) -> int:
         scheduler.start()
     try:
         if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.operations import Operations, serve_in_background
+            from bot.socket_mode import SocketModeClient, serve_socket_mode
 
-            log.info("serving Slack over Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            stops = []
+
+            def serve_health(client: SocketModeClient) -> None:
+                operations = Operations(engine, heartbeat=heartbeat, connected=client.connected)
+                stops.append(serve_in_background(operations, settings.port))
+
+            log.info("serving Slack over Socket Mode (health: /healthz on port %d)", settings.port)
+            try:
+                serve_socket_mode(app, settings, started=serve_health)
+            finally:
+                for stop_serving in stops:
+                    stop_serving()
         else:
             from bot.web import WebApp, serve
 

@@ -174,3 +174,35 @@ def test_clock_goes_on_without_health_when_its_port_is_taken(environment, tmp_pa
         agilebot.wait_for("scheduler running")
         output = agilebot.stop()
     assert "Traceback" not in output and agilebot.process.exitcode == 0
+
+
+def test_run_in_socket_mode_serves_health_and_metrics_on_its_port(environment, double, tmp_path):
+    from tests.socket_mode_server import SocketModeServer
+
+    app_token = "xapp-1-A0AGILEBOT-1-socket"
+    with SocketModeServer(double.api_url, app_token=app_token) as slack_side:
+        env = {**environment, "SLACK_APP_TOKEN": app_token, "SLACK_API_URL": slack_side.api_url}
+        agilebot = Agilebot("run", env, tmp_path)
+        try:
+            agilebot.wait_for("health and metrics at")
+            base = f"http://127.0.0.1:{environment['PORT']}"
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as reply:
+                assert json.loads(reply.read()) == {
+                    "status": "ok",
+                    "database": "ok",
+                    "scheduler": "ok",
+                    "slack": "connected",
+                }
+            body = Slack("unused", double).command_body(
+                "/agile", "help", user=MEMBER, channel=TEAM_CHANNEL
+            )
+            envelope = slack_side.send_command(body)
+            deadline = time.monotonic() + 10
+            while envelope.acked_at is None:
+                assert time.monotonic() < deadline, "no ack"
+                time.sleep(0.02)
+            with urllib.request.urlopen(base + "/metrics", timeout=5) as reply:
+                assert b'agilebot_ack_seconds_count{kind="command"} 1.0' in reply.read()
+        finally:
+            output = agilebot.stop()
+    assert "Traceback" not in output and agilebot.process.exitcode == 0, output

@@ -123,3 +123,26 @@ def test_metrics_count_requests_by_answer_and_ticks_by_outcome(slack, server):
         assert value(after, line) == value(before, line) + 1
     assert ran() == ran_before + 2
     assert "agilebot_tick_seconds_bucket" in after and MEMBER not in after
+
+
+def test_health_check_in_socket_mode_says_when_the_connection_to_slack_is_down(engine):
+    from bot.operations import Operations
+
+    connected = [True]
+    operations = Operations(engine, connected=lambda: connected[0])
+
+    def health() -> tuple[str, dict]:
+        answered: list[str] = []
+        body = operations(
+            {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
+            lambda status, headers: answered.append(status),
+        )
+        return answered[0], json.loads(b"".join(body))
+
+    assert health() == (
+        "200 OK",
+        {"status": "ok", "database": "ok", "scheduler": "elsewhere", "slack": "connected"},
+    )
+    connected[0] = False
+    status, body = health()
+    assert status.startswith("503") and body["slack"] == "disconnected"
