@@ -35,6 +35,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot import logs
 from bot.metrics import ACK_SECONDS, request_kind
 from bot.payloads import FORM, JSON, Malformed, check
 from bot.settings import HOW_TO_GET_TOKENS, ConfigError, Settings
@@ -127,7 +128,11 @@ def answer(app: App, envelope: Envelope) -> Envelope | None:
         headers["x-slack-retry-num"] = str(envelope["retry_attempt"])
         headers["x-slack-retry-reason"] = str(envelope.get("retry_reason") or "")
     started = time.perf_counter()
-    response = app.dispatch(BoltRequest(body=payload, headers=headers, mode="socket_mode"))
+    request = BoltRequest(body=payload, headers=headers, mode="socket_mode")
+    request_id = logs.new_request_id()
+    request.context[logs.REQUEST_KEY] = request_id  # for the listeners' threads
+    with logs.working_on(request_id=request_id):
+        response = app.dispatch(request)
     ACK_SECONDS.labels(kind=request_kind(payload)).observe(time.perf_counter() - started)
     if response.status != 200:
         log.info("no ack for a %s envelope: the app answered %d", kind, response.status)

@@ -26,6 +26,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot import logs
 from bot.metrics import ACK_SECONDS, REQUESTS, request_kind
 from bot.models import utcnow
 from bot.operations import PATHS as OPERATIONS
@@ -65,20 +66,23 @@ class WebApp:
         if path in OPERATIONS:
             return self._operations(environ, start_response)
         if path == SLACK_PATH and method == "POST":
-            started = time.perf_counter()
-            request = self._edge(environ)
-            if isinstance(request, tuple):
-                REQUESTS.labels(status=request[0].split(" ", 1)[0]).inc()
-                return _refuse(start_response, *request)
-            answer = self._app.dispatch(request)
-            ACK_SECONDS.labels(kind=request_kind(request.body)).observe(
-                time.perf_counter() - started
-            )
-            REQUESTS.labels(status=str(answer.status)).inc()
-            response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
-            start_response(response.status, response.get_headers())
-            return response.get_body()
+            with logs.working_on(request_id=logs.new_request_id()):
+                return self._answer_slack(environ, start_response)
         return self._slack(environ, start_response)
+
+    def _answer_slack(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request = self._edge(environ)
+        if isinstance(request, tuple):
+            REQUESTS.labels(status=request[0].split(" ", 1)[0]).inc()
+            return _refuse(start_response, *request)
+        request.context[logs.REQUEST_KEY] = logs.REQUEST_ID.get()  # for the listeners' threads
+        answer = self._app.dispatch(request)
+        ACK_SECONDS.labels(kind=request_kind(request.body)).observe(time.perf_counter() - started)
+        REQUESTS.labels(status=str(answer.status)).inc()
+        response = WsgiHttpResponse(answer.status, answer.headers, answer.body)
+        start_response(response.status, response.get_headers())
+        return response.get_body()
 
     def _edge(self, environ: dict[str, Any]) -> BoltRequest | tuple[str, str]:
         """The request, parsed once, as Bolt will dispatch it, when it is Slack's, signed and

@@ -22,6 +22,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import logs
 from bot.errors import AgileError, Invalid
 from bot.handlers.deps import DEPS_KEY, Deps
 from bot.handlers.readers import lookup_person, reader_translator
@@ -159,24 +160,26 @@ def guarded(
             "event": event,
             "deps": context.get(DEPS_KEY),
         }
-        try:
-            listener(**{name: offered[name] for name in wanted})
-            if refuse_on is not None:
-                ack()  # saved: the modal closes
-        except Exception as error:  # noqa: BLE001 - reported to the person, logged if unexpected
-            if refuse_on is not None and isinstance(error, AgileError):
-                refuse_modal(ack, context, error, refuse_on)
-                return
-            # A lazy listener runs after Slack has its answer: report through the
-            # response URL or a DM, never through ack().
-            report_failure(
-                error,
-                ack=None if lazy else ack,
-                body=body,
-                client=client,
-                context=context,
-                respond=respond,
-            )
+        # Its log lines name the request, in whichever thread it runs.
+        with logs.working_on(request_id=context.get(logs.REQUEST_KEY)):
+            try:
+                listener(**{name: offered[name] for name in wanted})
+                if refuse_on is not None:
+                    ack()  # saved: the modal closes
+            except Exception as error:  # noqa: BLE001 - reported to the person, logged if unexpected
+                if refuse_on is not None and isinstance(error, AgileError):
+                    refuse_modal(ack, context, error, refuse_on)
+                    return
+                # A lazy listener runs after Slack has its answer: report through the
+                # response URL or a DM, never through ack().
+                report_failure(
+                    error,
+                    ack=None if lazy else ack,
+                    body=body,
+                    client=client,
+                    context=context,
+                    respond=respond,
+                )
         if then_form is not None:
             bolt_args = {name: offered[name] for name in LISTENER_ARGS if name != "deps"}
             offered["deps"].form_executor.submit(then_form, **{**bolt_args, "ack": _spent_ack})
