@@ -117,7 +117,11 @@ def _checked_event(body: dict[str, Any]) -> None:
     _text(kind, "type", limit=ID_MAX)
     if kind == "url_verification":
         _text(body.get("challenge"), "challenge", limit=ID_MAX)
-    elif kind == "event_callback":
+    elif kind == "app_rate_limited":  # Slack held back events for a minute: nothing to read
+        _id(body.get("team_id"), "team_id")
+    elif kind != "event_callback":  # the Events API sends nothing else as JSON
+        raise Malformed(f"type {str(kind)[:ID_MAX]!r} is not one the Events API sends")
+    else:
         _id(body.get("team_id"), "team_id")
         _id(body.get("enterprise_id"), "enterprise_id", required=False)
         event = _object(body.get("event"), "event", required=True)

@@ -131,3 +131,12 @@ def test_a_signed_form_labelled_json_and_broken_json_are_a_400(slack, errors):
 def test_a_real_request_still_passes_the_edge(slack, errors):
     assert slack.command("/agile", "help", user=MEMBER, channel=TEAM_CHANNEL).status == 200
     assert errors() == []
+
+
+@pytest.mark.parametrize("event", ["x", 0, [1]], ids=["a-string", "a-number", "a-list"])
+def test_a_signed_json_body_of_a_type_the_events_api_never_sends_is_a_400(slack, errors, event):
+    body = json.dumps(
+        {"type": "0", "team_id": "T0AGILE01", "api_app_id": "A0AGILEBOT", "event": event}
+    ).encode()  # found by the fuzz test: Bolt's own middleware failed on it
+    assert raw(slack, body, signed_headers(body, "application/json")).status == 400
+    assert errors() == []
