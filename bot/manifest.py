@@ -43,6 +43,7 @@ BOT_SCOPES = (
 BOT_EVENTS = (
     "app_mention",  # answer an @mention with help
     "user_change",  # a profile changed: time zone, language, a deactivated account
+    "app_home_opened",  # publish the person's Home tab each time they open it
     "app_uninstalled",  # the workspace goes quiet at once (bot.handlers.installs)
     "tokens_revoked",
 )
@@ -87,7 +88,7 @@ def manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
         },
         "features": {
             "app_home": {
-                "home_tab_enabled": False,
+                "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": True,
             },

@@ -310,6 +310,22 @@ class Slack:
         }
         return self.post(json.dumps(body), "application/json")
 
+    def home_opened(
+        self, user: str, *, tab: str = "home", view: dict[str, Any] | None = None
+    ) -> Response:
+        """`user` opened the app's Home tab (`tab="messages"`: its Messages tab). Slack adds
+        the Home tab's current `view` once the app has published one."""
+        event: dict[str, Any] = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": self.double.dm_channel(user),
+            "tab": tab,
+            "event_ts": f"{time.time():.6f}",
+        }
+        if view is not None:
+            event["view"] = view
+        return self.event(event)
+
 
 def find_element(
     message: dict[str, Any],

@@ -1,5 +1,5 @@
 """The Slack edge: one module per domain (backlog, teams, help, sprints, sprint_planning,
-experiments, standups, retros, people), each with `register(app)`, a list of routes to
+experiments, standups, retros, people, home), each with `register(app)`, a list of routes to
 top-level listeners. Listeners parse, ack, call a service inside a transaction they own,
 render, and call Slack; what the bot posts on its own is in bot.messaging.
 
@@ -15,6 +15,7 @@ from bot.handlers import (
     backlog,
     experiments,
     help,
+    home,
     installs,
     listeners,
     people,
@@ -41,5 +42,6 @@ def register_all(app: App, deps: Deps) -> None:
         standups,
         retros,
         people,
+        home,
     ):
         domain.register(app)

@@ -18,10 +18,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Invalid, Message
+from bot.errors import AgileError, Invalid, Message, NoTeam
 from bot.fields import DeclineField, IdeaField, ScoreField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_numbers, stale_button, state_values, view_metadata
+from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal
 from bot.handlers.readers import load_person, person_translator, reader_translator
 from bot.handlers.replies import dm, report_problems
@@ -37,6 +38,7 @@ from bot.slack import error_reason
 from bot.views.backlog import backlog_message
 from bot.views.failures import failure_words
 from bot.views.help import help_message, notice
+from bot.views.home import HomeAction
 from bot.views.ideas import (
     decline_modal,
     idea_accepted,
@@ -55,6 +57,7 @@ Decision = Callable[[Session, int, Person, Any, dt.datetime], BacklogItem]
 
 def register(app: App) -> None:
     listen(app.command("/idea"), later=open_idea_form, opens_form=True)
+    listen(app.action(HomeAction.SUBMIT_IDEA), later=open_idea_form_from_home, opens_form=True)
     listen_to_modal(app.view(Callback.IDEA), submit_idea, announce_idea, refuse_on=IdeaField.TITLE)
     listen(app.action(Action.VOTE), later=vote)
     listen(app.command("/backlog"), show_backlog)
@@ -106,6 +109,31 @@ def open_idea_form(
     load_person(deps, context, command["user_id"])  # the trigger is spent: now ask Slack
 
 
+def open_idea_form_from_home(
+    body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """The Home tab's Submit an idea: the form, with a choice of team unless there is one."""
+    user_id = body["user"]["id"]
+    person = load_person(deps, context, user_id, ask_slack=False)
+    with deps.transaction(context) as session:
+        choices = teams.all_teams(session)
+        if not choices:
+            raise NoTeam(
+                Message(N_("No team is set up yet. Run `/agile setup` in your team's channel."))
+            )
+        team = choices[0] if len(choices) == 1 else None
+        tr = person_translator(person, team or teams.team_of(session, person))
+        view = idea_modal(
+            tr,
+            title=None,
+            teams=[] if team else choices,
+            team_id=team.id if team else None,
+            channel_id=None,
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=from_home(view))
+    load_person(deps, context, user_id)  # the trigger is spent: now ask Slack
+
+
 def submit_idea(
     body: dict[str, Any], view: dict[str, Any], context: BoltContext, deps: Deps
 ) -> None:
@@ -145,6 +173,8 @@ def announce_idea(
     problems = post_cards(client, deps.session_factory, context["workspace_id"], item_id, tr)
     dm(client, submitter_id, thanks)
     report_problems(client, body["user"]["id"], problems)
+    if opened_from_home(body["view"]):
+        refresh_home(client, context, deps, body["user"]["id"])
 
 
 def vote(
@@ -330,8 +360,10 @@ def _open_scores_form(
 
 def _form_metadata(body: dict[str, Any], item_id: int, page: int) -> dict[str, Any]:
     """What an owner's form needs to finish: the item, and the /backlog list to refresh if it
-    was opened from one (its response URL)."""
+    was opened from one (its response URL), or the Home tab."""
     metadata: dict[str, Any] = {"item_id": item_id}
+    if clicked_in_home(body):  # its submission refreshes the Home tab
+        metadata["home"] = True
     container = body.get("container") or {}
     if container.get("is_ephemeral") and body.get("response_url"):
         metadata["response_url"] = body["response_url"]
@@ -435,6 +467,8 @@ def _after_decision(
     metadata = view_metadata(view)
     if metadata.get("response_url"):
         _redraw_owner_list(body, context, deps, item_id, metadata)
+    if opened_from_home(view):
+        refresh_home(client, context, deps, body["user"]["id"])
     if failed:
         _tell_what_failed(client, body, context, deps, failed)
 

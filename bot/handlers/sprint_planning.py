@@ -21,6 +21,7 @@ from bot.errors import Conflict, Message
 from bot.fields import SprintField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, state_values, view_metadata
+from bot.handlers.home import from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal, subcommand
 from bot.handlers.readers import load_person, person_translator
 from bot.handlers.replies import dm
@@ -33,6 +34,7 @@ from bot.services import retros, sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
 from bot.slack import error_reason
 from bot.views.help import notice
+from bot.views.home import HomeAction
 from bot.views.ids import Action, Callback
 from bot.views.sprint import PlanForm, plan_modal, zoned_time
 
@@ -44,6 +46,7 @@ def register(app: App) -> None:
     listen(
         app.command("/sprint", matchers=[subcommand("edit")]), later=open_edit_form, opens_form=True
     )
+    listen(app.action(HomeAction.PLAN_SPRINT), later=open_plan_form_from_home, opens_form=True)
     listen(app.action(Action.SPRINT_PLAN_ITEMS), later=redraw_total)
     listen(app.action(Action.SPRINT_PLAN_CAPACITY), later=redraw_total)
     listen_to_modal(
@@ -83,6 +86,23 @@ def _open_form(
             person_translator(person, team), plan_form(session, team, deps.now(), sprint)
         )
     client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def open_plan_form_from_home(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """The Home tab's Plan a sprint, for one of the planner's teams: the form of `/sprint
+    plan`, whose saving then refreshes the tab."""
+    person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+    with deps.transaction(context) as session:
+        team = teams.get_team(session, button_int(action.get("value")))
+        sprints.require_planner(team, person)
+        view = plan_modal(person_translator(person, team), plan_form(session, team, deps.now()))
+    client.views_open(trigger_id=body["trigger_id"], view=from_home(view))
 
 
 def plan_form(
@@ -158,6 +178,8 @@ def redraw_total(body: dict[str, Any], client: WebClient, context: BoltContext, 
             serves=values.get(SprintField.SERVES) or "",
         )
         modal = plan_modal(person_translator(person, team), updated)
+    if opened_from_home(view):  # still refreshes the Home tab once saved
+        modal = from_home(modal)
     try:
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=modal)
     except SlackApiError as error:
@@ -230,3 +252,5 @@ def confirm_plan(body: dict[str, Any], client: WebClient, context: BoltContext, 
             text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
     push(client, update)
     dm(client, user_id, notice(":white_check_mark: " + text))
+    if opened_from_home(body["view"]):
+        refresh_home(client, context, deps, user_id)

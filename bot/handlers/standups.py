@@ -18,6 +18,7 @@ from bot.errors import AgileError, Conflict, Message
 from bot.fields import StandupField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
+from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal, other_subcommand, subcommand
 from bot.handlers.readers import load_person, person_translator, reader_translator
 from bot.handlers.replies import dm
@@ -67,8 +68,11 @@ def _open_form(
     team_id: int | None,
     channel_id: str | None,
     day: dt.date | None,
+    *,
+    home: bool = False,
 ) -> None:
-    """The standup form of `day` (default: the person's today), with their answer if any."""
+    """The standup form of `day` (default: the person's today), with their answer if any;
+    `home` when asked for from the Home tab, which the answer then refreshes."""
     person = load_person(deps, context, user_id, ask_slack=False)
     with deps.transaction(context) as session:
         team = (
@@ -85,7 +89,7 @@ def _open_form(
             answer=standups.answer_of(session, team, person, day),
             items=standups.sprint_items(session, team),
         )
-    client.views_open(trigger_id=trigger_id, view=view)
+    client.views_open(trigger_id=trigger_id, view=from_home(view) if home else view)
 
 
 # --- the standup form ------------------------------------------------------------------------
@@ -113,10 +117,12 @@ def open_form_from_prompt(
     context: BoltContext,
     deps: Deps,
 ) -> None:
-    """The prompt's button: the form of the prompt's team and day."""
+    """The prompt's button (or the Home tab's): the form of its team and day."""
     raw_team, _, raw_day = (action.get("value") or "").partition(":")
     team_id, day = button_int(raw_team), _day(raw_day)
-    _open_form(deps, client, context, body["user"]["id"], body["trigger_id"], team_id, None, day)
+    user_id, trigger_id = body["user"]["id"], body["trigger_id"]
+    home = clicked_in_home(body)
+    _open_form(deps, client, context, user_id, trigger_id, team_id, None, day, home=home)
 
 
 def save_answer(
@@ -164,6 +170,8 @@ def publish_answer(
                 ).format(reason=", ".join(dict.fromkeys(failure_words(tr, p) for p in problems)))
             ),
         )
+    if opened_from_home(body["view"]):
+        refresh_home(client, context, deps, body["user"]["id"])
 
 
 # --- days without standups -------------------------------------------------------------------
@@ -281,6 +289,8 @@ def resolve_blocker(
         cards.append(MessageUpdate(clicked[0], clicked[1], cards[-1].message))
     for card in cards:  # every card of the blocker, not only the clicked one
         push(client, card)  # one gone card does not keep the others stale
+    if clicked_in_home(body):
+        refresh_home(client, context, deps, user_id)
 
 
 def _resolve(

@@ -8,10 +8,17 @@ the Block Kit limits Slack documents. Anything the app does that real Slack woul
 refuse or frown upon is recorded in ``violations``; app tests assert it stays empty.
 
 The methods served, one module per family: auth.test and users.info (``users``),
-conversations.join and the rules of where the bot may post (``conversations``),
-chat.postMessage, chat.postEphemeral and chat.update (``chat``), views.open and
-views.update (``views``), files.getUploadURLExternal and files.completeUploadExternal
-(``files``). A call to any other method of Slack's reference is a violation.
+conversations.join, conversations.history and the rules of where the bot may post and read
+(``conversations``), chat.postMessage, chat.postEphemeral and chat.update (``chat``),
+views.open, views.update and views.publish (``views``),
+files.getUploadURLExternal and files.completeUploadExternal (``files``), and
+oauth.v2.access with Slack's authorize page (``oauth``). A call to any other method of
+Slack's reference is a violation.
+
+Workspaces are kept apart: each has its own bot tokens (``add_team``, and the ones the OAuth
+flow issues), people and channels; a call about one workspace's channel or person made with
+another's token is refused and recorded as a violation; a workspace's tokens can be revoked
+(``revoke_tokens``).
 
 Besides the Web API (``/api/<method>``) it serves the two other URLs Slack hands to
 an app: file upload URLs (``/upload/<file id>``, step two of the files upload v2

@@ -1,7 +1,10 @@
-"""views.open and views.update: modals opened with a trigger_id, updated by id or external id.
+"""views.open and views.update: modals opened with a trigger_id, updated by id or external id;
+views.publish: a person's Home tab.
 
 A trigger_id works once and expires after three seconds; an update with a stale ``hash``
-is refused, as Slack does when two updates race.
+is refused, as Slack does when two updates race. A Home tab is published for a user of the
+workspace (``user_id``), needs no trigger, keeps its view id from one publish to the next, and
+is refused with a stale ``hash`` too; it is a ``home`` view of at most 100 blocks.
 """
 
 from __future__ import annotations
@@ -59,6 +62,35 @@ def views_update(double: SlackDouble, args: dict) -> dict:
         previous=current["previous_view_id"],
     )
     return _view_output(stored)
+
+
+def views_publish(double: SlackDouble, args: dict) -> dict:
+    user_id = args["user_id"]  # required: the contract refuses a call without it
+    user = double.users.get(user_id)
+    if user is None:
+        raise ApiError("invalid_arguments", messages=["invalid `user_id`"])
+    if user["team"] != double.current_team:  # a person of another workspace: no such user
+        double.violations.append(
+            f"views.publish: user {user_id} is in workspace {user['team']}, published with the "
+            f"token of {double.current_team}"
+        )
+        raise ApiError("invalid_arguments", messages=["invalid `user_id`"])
+    view = args["view"]
+    check_view(double.violations, "views.publish", view, expected="home")
+    current = published_home(double, user_id)
+    if current is not None and args.get("hash") and args["hash"] != current["hash"]:
+        raise ApiError("hash_conflict")
+    _check_external_id(double, view, except_view=current["id"] if current else None)
+    view_id = current["id"] if current else double.new_id("V")
+    stored = _store_view(double, view, view_id=view_id, user=user_id, root=view_id, previous=None)
+    return _view_output(stored)
+
+
+def published_home(double: SlackDouble, user_id: str) -> dict | None:
+    """The Home tab the app last published for `user_id`, as the double holds it."""
+    return next(
+        (v for v in double.views.values() if v["type"] == "home" and v["user"] == user_id), None
+    )
 
 
 def _take_trigger(double: SlackDouble, method: str, args: dict) -> Trigger:
@@ -125,4 +157,8 @@ def _view_output(stored: dict) -> dict:
     return {"view": {k: v for k, v in stored.items() if k != "user" and v is not None}}
 
 
-METHODS: dict[str, Handler] = {"views.open": views_open, "views.update": views_update}
+METHODS: dict[str, Handler] = {
+    "views.open": views_open,
+    "views.update": views_update,
+    "views.publish": views_publish,
+}
