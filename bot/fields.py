@@ -27,12 +27,14 @@ class TeamField:
     DEFINITION_OF_DONE = "definition_of_done"
     SHOWCASE_CHANNEL = "showcase_channel"
     STANDUP_REMINDER = "standup_reminder"
+    STANDUP_SECOND_REMINDER = "standup_second_reminder"
     RETRO_WINDOW = "retro_window"
 
 
 TEAM_NAME_MAX = 80
 DOD_MAX = 280  # shown in a confirm dialog, whose text Slack caps at 300 characters
 REMINDER_CHOICES = (0, 30, 60, 120, 180, 240)  # minutes after the prompt; 0: no reminder
+SECOND_REMINDER_CHOICES = (0, 60, 120, 180, 240, 360, 480)  # later than the first; 0: none
 RETRO_WINDOW_CHOICES = (1, 2, 3)  # working days to collect, and as many to vote
 
 # --- ideas, triage and scores ----------------------------------------------------------------
@@ -96,16 +98,42 @@ LEARNING_MAX = 1000
 
 
 class StandupField:
-    """Input block ids of the standup modal."""
+    """Input block ids of the standup modal: one per question (the presets' own, else by the
+    question's place), the blocker question's yes or no and what blocks, and the items."""
 
     DONE = "standup_done"
     NEXT = "standup_next"
-    BLOCKERS = "standup_blockers"
+    QUESTION = "standup_q{n}"  # a free-text question, n from 1
+    BLOCKED = "standup_blocked"  # the blocker question: YES or NO
+    BLOCKERS = "standup_blockers"  # what blocks them, when YES
     ITEMS = "standup_items"
+    YES = "yes"
+    NO = "no"
+
+    @classmethod
+    def text_reply(cls, position: int, preset: str | None) -> str:
+        """The block id of the free-text question at `position` (from 0)."""
+        return {"done": cls.DONE, "next": cls.NEXT}.get(preset or "") or cls.QUESTION.format(
+            n=position + 1
+        )
+
+
+class StandupSetupField:
+    """Input block ids of the scrum master's standup set-up modal."""
+
+    QUESTION = "standup_question_{n}"  # n from 1 to QUESTIONS_MAX (bot.models.standup)
+    BLOCKER_QUESTION = "standup_blocker_question"  # "1".."5", or NO_BLOCKER_QUESTION
+    DAYS = "standup_days"
+    ASKED = "standup_asked"
+
+
+NO_BLOCKER_QUESTION = "0"
 
 
 class RetroField:
-    """Input block ids of the retrospective's item modal."""
+    """Input block ids of the retrospective's item modal (and of the note modal, which takes
+    the same two fields), and of the health check: one block per statement."""
 
     ITEM = "retro_item_text"
     COLUMN = "retro_item_column"
+    HEALTH_PREFIX = "retro_health:"  # + the statement, such as "retro_health:pace"

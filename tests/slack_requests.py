@@ -261,6 +261,50 @@ class Slack:
             payload.pop(key, None)
         return self._interaction(payload)
 
+    def click_in_view(
+        self, view: dict[str, Any], action_id: str, *, user: str, value: str | None = None
+    ) -> Response:
+        """Click the button `action_id` (with `value`, if several) of an open modal, as `user`
+        would: `view` is the modal as the person sees it, with its `id` (the one views.open
+        gave it, kept when the app replaced its content in answer to a submission)."""
+        block, element = find_element(view, action_id, value=value)
+        action = {
+            "type": element["type"],
+            "action_id": action_id,
+            "block_id": block.get("block_id", "b"),
+            "action_ts": f"{time.time():.6f}",
+            "value": element.get("value"),
+            "text": element.get("text"),
+        }
+        current = copy.deepcopy(view)
+        current.setdefault("state", {"values": {}})
+        current.setdefault("hash", "1700000000.hash")
+        payload = copy.deepcopy(sample_payload("BlockActionPayload"))
+        payload.update(
+            type="block_actions",
+            **self._actor(user),
+            enterprise=None,
+            api_app_id=API_APP_ID,
+            token="legacy-verification-token",
+            container={"type": "view", "view_id": view["id"]},
+            trigger_id=self.double.new_trigger_id(user_id=user, view_id=view["id"]),
+            view=current,
+            actions=[action],
+            is_enterprise_install=False,
+        )
+        for key in (
+            "channel",
+            "message",
+            "response_url",
+            "state",
+            "function_data",
+            "interactivity",
+            "bot_access_token",
+            "is_cleared",
+        ):
+            payload.pop(key, None)
+        return self._interaction(payload)
+
     # --- view submissions --------------------------------------------------------------------
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str) -> Response:

@@ -1,9 +1,12 @@
 """Standups in Slack: `/standup` opens the standup form (also from the prompt's button), whose
-answer goes to the day's thread; `/standup away|back|holiday|holidays` sets the days without
-standups; the scrum master's Resolve button closes a blocker.
+answer goes to the day's thread; `/standup setup` opens the scrum master's form (questions,
+days, who is asked); `/standup time [HH:MM|reset]` is a time of one's own; `/standup week` the
+week at a glance; `/standup away|back|holiday|holidays` sets the days without standups; the
+scrum master's Resolve button closes a blocker.
 
-Only team members answer, only the scrum master sets team holidays and resolves blockers
-(checked on the server)."""
+Only the people a team asks (and its members) answer, only its people see its week and set a
+time of their own, only the scrum master sets the standup up, sets team holidays and resolves
+blockers (checked on the server)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Conflict, Message
-from bot.fields import StandupField
+from bot.errors import AgileError, Conflict, Invalid, Message
+from bot.fields import StandupField, StandupSetupField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
@@ -31,22 +34,35 @@ from bot.models import (
 )
 from bot.mrkdwn import esc
 from bot.services import standups, teams, workspaces
-from bot.services.standups import AnswerDraft
+from bot.services.standups import AnswerDraft, StandupSetup
 from bot.views.failures import failure_words
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
-from bot.views.standup import standup_modal
+from bot.views.standup import standup_modal, standup_setup_modal, week_message
+
+# The words of /standup that open the scrum master's set-up form.
+SETUP = ("setup", "questions")
 
 
 def register(app: App) -> None:
-    # No words: the form. The other words set the days without standups.
+    # No words: the form; `setup`: the scrum master's form. The other words answer privately.
     listen(
         app.command("/standup", matchers=[subcommand("")]), later=open_standup_form, opens_form=True
     )
-    listen(app.command("/standup", matchers=[other_subcommand("")]), manage_days_off)
+    listen(
+        app.command("/standup", matchers=[subcommand(*SETUP)]),
+        later=open_setup_form,
+        opens_form=True,
+    )
+    listen(app.command("/standup", matchers=[other_subcommand("", *SETUP)]), manage_standups)
     listen(app.action(Action.STANDUP_OPEN), later=open_form_from_prompt, opens_form=True)
     listen_to_modal(
         app.view(Callback.STANDUP), save_answer, publish_answer, refuse_on=StandupField.DONE
+    )
+    listen_to_modal(
+        app.view(Callback.STANDUP_SETUP),
+        save_setup,
+        refuse_on=StandupSetupField.QUESTION.format(n=1),
     )
     listen(app.action(Action.BLOCKER_RESOLVE), later=resolve_blocker)
 
@@ -80,14 +96,23 @@ def _open_form(
             if team_id is not None
             else standups.standup_team(session, person, channel_id)
         )
-        standups.require_member(session, team, person)
+        standups.require_participant(session, team, person)
         day = day or standups.local_today(team, person, deps.now())
+        answer = standups.answer_of(session, team, person, day)
+        # An answer being edited keeps the questions it answered.
+        questions = (
+            standups.question_set(session, team, answer.question_set_id)
+            if answer
+            else standups.current_questions(session, team)
+        )
         view = standup_modal(
             person_translator(person, team),
             team,
             day,
-            answer=standups.answer_of(session, team, person, day),
+            questions=questions,
+            answer=answer,
             items=standups.sprint_items(session, team),
+            weekly=standups.is_weekly(team),
         )
     client.views_open(trigger_id=trigger_id, view=from_home(view) if home else view)
 
@@ -133,14 +158,30 @@ def save_answer(
     metadata = view_metadata(view)
     now = deps.now()
     team_id, day = button_int(metadata.get("team")), _day(metadata.get("day"))
-    draft = AnswerDraft.validate(state_values(view))
-    context["saved_answer_id"] = deps.run(
-        context,
-        lambda s: (
-            standups.save_answer(
-                s, teams.get_team(s, team_id), workspaces.person(s, user_id), day, draft, now
-            ).answer.id
-        ),
+    set_id = metadata.get("questions")
+    set_id = None if set_id is None else button_int(set_id)
+    values = state_values(view)
+
+    def save(session: Session) -> int:
+        team = teams.get_team(session, team_id)
+        # The questions the form showed: those the answer answers.
+        draft = AnswerDraft.validate(values, standups.question_set(session, team, set_id))
+        person = workspaces.person(session, user_id)
+        return standups.save_answer(session, team, person, day, draft, now).answer.id
+
+    try:
+        context["saved_answer_id"] = deps.run(context, save)
+    except AgileError as error:
+        if isinstance(error, Invalid):
+            raise
+        # Refused as a whole: said on the form's first field, whatever the questions are.
+        raise Invalid({_first_input(view): error.message}) from error
+
+
+def _first_input(view: dict[str, Any]) -> str:
+    return next(
+        (b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"),
+        StandupField.DONE,
     )
 
 
@@ -174,30 +215,125 @@ def publish_answer(
         refresh_home(client, context, deps, body["user"]["id"])
 
 
-# --- days without standups -------------------------------------------------------------------
+# --- the scrum master's set-up --------------------------------------------------------------
 
 
-def manage_days_off(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps) -> None:
-    """`/standup away FROM TO`, `back`, `holiday DATE [name]`, `holiday remove DATE`,
-    `holidays`; the usage for anything else. The answer is the command's own."""
+def open_setup_form(
+    command: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """`/standup setup`: the standup of the channel's team (or of the person's only team), for
+    its scrum master."""
+    person = load_person(deps, context, command["user_id"], ask_slack=False)
+    with deps.transaction(context) as session:
+        team = standups.standup_team(session, person, command.get("channel_id"))
+        current = standups.current_setup(session, team, person)
+        view = standup_setup_modal(person_translator(person, team), team, current)
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def save_setup(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
+    """Refused on the field whatever the form cannot take; nothing is stored then."""
+    user_id = body["user"]["id"]
+    load_person(deps, context, user_id)
+    team_id = button_int(view_metadata(view).get("team"))
+    setup = StandupSetup.validate(state_values(view))
+    now = deps.now()
+    deps.run(
+        context,
+        lambda s: standups.save_setup(
+            s, teams.get_team(s, team_id), workspaces.person(s, user_id), setup, now
+        ),
+    )
+
+
+# --- words: a time of one's own, the week, days without standups -----------------------------
+
+
+def manage_standups(ack: Ack, command: dict[str, Any], context: BoltContext, deps: Deps) -> None:
+    """`/standup time [HH:MM|reset]`, `week`, `away FROM TO`, `back`, `holiday DATE [name]`,
+    `holiday remove DATE`, `holidays`; the usage for anything else. The answer is the
+    command's own, private."""
     words = command["text"].split()
     user_id, channel_id = command["user_id"], command.get("channel_id")
     person = load_person(deps, context, user_id)
     now = deps.now()
     try:
-        text = deps.run(context, lambda s: _change_days_off(s, words, user_id, channel_id, now))
+        message = deps.run(context, lambda s: _answer_words(s, words, user_id, channel_id, now))
     except AgileError as error:
         with deps.transaction(context) as session:
             tr = person_translator(person, teams.team_for_channel(session, channel_id))
-        text = error.message.render(tr)
-    ack(response_type="ephemeral", **notice(text))
+        message = notice(error.message.render(tr))
+    ack(response_type="ephemeral", **message)
+
+
+def _answer_words(
+    session: Session, words: list[str], user_id: str, channel_id: str | None, now: dt.datetime
+) -> dict[str, Any]:
+    """Do what `words` ask; returns the answer, in the person's words."""
+    actor = workspaces.person(session, user_id)
+    sub = words[0].lower()
+    if sub == "week" and len(words) == 1:
+        team = standups.standup_team(session, actor, channel_id)
+        week = standups.week(session, team, actor, now)
+        return week_message(person_translator(actor, team), week)
+    if sub == "time" and len(words) <= 2:
+        team = standups.standup_team(session, actor, channel_id)
+        return notice(_own_time(session, team, actor, words[1:], now))
+    return notice(_change_days_off(session, words, actor, channel_id, now))
+
+
+def _own_time(
+    session: Session, team: Team, actor: Person, words: list[str], now: dt.datetime
+) -> str:
+    """`/standup time`: say it; `/standup time HH:MM`: set it; `/standup time reset`: the
+    team's again."""
+    tr = person_translator(actor, team)
+    zone = standups.member_zone(actor, team).key
+    if words and words[0].lower() == "reset":
+        standups.reset_own_time(session, team, actor, now)
+        # Translators: {team} is the team's name; {time} is a time of day such as "09:30";
+        # {zone} is a time zone such as "Europe/Rome".
+        text = tr.gettext("Your standup time for {team} is the team's again: {time} ({zone}).")
+        time = team.standup_time
+    elif words:
+        time = standups.set_own_time(session, team, actor, words[0], now)
+        # Translators: {team} is the team's name; {time} is a time of day such as "08:30";
+        # {zone} is a time zone such as "Europe/Rome".
+        text = tr.gettext("Your standup time for {team} is now {time} ({zone}).")
+    else:
+        standups.require_in_team(session, team, actor)
+        own = standups.own_time(session, team, actor)
+        time = own or team.standup_time
+        text = (
+            # Translators: {team} is the team's name; {time} is a time of day such as "08:30";
+            # {zone} is a time zone such as "Europe/Rome".
+            tr.gettext(
+                "Your standup time for {team} is {time} ({zone}), your own. "
+                "`/standup time reset` returns to the team's."
+            )
+            if own
+            # Translators: {team} is the team's name; {time} is a time of day such as "09:30";
+            # {zone} is a time zone such as "Europe/Rome".
+            else tr.gettext(
+                "Your standup time for {team} is the team's, {time} ({zone}). "
+                "`/standup time 08:30` sets your own."
+            )
+        )
+    text = text.format(team=esc(team.name), time=time.strftime("%H:%M"), zone=esc(zone))
+    if not standups.takes_part(session, team, actor):
+        # Translators: {team} is the team's name.
+        text += " " + tr.gettext(
+            "You are not asked for the standups of {team} at the moment."
+        ).format(team=esc(team.name))
+    return text
 
 
 def _change_days_off(
-    session: Session, words: list[str], user_id: str, channel_id: str | None, now: dt.datetime
+    session: Session, words: list[str], actor: Person, channel_id: str | None, now: dt.datetime
 ) -> str:
     """Do what `words` ask; returns the confirmation, in the person's words."""
-    actor = workspaces.person(session, user_id)
     here = teams.team_for_channel(session, channel_id)
     tr = person_translator(actor, here)
     sub = words[0].lower()
@@ -238,11 +374,14 @@ def _change_days_off(
     raise Conflict(
         Message(
             N_(
-                "`/standup`: answer today's standup. `/standup away YYYY-MM-DD "
-                "YYYY-MM-DD`: no prompts while you are away; `/standup back` to resume. "
-                "`/standup holiday YYYY-MM-DD [name]` (scrum master): a team holiday, "
-                "`/standup holiday remove YYYY-MM-DD` to take it back; `/standup "
-                "holidays` lists them."
+                "`/standup`: answer today's standup. `/standup time HH:MM`: a standup time "
+                "of your own, in your time zone (`/standup time` says it, `/standup time "
+                "reset` returns to the team's). `/standup week`: the team's week. `/standup "
+                "away YYYY-MM-DD YYYY-MM-DD`: no prompts while you are away; `/standup back` "
+                "to resume. `/standup holiday YYYY-MM-DD [name]` (scrum master): a team "
+                "holiday, `/standup holiday remove YYYY-MM-DD` to take it back; `/standup "
+                "holidays` lists them. `/standup setup` (scrum master): the questions, the "
+                "days and who is asked."
             )
         )
     )

@@ -1,5 +1,7 @@
-"""Retrospectives on the scheduler: one opens when a sprint closes, voting opens when the
-collection window ends, and the results are posted when voting closes."""
+"""Retrospectives on the scheduler: one opens when a sprint closes (with the notes taken
+during the sprint among its items, in the same transaction), voting opens when the collection
+window ends, and the results are posted when voting closes (with the team health chart, if
+the team checks it)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Standups on the scheduler: the prompts at each member's standup time, one reminder after
-the team's delay, prompts resent after a crash, and blockers raised again after two working
-days."""
+"""Standups on the scheduler: the prompts at each participant's standup time (their own or
+the team's) on the team's standup days, up to two reminders after the team's delays, prompts
+resent after a crash, and blockers raised again after two working days."""
 
 from __future__ import annotations
 
@@ -61,10 +61,11 @@ def prompt(
     session: Session,
     at: dt.datetime,
 ) -> FollowUp:
-    team = session.get_one(Team, team_id)
+    team, questions = standups.team_and_question_count(session, team_id)
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(day_by_person)))}
     due = standups.Due(team=team, at=due_at, day_by_person=day_by_person, people=people)
-    return _send(clients, factory, team, standups.record_prompts(session, due, at), at)
+    to_send = standups.record_prompts(session, due, at)
+    return _send(clients, factory, team, questions, to_send, at)
 
 
 def resends(
@@ -102,9 +103,9 @@ def resend(
     )
     if row is None or row.sent_at is not None or row.failure is not None:
         return None
-    team = session.get_one(Team, row.team_id)
+    team, questions = standups.team_and_question_count(session, row.team_id)
     to_send = [(row.id, session.get_one(Person, row.person_id), row.day)]
-    return _send(clients, factory, team, to_send, at)
+    return _send(clients, factory, team, questions, to_send, at)
 
 
 # --- reminders -------------------------------------------------------------------------------
@@ -113,38 +114,39 @@ def resend(
 def reminders(
     clients: ClientFor, factory: sessionmaker[Session], session: Session, until: dt.datetime
 ) -> Iterable[Occurrence]:
+    """Each reminder of each prompt instant, once, when its delay has passed. When both are
+    due (after a pause of the scheduler), only the second goes: two in a row help no one."""
     rows = session.execute(
         select(StandupPrompt.team_id, StandupPrompt.due_at, StandupPrompt.workspace_id)
         .where(
             StandupPrompt.sent_at.is_not(None),
-            StandupPrompt.reminded_at.is_(None),
+            StandupPrompt.reminders_sent < 2,
             StandupPrompt.due_at > until - dt.timedelta(days=1),
         )
         .distinct()
     ).all()
     if not rows:
         return
-    delays = dict(
-        session.execute(
-            select(Team.id, Team.standup_reminder_minutes).where(
-                Team.id.in_({r.team_id for r in rows})
-            )
-        )
-        .tuples()
-        .all()
-    )
+    teams = {
+        team.id: team
+        for team in session.scalars(select(Team).where(Team.id.in_({r.team_id for r in rows})))
+    }
     for team_id, prompted_at, workspace_id in rows:
-        minutes = delays.get(team_id) or 0
-        if minutes <= 0:
+        delays = standups.reminder_delays(teams[team_id]) if team_id in teams else {}
+        due = {
+            n: prompted_at + delay for n, delay in delays.items() if prompted_at + delay <= until
+        }
+        if not due:
             continue
-        due = prompted_at + dt.timedelta(minutes=minutes)
-        if due > until:
-            continue
+        number = max(due)
         yield Occurrence(
-            key=f"standup_reminder:team={team_id}:{prompted_at.isoformat()}",
+            # The first reminder's key is the one it always had: a reminder sent before the
+            # second existed is not sent again.
+            key=f"standup_reminder{'' if number == 1 else number}:team={team_id}:"
+            f"{prompted_at.isoformat()}",
             workspace_id=workspace_id,
-            due_at=due,
-            run=partial(remind, clients, factory, team_id, prompted_at),
+            due_at=due[number],
+            run=partial(remind, clients, factory, team_id, prompted_at, number),
             stale_after=PROMPT_STALE,
         )
 
@@ -154,11 +156,12 @@ def remind(
     factory: sessionmaker[Session],
     team_id: int,
     prompted_at: dt.datetime,
+    number: int,
     session: Session,
     at: dt.datetime,
 ) -> FollowUp:
-    team = session.get_one(Team, team_id)
-    unanswered = standups.to_remind(session, team, prompted_at)
+    team, questions = standups.team_and_question_count(session, team_id)
+    unanswered = standups.to_remind(session, team, prompted_at, number)
     people = {
         p.id: p
         for p in session.scalars(
@@ -166,23 +169,34 @@ def remind(
         )
     }
     to_send = [(p.id, people[p.person_id], p.day) for p in unanswered]
-    return _send(clients, factory, team, to_send, at, reminder=True)
+    return _send(clients, factory, team, questions, to_send, at, reminder=number)
 
 
 def _send(
     clients: ClientFor,
     factory: sessionmaker[Session],
     team: Team,
+    questions: int,
     to_send: list[tuple[int, Person, dt.date]],
     at: dt.datetime,
     *,
-    reminder: bool = False,
+    reminder: int = 0,
 ) -> FollowUp:
-    """The DMs, after the commit that recorded them."""
+    """The DMs (prompts, or reminder number `reminder`), after the commit that recorded them;
+    they say how many `questions` the standup asks."""
     from bot.messaging import standups as post
 
     client = clients(team.workspace_id)
-    return partial(post.send_prompts, client, factory, team, to_send, at, reminder=reminder)
+    return partial(
+        post.send_prompts,
+        client,
+        factory,
+        team,
+        to_send,
+        at,
+        reminder=reminder,
+        questions=questions,
+    )
 
 
 # --- blockers --------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The retrospective's message in the team channel: posted when it opens, and followed in
-place through voting and results, with the news of each phase in its thread. The scheduler
-and the `/retro` command and buttons draw it the same way."""
+place through voting and results, with the news of each phase in its thread (and, with the
+results of a team that checks its health, the health trend chart). The scheduler and the
+`/retro` command and buttons draw it the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from babel.dates import format_datetime
@@ -16,13 +18,15 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import Translator, translator
 from bot.messaging import MessageUpdate, post_once
+from bot.messaging.sprints import upload
 from bot.models import Person, Retro, RetroState, Team
 from bot.scheduler import FollowUp
 from bot.services import retros
 from bot.services.sprints import zone
 from bot.slack import CHANNEL_CLOSED, MESSAGE_GONE, error_reason, tell_admins
+from bot.views.charts import Chart
 from bot.views.failures import failure_words
-from bot.views.retro import milestone_message, retro_message
+from bot.views.retro import health_chart, milestone_message, retro_message
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ def message(
     actions = results.actions if results else []
     if retro.state is RetroState.CLOSED and not results:
         actions = [a for a in retros.open_actions(session, team) if a.retro_id == retro.id]
+    health = retros.health(session, retro) if retro.state is RetroState.CLOSED else None
     return retro_message(
         tr,
         team,
@@ -59,6 +64,7 @@ def message(
         authors=authors,
         local_time=local_time(tr, team, when),
         page=page,
+        health=health,
     )
 
 
@@ -83,11 +89,17 @@ def milestone(
     in the phase's transaction (Slack failures raise, and the phase is retried; an edit does
     no harm when repeated). Returns the news for after the commit: a reply in the message's
     thread, sent to the channel too, since an edit notifies no one. Posted once, and never
-    holding up the phase. If the message was gone and is posted anew, that post is the news."""
-    if not _show(client, session, retro, message(session, retro, results)):
-        return None
+    holding up the phase. If the message was gone and is posted anew, that post is the news.
+    With the results of a team that checks its health, and enough answers to show it, the
+    health trend chart follows in the message's thread (retried, else reported)."""
     team = session.get_one(Team, retro.team_id)
     tr = translator(team.language)
+    chart = _health_chart(session, tr, team, retro) if results else None
+    posted_before = retro.message_ts
+    if not _show(client, session, retro, message(session, retro, results)):
+        if chart is None or retro.message_ts == posted_before or retro.channel_id is None:
+            return None  # nowhere to post the chart: the channel is closed to the bot
+        return partial(_upload_chart, client, team, tr, chart, retro.channel_id, retro.message_ts)
     news = milestone_message(
         tr,
         team,
@@ -110,8 +122,30 @@ def milestone(
                 news=news["text"], reason=failure_words(tr, error)
             )
             tell_admins(client, admin_channel, text)
+        if chart is not None:
+            _upload_chart(client, team, tr, chart, channel, ts)
 
     return tell_the_team
+
+
+def _health_chart(session: Session, tr: Translator, team: Team, retro: Retro) -> Chart | None:
+    """The health trend to post with the results, when this retrospective's averages show."""
+    health = retros.health(session, retro)
+    if health is None or health.averages is None:
+        return None
+    points = retros.health_trend(session, retro)
+    return health_chart(tr, team, points) if points else None
+
+
+def _upload_chart(
+    client: WebClient,
+    team: Team,
+    tr: Translator,
+    chart: Chart,
+    channel: str,
+    thread_ts: str | None,
+) -> None:
+    upload(client, team, tr, chart, channel, thread_ts)  # retried, else reported
 
 
 def _show(client: WebClient, session: Session, retro: Retro, text: dict[str, Any]) -> bool:

@@ -19,7 +19,7 @@ from bot.messaging import MessageUpdate, post_once, push
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
 from bot.mrkdwn import esc
 from bot.scheduler import FollowUp
-from bot.services import sprints
+from bot.services import retros, sprints
 from bot.services.sprints import Closed
 from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
 from bot.views.charts import Chart, burnup_chart, velocity_chart
@@ -37,6 +37,7 @@ UPLOAD_PAUSE = 2.0  # seconds before the second attempt, twice that before the t
 
 
 def board(session: Session, team: Team, sprint: Sprint, now: dt.datetime) -> Board:
+    focus = retros.focus(session, team) if sprint.state is not SprintState.CLOSED else None
     return Board(
         team=team,
         sprint=sprint,
@@ -44,6 +45,7 @@ def board(session: Session, team: Team, sprint: Sprint, now: dt.datetime) -> Boa
         totals=sprints.totals(session, sprint.id),
         days_left=sprints.days_left(team, sprint, now),
         working_days=len(sprints.working_days(team, sprint)),
+        focus=focus.text if focus else None,
     )
 
 

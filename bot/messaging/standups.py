@@ -1,5 +1,6 @@
-"""Standups in Slack: the prompts and reminders in each member's DMs, the day's thread with
-its count and answers, and blocker cards in the admin channel.
+"""Standups in Slack: the prompts and reminders in each participant's DMs, the day's thread
+with its count and answers (each under the questions it answered), and blocker cards in the
+admin channel.
 
 A DM that fails for one member never stops the others: the Web API client retries 429s and
 5xx, and what still fails (a member who left Slack, say) is recorded on the prompt and
@@ -45,21 +46,25 @@ def send_prompts(
     to_send: ToSend,
     now: dt.datetime,
     *,
-    reminder: bool,
+    reminder: int,
+    questions: int,
 ) -> None:
-    """One DM per member, in their language; a failure is recorded and reported, and the
-    others go on. Then the day's thread shows the count with these prompts in it."""
+    """One DM per person, in their language: the prompt, or reminder number `reminder`; a
+    failure is recorded and reported, and the others go on. Then the day's thread shows the
+    count with these prompts in it."""
     sent: list[int] = []
     failed: dict[int, tuple[Person, str]] = {}
     started = time.perf_counter()
+    weekly = standups.is_weekly(team)
     for prompt_id, person, day in to_send:
         tr = translator(language_for(person.locale, team.language))
+        message = prompt_message(
+            tr, team, day, reminder=bool(reminder), questions=questions, weekly=weekly
+        )
         try:
-            client.chat_postMessage(
-                channel=person.slack_user_id, **prompt_message(tr, team, day, reminder=reminder)
-            )
+            client.chat_postMessage(channel=person.slack_user_id, **message)
             sent.append(prompt_id)
-        except Exception as error:  # noqa: BLE001 - one member's DM never stops the others
+        except Exception as error:  # noqa: BLE001 - one person's DM never stops the others
             reason = error_reason(error)
             log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
             failed[prompt_id] = (person, reason)
@@ -72,14 +77,14 @@ def send_prompts(
         ):
             if prompt.id in sent:
                 if reminder:
-                    prompt.reminded_at = now
+                    prompt.reminded_at, prompt.reminders_sent = now, reminder
                 else:
                     prompt.sent_at = now
             elif not reminder:
                 prompt.failure = failed[prompt.id][1]
     if not reminder:
         redraw_threads(client, factory, team, {day for _, _, day in to_send}, now)
-    _report_failures(client, factory, team, list(failed.values()), reminder=reminder, now=now)
+    _report_failures(client, factory, team, list(failed.values()), reminder=bool(reminder), now=now)
 
 
 def _report_failures(
@@ -154,8 +159,11 @@ def redraw_threads(
     for _ in range(2):
         if not drawn:  # no thread yet: the day's first answer draws it
             return
+        weekly = standups.is_weekly(team)
         for channel, ts, day, (answered, asked) in drawn:
-            parent = thread_parent(translator(team.language), team, day, answered, asked)
+            parent = thread_parent(
+                translator(team.language), team, day, answered, asked, weekly=weekly
+            )
             try:
                 client.chat_update(channel=channel, ts=ts, **parent)
             except Exception as error:  # noqa: BLE001 - a count; the next one redraws it
@@ -267,7 +275,7 @@ def _thread(
 ) -> None:
     tr = translator(team.language)
     answered, asked = standups.participation(session, sd, now)
-    parent = thread_parent(tr, team, sd.day, answered, asked)
+    parent = thread_parent(tr, team, sd.day, answered, asked, weekly=standups.is_weekly(team))
     if sd.thread_ts is None or sd.channel_id is None:  # the first answer opens it, once
         reply = client.chat_postMessage(channel=team.channel_id, **parent)
         sd.channel_id, sd.thread_ts = reply["channel"], reply["ts"]
@@ -279,7 +287,9 @@ def _thread(
         session.scalars(select(BacklogItem.title).where(BacklogItem.id.in_(answer.item_ids or [])))
     )
     late = answer.answered_at.astimezone(standups.member_zone(person, team)).date() > sd.day
-    message = answer_reply(tr, person.slack_user_id, answer, titles, late)
+    # The questions it answered, also when the team asks others now.
+    questions = standups.question_set(session, team, answer.question_set_id)
+    message = answer_reply(tr, person.slack_user_id, questions, answer.replies, titles, late)
     if answer.reply_ts:
         client.chat_update(channel=channel, ts=answer.reply_ts, **message)
     else:

@@ -21,6 +21,12 @@ class Team(WorkspaceOwned, Base):
         CheckConstraint("sprint_length_weeks BETWEEN 1 AND 4", name="sprint_length"),
         CheckConstraint("working_days BETWEEN 1 AND 127", name="working_days"),
         CheckConstraint("language IN ('en', 'it', 'nl')", name="language"),
+        CheckConstraint("standup_days BETWEEN 1 AND 127", name="standup_days"),
+        CheckConstraint(
+            "standup_second_reminder_minutes = 0 OR (standup_reminder_minutes > 0 AND "
+            "standup_second_reminder_minutes > standup_reminder_minutes)",
+            name="second_reminder_after_first",
+        ),
     )
 
     id: Mapped[IntPK]
@@ -32,19 +38,25 @@ class Team(WorkspaceOwned, Base):
     sprint_length_weeks: Mapped[int] = mapped_column(default=2)
     standup_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(9, 30))
     working_days: Mapped[int] = mapped_column(default=MONDAY_TO_FRIDAY)
+    # The days of the standup, as a bitmask like working_days (one day: a weekly check-in);
+    # None: every working day.
+    standup_days: Mapped[int | None]
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     language: Mapped[str] = mapped_column(String(2), default="en")
     # What "done" means for this team: shown to confirm before an item is marked done.
     definition_of_done: Mapped[str | None] = mapped_column(Text)
     # Where the sprint showcase is posted for stakeholders; the team channel when unset.
     showcase_channel_id: Mapped[str | None] = mapped_column(String(32))
-    # Minutes after the standup prompt before one friendly reminder to those who have not
-    # answered (0: no reminder).
+    # Minutes after the standup prompt before a friendly reminder to those who have not
+    # answered (0: no reminder), and before a second one (0: none; later than the first).
     standup_reminder_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
+    standup_second_reminder_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     # Retrospectives: items anonymous unless the scrum master names them; the collection and
     # the voting windows each last this many working days.
     retro_named: Mapped[bool] = mapped_column(default=False, server_default=false())
     retro_window_days: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Whether retrospectives offer the team's health check (the scrum master turns it on).
+    retro_health: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # How many of the team's backlog items are ready and how many await triage, kept by

@@ -1,5 +1,5 @@
 """What one person's Home tab shows, across all their teams in the workspace: their role in
-each team, today's standup in each team they are a member of, each team's running (or next)
+each team, today's standup in each team that asks them (its standup days, their own time), each team's running (or next)
 sprint with its committed and done points, the ideas awaiting the triage of the teams they
 own, the open blockers of the teams they are scrum master of, and their own ideas and votes.
 
@@ -16,7 +16,7 @@ import enum
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.models import (
@@ -31,15 +31,16 @@ from bot.models import (
     SprintState,
     StandupAnswer,
     StandupDay,
+    StandupParticipant,
     Team,
     TeamHoliday,
     TeamMember,
     Vote,
 )
 from bot.services.backlog import ORDER
-from bot.services.sprints.calendar import days_left, is_working_day
+from bot.services.sprints.calendar import days_left
 from bot.services.sprints.ledger import Totals
-from bot.services.standups import local_today, person_today
+from bot.services.standups import is_standup_day, local_today, next_standup_day, person_today
 
 # Rows read for each list (ideas to triage per team, blockers per team, the person's ideas,
 # their votes): the Home tab shows at most this many and says how many more there are.
@@ -56,7 +57,7 @@ class Role(enum.StrEnum):
 class NoStandup(enum.StrEnum):
     """Why a member has no standup today."""
 
-    DAY_OFF = "day_off"  # not one of the team's working days
+    DAY_OFF = "day_off"  # not one of the team's standup days
     HOLIDAY = "holiday"  # a team holiday
     AWAY = "away"  # the person is away
 
@@ -70,6 +71,7 @@ class StandupToday:
     none_because: NoStandup | None = None  # None: there is a standup today
     holiday_note: str | None = None
     away_until: dt.date | None = None
+    next_day: dt.date | None = None  # on a day off of a team with standup days of its own
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class TeamHome:
     roles: frozenset[Role]
     running: RunningSprint | None
     next_sprint: Sprint | None  # the next planned one
-    standup: StandupToday | None  # for a member only
+    standup: StandupToday | None  # for whom the team asks only
     triage: list[BacklogItem] = field(default_factory=list)  # for the owner only
     blockers: list[OpenBlocker] = field(default_factory=list)  # for the scrum master only
     blockers_total: int = 0
@@ -134,13 +136,12 @@ class Home:
 
 def home(session: Session, person: Person, now: dt.datetime) -> Home:
     """Everything the person's Home tab shows (see the module's docstring)."""
-    team_rows = _teams(session, person)
+    team_rows, asked = _teams(session, person)
     ids = [team.id for team, _ in team_rows]
     sprints = _sprints(session, ids)
     running = [s for s in sprints if s.state is SprintState.ACTIVE]
     totals = _totals(session, [s.id for s in running])
-    member_teams = [team for team, roles in team_rows if Role.MEMBER in roles]
-    days = {team.id: local_today(team, person, now) for team in member_teams}
+    days = {team.id: local_today(team, person, now) for team, _ in team_rows if team.id in asked}
     answered = _answered(session, person, days)
     holidays = _holidays(session, days)
     first_team = team_rows[0][0] if team_rows else None
@@ -191,11 +192,15 @@ def home(session: Session, person: Person, now: dt.datetime) -> Home:
     )
 
 
-def _teams(session: Session, person: Person) -> list[tuple[Team, frozenset[Role]]]:
-    """The teams the person has a part in, oldest first, with their roles in each."""
+def _teams(session: Session, person: Person) -> tuple[list[tuple[Team, frozenset[Role]]], set[int]]:
+    """The teams the person has a part in, oldest first, with their roles in each; and those
+    that ask them for standups (members unless left out, the owner and the scrum master when
+    asked): one statement."""
     member_of = select(TeamMember.team_id).where(TeamMember.person_id == person.id)
+    part = StandupParticipant
     rows = session.execute(
-        select(Team, Team.id.in_(member_of))
+        select(Team, Team.id.in_(member_of), part.asked)
+        .outerjoin(part, and_(part.team_id == Team.id, part.person_id == person.id))
         .where(
             or_(
                 Team.owner_id == person.id,
@@ -206,14 +211,17 @@ def _teams(session: Session, person: Person) -> list[tuple[Team, frozenset[Role]
         .order_by(Team.id)
     ).all()
     result = []
-    for team, is_member in rows:
+    asked = set()
+    for team, is_member, choice in rows:
         roles = {Role.MEMBER} if is_member else set()
         if team.owner_id == person.id:
             roles.add(Role.OWNER)
         if team.scrum_master_id == person.id:
             roles.add(Role.SCRUM_MASTER)
         result.append((team, frozenset(roles)))
-    return result
+        if choice if choice is not None else is_member:
+            asked.add(team.id)
+    return result, asked
 
 
 def _any_team(session: Session) -> bool:
@@ -303,12 +311,14 @@ def _standup_today(
     holidays: dict[tuple[int, dt.date], str],
     away: list[tuple[dt.date, dt.date]],
 ) -> StandupToday:
-    """Whether the member has a standup today, as the prompts decide it, and whether they
+    """Whether the person has a standup today, as the prompts decide it, and whether they
     answered it (an answer given anyway, on a day off, still counts as answered)."""
     if answered:
         return StandupToday(day, answered=True)
-    if not is_working_day(team, day):
-        return StandupToday(day, answered, NoStandup.DAY_OFF)
+    if not is_standup_day(team, day):
+        # A team with days of its own says when the next one is; otherwise, not a working day.
+        upcoming = next_standup_day(team, day) if team.standup_days else None
+        return StandupToday(day, answered, NoStandup.DAY_OFF, next_day=upcoming)
     if (team.id, day) in holidays:
         return StandupToday(day, answered, NoStandup.HOLIDAY, holiday_note=holidays[team.id, day])
     until = next((end for start, end in away if start <= day <= end), None)

@@ -12,7 +12,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Channel, Invalid, Mention, Message, NotAllowed, NoTeam
-from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, TEAM_NAME_MAX, TeamField
+from bot.fields import (
+    DOD_MAX,
+    REMINDER_CHOICES,
+    RETRO_WINDOW_CHOICES,
+    SECOND_REMINDER_CHOICES,
+    TEAM_NAME_MAX,
+    TeamField,
+)
 from bot.i18n import LANGUAGES, N_
 from bot.models import Person, Team, TeamMember
 from bot.services import workspaces
@@ -39,6 +46,7 @@ class TeamSettings:
     definition_of_done: str | None = None
     showcase_channel_id: str | None = None  # None: the team channel
     standup_reminder_minutes: int = 120
+    standup_second_reminder_minutes: int = 0  # 0: none; else later than the first
     retro_window_days: int = 1
 
     @classmethod
@@ -112,6 +120,16 @@ class TeamSettings:
             errors[TeamField.STANDUP_REMINDER] = Message(
                 N_("Choose when to remind, or no reminder.")
             )
+        second = _int_or_none(raw.get(TeamField.STANDUP_SECOND_REMINDER)) or 0
+        first = 120 if reminder is None else reminder
+        if second not in SECOND_REMINDER_CHOICES:
+            errors[TeamField.STANDUP_SECOND_REMINDER] = Message(
+                N_("Choose when to send the second reminder, or none.")
+            )
+        elif second and not 0 < first < second:
+            errors[TeamField.STANDUP_SECOND_REMINDER] = Message(
+                N_("The second reminder comes after the first: choose a later time, or none.")
+            )
         window = _int_or_none(raw.get(TeamField.RETRO_WINDOW))
         if raw.get(TeamField.RETRO_WINDOW) is not None and window not in RETRO_WINDOW_CHOICES:
             errors[TeamField.RETRO_WINDOW] = Message(N_("Choose 1, 2 or 3 working days."))
@@ -133,7 +151,8 @@ class TeamSettings:
             language=language,  # type: ignore[arg-type]
             definition_of_done=dod,
             showcase_channel_id=showcase,
-            standup_reminder_minutes=120 if reminder is None else reminder,
+            standup_reminder_minutes=first,
+            standup_second_reminder_minutes=second,
             retro_window_days=window or 1,
         )
 
@@ -314,6 +333,7 @@ def save_team(
     team.definition_of_done = settings.definition_of_done
     team.showcase_channel_id = settings.showcase_channel_id
     team.standup_reminder_minutes = settings.standup_reminder_minutes
+    team.standup_second_reminder_minutes = settings.standup_second_reminder_minutes
     team.retro_window_days = settings.retro_window_days
     team.updated_at = now
     session.flush()

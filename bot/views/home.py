@@ -1,7 +1,7 @@
 """The Home tab: one person's agile week at a glance, across all their teams, in their language.
 
 For each team (a header, then short lines a phone shows whole): their roles, the running
-sprint (goal, committed and done points, working days left), today's standup for a member
+sprint (goal, committed and done points, working days left), today's standup for whom it asks
 (answered, or a button to answer), the ideas awaiting triage with Accept and Decline for the
 marketing owner, the open blockers with Resolve for the scrum master, and Plan a sprint for
 either. Then the person's own ideas with their status, and what they voted for. Someone in no
@@ -250,6 +250,12 @@ def _standup(tr: Translator, home: TeamHome, standup: StandupToday) -> dict[str,
             ":white_check_mark: " + tr.gettext("Today's standup: answered."),
             accessory=button(tr.gettext("Edit my answer"), Action.STANDUP_OPEN, value),
         )
+    if standup.none_because is NoStandup.DAY_OFF and standup.next_day is not None:
+        # Translators: {day} is a day such as "Tue 24 Nov".
+        text = tr.gettext("No standup today: the next one is on {day}.").format(
+            day=day_label(tr, standup.next_day)
+        )
+        return section(":zzz: " + text)
     if standup.none_because is NoStandup.DAY_OFF:
         return section(":zzz: " + tr.gettext("No standup today: not a working day."))
     if standup.none_because is NoStandup.HOLIDAY:

@@ -28,6 +28,9 @@ class Action:
     RETRO_PAGE_PREVIOUS = "retro.page.previous"
     RETRO_PAGE_NEXT = "retro.page.next"
     RETRO_ACTION_MENU = "retro.action"
+    RETRO_NOTE = "retro.note"  # the sprint board's button to note an item for the retro
+    RETRO_NOTE_REMOVE = "retro.note.remove"
+    RETRO_HEALTH = "retro.health"
     BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
 
@@ -46,4 +49,9 @@ class Callback:
     SPRINT_PLAN = "sprint.plan"
     EXPERIMENT_RESULT = "experiment.result"
     STANDUP = "standup.answer"
+    STANDUP_SETUP = "standup.setup"
     RETRO_ITEM = "retro.item"
+    RETRO_NOTE = "retro.note"
+    RETRO_NOTED = "retro.noted"  # the note's confirmation, with its Remove button
+    RETRO_HEALTH = "retro.health"
+    RETRO_HEALTH_THANKS = "retro.health.thanks"

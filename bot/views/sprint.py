@@ -81,6 +81,7 @@ class Board:
     totals: Totals
     days_left: int
     working_days: int
+    focus: str | None = None  # the team's focus from its last retrospective, if any
 
 
 def sprint_title(tr: Translator, team: Team, sprint: Sprint) -> str:
@@ -135,8 +136,13 @@ def board_message(
     blocks: list[dict[str, Any]] = [
         section(f"{heading}\n{goal_lines(tr, sprint)}"),
         context(f"{dates} · {when} · {progress}"),
-        {"type": "divider"},
     ]
+    if board.focus:
+        # Translators: {action} is the retrospective action the team chose to focus on, as
+        # the team wrote it.
+        focus = tr.gettext("*Our focus this sprint:* {action}").format(action=esc(board.focus))
+        blocks.append(section(":dart: " + truncate(focus, 2900)))
+    blocks.append({"type": "divider"})
     if not board.entries:
         blocks.append(section(tr.gettext("No items in this sprint yet.")))
     movable = interactive and sprint.state is SprintState.ACTIVE
@@ -187,16 +193,13 @@ def board_message(
             }
         )
     if interactive:
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "sprint_nav",
-                "elements": [
-                    button(tr.gettext("Burnup chart"), Action.SPRINT_BURNUP, str(sprint.id)),
-                    button(tr.gettext("Refresh"), Action.SPRINT_REFRESH, str(sprint.id)),
-                ],
-            }
-        )
+        nav = [
+            button(tr.gettext("Burnup chart"), Action.SPRINT_BURNUP, str(sprint.id)),
+            button(tr.gettext("Refresh"), Action.SPRINT_REFRESH, str(sprint.id)),
+        ]
+        if sprint.state is SprintState.ACTIVE:  # a note for the retrospective that follows
+            nav.append(button(tr.gettext("Note for the retro"), Action.RETRO_NOTE, str(team.id)))
+        blocks.append({"type": "actions", "block_id": "sprint_nav", "elements": nav})
     fallback = f"{team.name} · Sprint {sprint.number}: {sprint.goal}"
     return {"text": esc(truncate(fallback, 300)), "blocks": blocks}
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES
+from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, SECOND_REMINDER_CHOICES
 from bot.fields import TEAM_NAME_MAX as NAME_MAX
 from bot.fields import TeamField as Field
 from bot.i18n import LANGUAGES, Translator, weekday_names
@@ -113,7 +113,12 @@ def setup_modal(
             "type": "input",
             "block_id": Field.STANDUP_TIME,
             "label": plain(tr.gettext("Daily standup time")),
-            "hint": plain(tr.gettext("Each member is asked at this time in their own time zone.")),
+            "hint": plain(
+                tr.gettext(
+                    "Each member is asked at this time in their own time zone, unless they "
+                    "choose a time of their own with /standup time."
+                )
+            ),
             "element": {
                 "type": "timepicker",
                 "action_id": Field.STANDUP_TIME,
@@ -164,6 +169,7 @@ def setup_modal(
         _dod_input(tr, team),
         _showcase_input(tr, team),
         _reminder_input(tr, team),
+        _second_reminder_input(tr, team),
         _retro_window_input(tr, team),
     ]
     return {
@@ -201,16 +207,18 @@ def _dod_input(tr: Translator, team: Team | None) -> dict[str, Any]:
     }
 
 
+def _reminder_label(tr: Translator, minutes: int) -> str:
+    if minutes < 60:
+        # Translators: {n} is a number of minutes.
+        return tr.ngettext("After {n} minute", "After {n} minutes", minutes).format(n=minutes)
+    hours = minutes // 60
+    # Translators: {n} is a number of hours.
+    return tr.ngettext("After {n} hour", "After {n} hours", hours).format(n=hours)
+
+
 def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
     def label(minutes: int) -> str:
-        if minutes == 0:
-            return tr.gettext("No reminder")
-        if minutes < 60:
-            # Translators: {n} is a number of minutes.
-            return tr.ngettext("After {n} minute", "After {n} minutes", minutes).format(n=minutes)
-        hours = minutes // 60
-        # Translators: {n} is a number of hours.
-        return tr.ngettext("After {n} hour", "After {n} hours", hours).format(n=hours)
+        return tr.gettext("No reminder") if minutes == 0 else _reminder_label(tr, minutes)
 
     options = [option(label(m), str(m)) for m in REMINDER_CHOICES]
     current = team.standup_reminder_minutes if team else 120
@@ -219,7 +227,10 @@ def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
         "block_id": Field.STANDUP_REMINDER,
         "label": plain(tr.gettext("Standup reminder")),
         "hint": plain(
-            tr.gettext("One private reminder to those who have not answered their standup yet.")
+            tr.gettext(
+                "A private reminder to those who have not answered their standup yet, this "
+                "long after they were asked."
+            )
         ),
         "element": {
             "type": "static_select",
@@ -228,6 +239,28 @@ def _reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
             "initial_option": options[REMINDER_CHOICES.index(current)]
             if current in REMINDER_CHOICES
             else options[3],
+        },
+    }
+
+
+def _second_reminder_input(tr: Translator, team: Team | None) -> dict[str, Any]:
+    def label(minutes: int) -> str:
+        return tr.gettext("No second reminder") if minutes == 0 else _reminder_label(tr, minutes)
+
+    options = [option(label(m), str(m)) for m in SECOND_REMINDER_CHOICES]
+    current = team.standup_second_reminder_minutes if team else 0
+    return {
+        "type": "input",
+        "block_id": Field.STANDUP_SECOND_REMINDER,
+        "label": plain(tr.gettext("Second standup reminder")),
+        "hint": plain(tr.gettext("Later than the first, to those who still have not answered.")),
+        "element": {
+            "type": "static_select",
+            "action_id": Field.STANDUP_SECOND_REMINDER,
+            "options": options,
+            "initial_option": options[SECOND_REMINDER_CHOICES.index(current)]
+            if current in SECOND_REMINDER_CHOICES
+            else options[0],
         },
     }
 

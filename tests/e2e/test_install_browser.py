@@ -42,14 +42,16 @@ def browser(tmp_path):
 
 def click_through(browser, app_url, team, decision):  # noqa: F811 - the fixture's value
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions as arrived
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(app_url + "/slack/install")
     assert browser.title == "Add agilebot to Slack"
     browser.find_element(By.ID, "add-to-slack").click()
-    assert "requesting permission" in browser.find_element(By.TAG_NAME, "h1").text
+    WebDriverWait(browser, 10).until(arrived.title_contains("requesting permission"))
     Select(browser.find_element(By.ID, "team")).select_by_value(team)
-    browser.find_element(By.ID, decision).click()
+    browser.find_element(By.ID, decision).click()  # then Slack sends the browser back
+    WebDriverWait(browser, 10).until(arrived.url_contains("/slack/oauth_redirect"))
     return browser.find_element(By.TAG_NAME, "h1").text, browser.find_element(By.TAG_NAME, "body")
 
 
@@ -67,5 +69,8 @@ def test_an_admin_who_cancels_is_told_and_can_start_again(browser, app_url, stor
     title, body = click_through(browser, app_url, SECOND, "cancel")
     assert title == "agilebot was not installed" and "cancelled" in body.text
     assert store.find_bot(enterprise_id=ENTERPRISE, team_id=SECOND) is None
+    from selenium.webdriver.support import expected_conditions as arrived
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.find_element(By.LINK_TEXT, "Start again").click()
-    assert browser.title == "Add agilebot to Slack"
+    WebDriverWait(browser, 10).until(arrived.title_is("Add agilebot to Slack"))

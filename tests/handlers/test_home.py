@@ -91,7 +91,7 @@ def team(slack, clock, read):
             team,
             member,
             standups.local_today(team, member, NOW),
-            standups.AnswerDraft("Drafts", "Review", "Waiting for legal", ()),
+            standups.AnswerDraft(("Drafts", "Review", "Waiting for legal")),
             NOW,
         )
         return {"id": team.id, "ideas": ideas, "ready": ready, "blocker": saved.blocker.id}
@@ -434,7 +434,7 @@ def test_one_publish_takes_the_same_few_statements_however_much_there_is(
                 other,
                 member,
                 standups.local_today(other, member, NOW),
-                standups.AnswerDraft("x", None, "Blocked again", ()),
+                standups.AnswerDraft(("x", None, "Blocked again")),
                 NOW,
             )
             assert answer.blocker is not None

@@ -1,7 +1,8 @@
 """Retrospectives: opened at a sprint's close (or with /retro), items anonymous by default
 (no author stored, none in anything posted), three votes each with hidden tallies, a fourth
 vote refused even under concurrent clicks, ranked results, and the top "try" items carried
-into the next planning and retrospective as actions."""
+into the next planning and retrospective as actions. Notes taken during the sprint join the
+retrospective once, however the ticks repeat or race (see also tests/e2e/test_retros.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.jobs import sprints as sprint_jobs
 from bot.jobs import workspaces as workspace_jobs
 from bot.messaging import retros as retro_posts
 from bot.models import RetroItem, RetroState, RetroVote, Team
+from bot.models.retro import RetroNote
 from bot.scheduler import tick
 from bot.services import retros, sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
@@ -348,3 +350,88 @@ def test_a_revoked_token_suspends_the_workspace_and_its_retrospective_resumes_wi
     assert len(run(team, session_factory, voting_at + dt.timedelta(minutes=91)).ran) == 1
     state = read(lambda s: retros.current_retro(s, s.get_one(Team, team["id"])).state)
     assert state is RetroState.VOTING
+
+
+def test_notes_of_the_sprint_open_with_its_retro_once_whatever_the_ticks_do(
+    team, double, db_url, session_factory, read
+):
+    """Notes taken during the sprint become the retrospective's items in the transaction that
+    opens it: once, when ticks repeat and when three processes race for the opening."""
+    with unit_of_work(session_factory, team["workspace"]) as session:
+        t = session.get_one(Team, team["id"])
+        owner = workspaces.person(session, OWNER)
+        draft = SprintDraft.validate(
+            {
+                SprintField.GOAL: "Goal",
+                SprintField.START: "2026-11-09",
+                SprintField.LENGTH: "1",
+                SprintField.CAPACITY: "5",
+            },
+            today=MONDAY.date(),
+        )
+        sprint_id = sprints.plan(session, t, owner, draft, MONDAY).id
+        for user, text in [(MEMBER, "Ship smaller"), (ITALIAN, "Too many meetings")]:
+            retros.note(session, t.id, workspaces.person(session, user), "try", text, MONDAY)
+    sources = [
+        *sprint_jobs.sources(lambda _: team["client"], session_factory),
+        *retro_jobs.sources(lambda _: team["client"], session_factory),
+    ]
+    tick(session_factory, dt.datetime(2026, 11, 9, 8, 0, tzinfo=dt.UTC), sources)
+    close = dt.datetime(2026, 11, 13, 16, 0, tzinfo=dt.UTC)
+    assert f"sprint_close:sprint={sprint_id}" in tick(session_factory, close, sources).ran
+    opening = close + dt.timedelta(minutes=1)
+    barrier = threading.Barrier(3)
+    reports = []
+
+    def race():
+        client = web_client(settings_for(double, db_url))  # each its own process's client
+        mine = retro_jobs.sources(lambda _: client, session_factory)
+        barrier.wait()
+        reports.append(tick(session_factory, opening, mine))
+
+    threads = [threading.Thread(target=race) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(k for r in reports for k in r.ran) == [f"retro_open:sprint={sprint_id}"]
+    for minutes in (2, 3, 60 * 24):
+        tick(session_factory, opening + dt.timedelta(minutes=minutes), sources)
+
+    def state(session):
+        items = session.scalars(select(RetroItem)).all()
+        return (
+            sorted(i.text for i in items),
+            {i.author_id for i in items},
+            session.scalars(select(RetroNote)).all(),
+        )
+
+    texts, authors, pending = read(state)
+    assert texts == ["Ship smaller", "Too many meetings"] and authors == {None} and pending == []
+    assert sum("Retrospective" in all_text(m) for m in double.messages_in(TEAM_CHANNEL)) == 1
+
+
+def test_a_note_racing_the_opening_lands_in_the_retro_once(team, double, session_factory, read):
+    """A note saved while the retrospective opens is either taken in by the opening or finds
+    the retrospective open: never left behind, never twice."""
+    barrier = threading.Barrier(2)
+
+    def note():
+        barrier.wait()
+        with unit_of_work(session_factory, team["workspace"]) as session:
+            person = workspaces.person(session, MEMBER)
+            retros.note(session, team["id"], person, "worked", "Just in time", MONDAY)
+
+    def open_it():
+        barrier.wait()
+        with unit_of_work(session_factory, team["workspace"]) as session:
+            retros.open_retro(session, session.get_one(Team, team["id"]), None, MONDAY)
+
+    threads = [threading.Thread(target=note), threading.Thread(target=open_it)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    texts = read(lambda s: [i.text for i in s.scalars(select(RetroItem))])
+    assert texts == ["Just in time"]
+    assert read(lambda s: s.scalars(select(RetroNote)).all()) == []

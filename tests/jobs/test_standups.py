@@ -317,7 +317,7 @@ def test_answers_only_for_days_asked_and_items_only_from_the_sprint(
     def answer_for(day, items=()):
         def go(session):
             t = session.get_one(Team, team["id"])
-            draft = standups.AnswerDraft("Done", None, None, tuple(items))
+            draft = standups.AnswerDraft(("Done", None, None), tuple(items))
             person = workspaces.person(session, ROME)
             return standups.save_answer(session, t, person, day, draft, clock.fixed).answer.item_ids
 

@@ -74,6 +74,8 @@ def team(**fields: Any) -> Team:
         "definition_of_done": None,
         "showcase_channel_id": None,
         "standup_reminder_minutes": 120,
+        "standup_second_reminder_minutes": 0,
+        "standup_days": None,
         "retro_named": False,
         "retro_window_days": 1,
     }

@@ -1,6 +1,7 @@
 """The retrospective in the team channel: nothing about the items while they are collected,
 every item (in the order given, shuffled by the service) with a Vote button while voting, the
-ranked results and actions at the close; authors only when the team chose named items."""
+ranked results and actions at the close; authors only when the team chose named items. The
+note form and its confirmation, the health check's form and results, and the team's focus."""
 
 from __future__ import annotations
 
@@ -13,10 +14,23 @@ import pytest
 from bot.fields import RetroField
 from bot.i18n import LANGUAGES, translator
 from bot.models import RetroColumn, RetroState
-from bot.models.retro import RETRO_ITEM_MAX
-from bot.services.retros import Ranked
+from bot.models.retro import RETRO_ITEM_MAX, HealthStatement
+from bot.services.retros import Health, Noted, Ranked
 from bot.views.ids import Action, Callback
-from bot.views.retro import VOTE_ITEMS_PER_PAGE, item_modal, milestone_message, retro_message
+from bot.views.retro import (
+    VOTE_ITEMS_PER_PAGE,
+    health_blocks,
+    health_modal,
+    health_thanks_modal,
+    item_modal,
+    milestone_message,
+    note_modal,
+    note_removed_modal,
+    noted_modal,
+    retro_message,
+    statement_text,
+)
+from tests.slack_double.block_kit import check_view
 from tests.views.blockkit import (
     all_text,
     assert_message,
@@ -253,7 +267,7 @@ def test_results_rank_each_column_by_votes_and_list_the_actions():
     menu = block_with_id(payload, "retro_action:7")
     assert menu["text"]["text"] == ":seedling: Fewer meetings · idea #44"
     assert menu["accessory"]["action_id"] == Action.RETRO_ACTION_MENU
-    assert [o["value"] for o in menu["accessory"]["options"]] == ["done:7", "backlog:7"]
+    assert [o["value"] for o in menu["accessory"]["options"]] == ["done:7", "backlog:7", "focus:7"]
     assert "retro_action:1" not in {b.get("block_id") for b in payload["blocks"]}
     assert voted_ids(payload) == []
 
@@ -378,3 +392,152 @@ def test_milestones_tell_the_channel_when_voting_opens_and_when_results_are_in(l
     )
     assert_message(results)
     assert results["text"].startswith(":bar_chart: ") and " 1 " in results["text"]
+
+
+# --- notes, the team's health and its focus --------------------------------------------------
+
+
+def assert_notice(view) -> None:
+    """A modal that only tells (a confirmation): no inputs, so no submit button, which Slack
+    allows; checked against Slack's rules as the double applies them."""
+    problems: list[str] = []
+    check_view(problems, "views.update", view, expected="modal")
+    assert not problems, problems
+    assert "submit" not in view and not [b for b in view["blocks"] if b["type"] == "input"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_note_form_takes_the_items_fields_and_says_whether_the_name_is_kept(language):
+    tr = translator(language)
+    for named, privacy in (
+        (
+            False,
+            "Anonymous: your name is not stored with the note. Nobody sees it until the "
+            "retrospective's items are shown for the vote.",
+        ),
+        (
+            True,
+            "Named: the note will show your name. Nobody sees it until the retrospective's "
+            "items are shown for the vote.",
+        ),
+    ):
+        view = note_modal(tr, team(name=HOSTILE, retro_named=named), LONGEST)
+        assert_modal(view)
+        assert not pings(view)
+        assert view["callback_id"] == Callback.RETRO_NOTE
+        assert json.loads(view["private_metadata"]) == {"team": 7}
+        inputs = [b for b in view["blocks"] if b["type"] == "input"]
+        assert [b["block_id"] for b in inputs] == [RetroField.COLUMN, RetroField.ITEM]
+        assert inputs[1]["element"]["initial_value"] == LONGEST
+        assert view["blocks"][-1]["elements"][0]["text"] == tr.gettext(privacy)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_notes_confirmation_shows_it_and_offers_its_removal_while_it_waits(language):
+    tr = translator(language)
+    waiting = Noted(team(name=HOSTILE), named=False, note_id=12, removal_key="k3y")
+    view = noted_modal(tr, waiting, RetroColumn.TRY, LONGEST)
+    assert_notice(view)
+    assert not pings(view)
+    assert "submit" not in view and view["callback_id"] == Callback.RETRO_NOTED
+    (remove,) = [b for b in of_type(view, "button") if b["action_id"] == Action.RETRO_NOTE_REMOVE]
+    assert remove["value"] == "12:k3y" and remove["style"] == "danger" and "confirm" in remove
+    assert tr.gettext(
+        "Nothing ties this note to you, so once you close this window nobody can remove "
+        "it, you included."
+    ) in all_text(view)
+    # Straight into the collecting retrospective: an item now, nothing left to remove.
+    into_open = noted_modal(tr, Noted(team(), named=False, into_open=True), RetroColumn.TRY, "x")
+    assert_notice(into_open)
+    assert of_type(into_open, "button") == []
+    removed = note_removed_modal(tr)
+    assert_notice(removed)
+    assert tr.gettext("Note removed: nothing of it is kept.") in all_text(removed)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_health_form_asks_each_statement_from_one_to_five(language):
+    tr = translator(language)
+    view = health_modal(tr, team(name=HOSTILE), retro(RetroState.VOTING, health=True))
+    assert_modal(view)
+    assert not pings(view)
+    assert json.loads(view["private_metadata"]) == {"retro": 5}
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs] == [
+        RetroField.HEALTH_PREFIX + s.value for s in HealthStatement
+    ]
+    assert [b["label"]["text"] for b in inputs] == [statement_text(tr, s) for s in HealthStatement]
+    for block in inputs:
+        assert not block.get("optional")
+        assert [o["value"] for o in block["element"]["options"]] == ["1", "2", "3", "4", "5"]
+    assert_notice(health_thanks_modal(tr))
+
+
+def test_the_retro_offers_the_health_check_only_while_open_and_only_if_on():
+    for state in (RetroState.COLLECTING, RetroState.VOTING):
+        with_check = retro_message(
+            EN,
+            team(),
+            retro(state, health=True),
+            items=[],
+            ranked=None,
+            actions=[],
+            earlier_actions=[],
+            authors={},
+            local_time=WHEN,
+        )
+        assert block_with_id(with_check, "retro_health")["accessory"]["value"] == "5"
+        assert "retro_health" not in {b.get("block_id") for b in message(state)["blocks"]}
+
+
+def test_a_full_voting_page_with_the_health_check_stays_within_slacks_blocks():
+    payload = retro_message(
+        EN,
+        team(),
+        retro(RetroState.VOTING, health=True),
+        items=shuffled(100),
+        ranked=None,
+        actions=[],
+        earlier_actions=[retro_action(n) for n in range(1, 12)],
+        authors={},
+        local_time=WHEN,
+    )
+    assert_message(payload)
+    assert len(payload["blocks"]) <= 50
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_health_results_are_averages_from_three_answers_else_how_many_answered(language):
+    tr = translator(language)
+    few = health_blocks(tr, Health(2, None))
+    assert tr.ngettext(
+        "{n} person rated the team's health: the averages are shown from {min} answers.",
+        "{n} people rated the team's health: the averages are shown from {min} answers.",
+        2,
+    ).format(n=2, min=3) in all_text({"blocks": few})
+    averages = dict.fromkeys(HealthStatement, 3.0) | {HealthStatement.PACE: 2.5}
+    shown = all_text({"blocks": health_blocks(tr, Health(3, averages))})
+    pace = "2.5" if language == "en" else "2,5"
+    assert f"*{pace}* · {statement_text(tr, HealthStatement.PACE)}" in shown
+
+
+def test_the_results_offer_the_focus_and_mark_it_and_the_next_retro_asks_it_first():
+    chosen = retro_action(8, "Pair on copy", focus=True)
+    results = message(
+        RetroState.CLOSED,
+        ranked={c: [] for c in RetroColumn},
+        actions=[retro_action(7, "Fewer meetings"), chosen],
+    )
+    assert_message(results)
+    first = block_with_id(results, "retro_action:7")
+    assert "focus:7" in [o["value"] for o in first["accessory"]["options"]]
+    focus = block_with_id(results, "retro_action:8")
+    assert focus["text"]["text"] == ":dart: Pair on copy · *the team's focus*"
+    assert "focus:8" not in [o["value"] for o in focus["accessory"]["options"]]
+    # At the next retrospective (the service lists the focus first): marked, no focus option.
+    later = message(RetroState.COLLECTING, earlier=[chosen, retro_action(9)])
+    listed = [b["block_id"] for b in later["blocks"] if b.get("block_id", "").startswith("retro_")]
+    assert listed[:2] == ["retro_action:8", "retro_action:9"]
+    assert block_with_id(later, "retro_action:8")["text"]["text"].startswith(":dart: ")
+    menus = [o["options"] for o in of_type(later, "overflow")]
+    assert all(not o["value"].startswith("focus:") for options in menus for o in options)

@@ -119,6 +119,7 @@ def test_the_board_groups_items_by_state_with_the_button_that_moves_each_on():
     assert [(b["action_id"], b["value"]) for b in nav] == [
         (Action.SPRINT_BURNUP, "3"),
         (Action.SPRINT_REFRESH, "3"),
+        (Action.RETRO_NOTE, "7"),  # the team's: a note for its next retrospective
     ]
 
 
@@ -167,6 +168,19 @@ def test_a_full_board_stays_within_50_blocks_and_counts_what_it_leaves_out(langu
         "…and {n} more item: see `/sprint`.", "…and {n} more items: see `/sprint`.", 80
     )
     assert more.format(n=80) in all_text(message)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_teams_focus_is_on_the_board_escaped_and_a_full_board_still_fits(language):
+    tr = translator(language)
+    b = board(entries(120, title=WORST_TITLE, points=13))
+    focused = Board(b.team, b.sprint, b.entries, b.totals, b.days_left, 10, focus=HOSTILE)
+    message = board_message(tr, focused, owner_controls=True)
+    assert_message(message)  # 50 blocks at most, the focus line included
+    assert not pings(message)
+    line = tr.gettext("*Our focus this sprint:* {action}").format(action=HOSTILE_ESCAPED)
+    assert message["blocks"][2]["text"]["text"] == ":dart: " + line
+    assert "dart" not in all_text(board_message(tr, board()))  # no focus, no line
 
 
 def test_the_owner_can_pick_any_item_to_re_estimate():

@@ -8,7 +8,14 @@ import json
 
 import pytest
 
-from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, TEAM_NAME_MAX, TeamField
+from bot.fields import (
+    DOD_MAX,
+    REMINDER_CHOICES,
+    RETRO_WINDOW_CHOICES,
+    SECOND_REMINDER_CHOICES,
+    TEAM_NAME_MAX,
+    TeamField,
+)
 from bot.i18n import LANGUAGES, translator
 from bot.views.ids import Callback
 from bot.views.team import setup_modal, team_saved_message
@@ -39,6 +46,7 @@ FIELDS = [
     TeamField.DEFINITION_OF_DONE,
     TeamField.SHOWCASE_CHANNEL,
     TeamField.STANDUP_REMINDER,
+    TeamField.STANDUP_SECOND_REMINDER,
     TeamField.RETRO_WINDOW,
 ]
 
@@ -82,6 +90,7 @@ def test_a_new_team_starts_from_sensible_defaults(language):
     assert element[TeamField.TIME_ZONE]["initial_value"] == "Europe/Amsterdam"
     assert element[TeamField.LANGUAGE]["initial_option"]["value"] == language  # the reader's own
     assert element[TeamField.STANDUP_REMINDER]["initial_option"]["value"] == "120"
+    assert element[TeamField.STANDUP_SECOND_REMINDER]["initial_option"]["value"] == "0"
     assert element[TeamField.RETRO_WINDOW]["initial_option"]["value"] == "1"
     assert element[TeamField.NAME]["max_length"] == TEAM_NAME_MAX
     assert element[TeamField.DEFINITION_OF_DONE]["max_length"] == DOD_MAX
@@ -109,6 +118,7 @@ def test_an_existing_team_is_edited_from_what_it_has(language):
         definition_of_done="d" * DOD_MAX,
         showcase_channel_id="C0SHOW001",
         standup_reminder_minutes=30,
+        standup_second_reminder_minutes=240,
         retro_window_days=3,
     )
     members = [f"U{n:08}" for n in range(60)]
@@ -144,6 +154,7 @@ def test_an_existing_team_is_edited_from_what_it_has(language):
     assert element[TeamField.DEFINITION_OF_DONE]["initial_value"] == "d" * DOD_MAX
     assert element[TeamField.SHOWCASE_CHANNEL]["initial_conversation"] == "C0SHOW001"
     assert element[TeamField.STANDUP_REMINDER]["initial_option"]["value"] == "30"
+    assert element[TeamField.STANDUP_SECOND_REMINDER]["initial_option"]["value"] == "240"
     assert element[TeamField.RETRO_WINDOW]["initial_option"]["value"] == "3"
 
 
@@ -156,6 +167,9 @@ def test_every_reminder_and_retrospective_choice_is_offered_in_words():
         "Dopo 30 minuti",
         "Dopo 1 ora",
     ]
+    second = element[TeamField.STANDUP_SECOND_REMINDER]["options"]
+    assert [o["value"] for o in second] == [str(m) for m in SECOND_REMINDER_CHOICES]
+    assert [o["text"]["text"] for o in second[:2]] == ["Nessun secondo promemoria", "Dopo 1 ora"]
     windows = element[TeamField.RETRO_WINDOW]["options"]
     assert [o["value"] for o in windows] == [str(n) for n in RETRO_WINDOW_CHOICES]
 
