@@ -18,11 +18,15 @@ COMMANDS = (
         "[plan | edit | start | end | velocity | help]",
     ),
     ("/burnup", "Post the sprint's burnup chart in the channel", ""),
-    ("/retro", "The team's retrospective: open it, or add to it", "[named | anonymous]"),
+    (
+        "/retro",
+        "The team's retrospective: open it, add to it, or note an item for the next",
+        "[note | named | anonymous | health on|off]",
+    ),
     (
         "/standup",
-        "Answer today's standup; away, back, team holidays",
-        "[away FROM TO | back | holiday DATE [name] | holidays]",
+        "Answer today's standup; your own time, the week, away days, the team's set-up",
+        "[time HH:MM | week | away FROM TO | back | holiday DATE | setup | help]",
     ),
 )
 

@@ -30,12 +30,13 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
             tr.gettext("`/burnup`: post the sprint's burnup chart in the channel."),
             tr.gettext(
                 "`/retro`: the team's retrospective (it also opens by itself when a sprint "
-                "closes): add items, then vote; anonymous unless the scrum master names them."
+                "closes): add items, then vote; anonymous unless the scrum master names them. "
+                "`/retro note`: keep an item for the next one, unseen until it opens."
             ),
             tr.gettext(
                 "`/standup`: answer today's standup (I also ask each member privately at the "
-                "team's standup time, in their own time zone); `/standup help` for away days "
-                "and team holidays."
+                "team's standup time, in their own time zone); `/standup time 08:30` for a time "
+                "of your own, `/standup week` for the team's week, `/standup help` for more."
             ),
             tr.gettext(
                 "`/agile setup`: set up or edit the team of this channel (name, admin channel, "
