@@ -130,6 +130,14 @@ class StandupSetupField:
 NO_BLOCKER_QUESTION = "0"
 
 
+class StandupTimeField:
+    """Input block ids of the form for a standup time of one's own (from the Home tab)."""
+
+    TIME = "standup_own_time"  # a timepicker, HH:MM in the person's time zone
+    TEAMS_TIME = "standup_own_time_reset"  # checked: back to the team's time
+    USE_TEAMS = "team"  # the checkbox's value
+
+
 class RetroField:
     """Input block ids of the retrospective's item modal (and of the note modal, which takes
     the same two fields), and of the health check: one block per statement."""

@@ -1,13 +1,15 @@
 """The Home tab in Slack: published for a person each time they open it (`app_home_opened`,
 for the Home tab only: Slack sends the event for the Messages tab too), and again after an
-action they take from it (Accept, Decline, Resolve, a standup, an idea, a sprint plan).
+action they take from it (Accept, Decline, Resolve, a standup, a standup time, an idea, a
+sprint plan).
 
 A click on the Home tab comes without a channel, a message or a response URL: its container is
 the view. The listeners of the buttons it shares with messages (triage, Resolve, the standup)
 serve it as they are; they call `refresh_home` when `clicked_in_home`. A form opened from the
 tab carries `"home": true` in its private metadata (`from_home`), so that its submission
 refreshes the tab too (`opened_from_home`). The tab's own buttons open the idea form
-(bot.handlers.backlog) and the planning form (bot.handlers.sprint_planning).
+(bot.handlers.backlog), the planning form (bot.handlers.sprint_planning) and the form for a
+standup time of one's own (bot.handlers.standups).
 
 Every action on the tab is checked on the server as it is from a message: the tab shows the
 owner's and the scrum master's buttons to them only, and the services refuse anyone else."""

@@ -1,7 +1,7 @@
 """Standups in Slack: `/standup` opens the standup form (also from the prompt's button), whose
 answer goes to the day's thread; `/standup setup` opens the scrum master's form (questions,
-days, who is asked); `/standup time [HH:MM|reset]` is a time of one's own; `/standup week` the
-week at a glance; `/standup away|back|holiday|holidays` sets the days without standups; the
+days, who is asked); `/standup time [HH:MM|reset]` is a time of one's own, also set from the
+Home tab's Change… (a form); `/standup week` the week at a glance; `/standup away|back|holiday|holidays` sets the days without standups; the
 scrum master's Resolve button closes a blocker.
 
 Only the people a team asks (and its members) answer, only its people see its week and set a
@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Invalid, Message
-from bot.fields import StandupField, StandupSetupField
+from bot.fields import StandupField, StandupSetupField, StandupTimeField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button, state_values, view_metadata
 from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
@@ -37,8 +37,9 @@ from bot.services import standups, teams, workspaces
 from bot.services.standups import AnswerDraft, StandupSetup
 from bot.views.failures import failure_words
 from bot.views.help import notice
+from bot.views.home import HomeAction
 from bot.views.ids import Action, Callback
-from bot.views.standup import standup_modal, standup_setup_modal, week_message
+from bot.views.standup import own_time_modal, standup_modal, standup_setup_modal, week_message
 
 # The words of /standup that open the scrum master's set-up form.
 SETUP = ("setup", "questions")
@@ -63,6 +64,13 @@ def register(app: App) -> None:
         app.view(Callback.STANDUP_SETUP),
         save_setup,
         refuse_on=StandupSetupField.QUESTION.format(n=1),
+    )
+    listen(app.action(HomeAction.STANDUP_TIME), later=open_own_time_form, opens_form=True)
+    listen_to_modal(
+        app.view(Callback.STANDUP_TIME),
+        save_own_time,
+        after_own_time,
+        refuse_on=StandupTimeField.TIME,
     )
     listen(app.action(Action.BLOCKER_RESOLVE), later=resolve_blocker)
 
@@ -328,6 +336,70 @@ def _own_time(
             "You are not asked for the standups of {team} at the moment."
         ).format(team=esc(team.name))
     return text
+
+
+def open_own_time_form(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """The Home tab's Change…: the form for a standup time of one's own, for one of the
+    person's teams (the button's team, checked here and again on saving)."""
+    person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+    with deps.transaction(context) as session:
+        team = teams.get_team(session, button_int(action.get("value")))
+        standups.require_in_team(session, team, person)
+        view = own_time_modal(
+            person_translator(person, team),
+            team,
+            standups.own_time(session, team, person),
+            standups.member_zone(person, team).key,
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=from_home(view))
+
+
+def save_own_time(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
+    """The form's time, or the team's when its box is ticked, through the services of
+    `/standup time`: same check of the time, same refusal of a team the person is not in (the
+    team comes from the form's metadata, so it is checked here, not trusted)."""
+    user_id = body["user"]["id"]
+    load_person(deps, context, user_id)
+    team_id = button_int(view_metadata(view).get("team"))
+    values = state_values(view)
+    reset = StandupTimeField.USE_TEAMS in (values.get(StandupTimeField.TEAMS_TIME) or [])
+    text = str(values.get(StandupTimeField.TIME) or "")
+    now = deps.now()
+    deps.run(context, lambda s: _save_own_time(s, team_id, user_id, text, reset, now))
+    context["saved_own_time"] = True
+
+
+def _save_own_time(
+    session: Session, team_id: int, user_id: str, text: str, reset: bool, now: dt.datetime
+) -> None:
+    team = teams.get_team(session, team_id)
+    person = workspaces.person(session, user_id)
+    # The form starts at the team's time for whoever follows it: saving it unchanged keeps
+    # them following the team's, rather than pinning today's team time as their own.
+    unchanged = (
+        standups.own_time(session, team, person) is None
+        and standups.parse_time(text) == team.standup_time
+    )
+    if reset or unchanged:
+        standups.reset_own_time(session, team, person, now)
+    else:
+        standups.set_own_time(session, team, person, text, now)
+
+
+def after_own_time(
+    body: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    """The Home tab shows the time just saved."""
+    if context.get("saved_own_time") and opened_from_home(body["view"]):
+        refresh_home(client, context, deps, body["user"]["id"])
 
 
 def _change_days_off(

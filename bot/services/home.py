@@ -1,7 +1,8 @@
 """What one person's Home tab shows, across all their teams in the workspace: their role in
-each team, today's standup in each team that asks them (its standup days, their own time), each team's running (or next)
-sprint with its committed and done points, the ideas awaiting the triage of the teams they
-own, the open blockers of the teams they are scrum master of, and their own ideas and votes.
+each team, today's standup in each team that asks them (its standup days, their own time,
+and that time when they chose one), each team's running (or next) sprint with its committed
+and done points, the ideas awaiting the triage of the teams they own, the open blockers of the
+teams they are scrum master of, and their own ideas and votes.
 
 Read in a constant number of statements, however many teams, items, votes and blockers there
 are: one per kind of thing, each over all the person's teams at once, and each list read up
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -72,6 +73,7 @@ class StandupToday:
     holiday_note: str | None = None
     away_until: dt.date | None = None
     next_day: dt.date | None = None  # on a day off of a team with standup days of its own
+    own_time: dt.time | None = None  # their own standup time (their time zone); None: the team's
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,10 @@ def home(session: Session, person: Person, now: dt.datetime) -> Home:
                 standup=(
                     None
                     if day is None
-                    else _standup_today(team, day, (team.id, day) in answered, holidays, away)
+                    else replace(
+                        _standup_today(team, day, (team.id, day) in answered, holidays, away),
+                        own_time=asked[team.id],
+                    )
                 ),
                 triage=triage.get(team.id, []),
                 blockers=blockers.get(team.id, []),
@@ -192,14 +197,16 @@ def home(session: Session, person: Person, now: dt.datetime) -> Home:
     )
 
 
-def _teams(session: Session, person: Person) -> tuple[list[tuple[Team, frozenset[Role]]], set[int]]:
+def _teams(
+    session: Session, person: Person
+) -> tuple[list[tuple[Team, frozenset[Role]]], dict[int, dt.time | None]]:
     """The teams the person has a part in, oldest first, with their roles in each; and those
     that ask them for standups (members unless left out, the owner and the scrum master when
-    asked): one statement."""
+    asked), each with the person's own standup time there (None: the team's): one statement."""
     member_of = select(TeamMember.team_id).where(TeamMember.person_id == person.id)
     part = StandupParticipant
     rows = session.execute(
-        select(Team, Team.id.in_(member_of), part.asked)
+        select(Team, Team.id.in_(member_of), part.asked, part.own_time)
         .outerjoin(part, and_(part.team_id == Team.id, part.person_id == person.id))
         .where(
             or_(
@@ -211,8 +218,8 @@ def _teams(session: Session, person: Person) -> tuple[list[tuple[Team, frozenset
         .order_by(Team.id)
     ).all()
     result = []
-    asked = set()
-    for team, is_member, choice in rows:
+    asked: dict[int, dt.time | None] = {}
+    for team, is_member, choice, own_time in rows:
         roles = {Role.MEMBER} if is_member else set()
         if team.owner_id == person.id:
             roles.add(Role.OWNER)
@@ -220,7 +227,7 @@ def _teams(session: Session, person: Person) -> tuple[list[tuple[Team, frozenset
             roles.add(Role.SCRUM_MASTER)
         result.append((team, frozenset(roles)))
         if choice if choice is not None else is_member:
-            asked.add(team.id)
+            asked[team.id] = own_time
     return result, asked
 
 

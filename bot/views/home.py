@@ -2,9 +2,9 @@
 
 For each team (a header, then short lines a phone shows whole): their roles, the running
 sprint (goal, committed and done points, working days left), today's standup for whom it asks
-(answered, or a button to answer), the ideas awaiting triage with Accept and Decline for the
-marketing owner, the open blockers with Resolve for the scrum master, and Plan a sprint for
-either. Then the person's own ideas with their status, and what they voted for. Someone in no
+(answered, or a button to answer) and their standup time with Change…, the ideas awaiting
+triage with Accept and Decline for the marketing owner, the open blockers with Resolve for the
+scrum master, and Plan a sprint for either. Then the person's own ideas with their status, and what they voted for. Someone in no
 team is told what agilebot is and how to start.
 
 Slack allows 100 blocks in a Home tab: the lists are shortened (5 rows each, then 3, 1, none)
@@ -14,8 +14,11 @@ to. Team-level only, like everything the bot shows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from babel.dates import format_time
 
 from bot.i18n import Translator, day_label
 from bot.models import Sprint
@@ -58,6 +61,7 @@ class HomeAction:
 
     SUBMIT_IDEA = "home.submit_idea"
     PLAN_SPRINT = "home.plan_sprint"
+    STANDUP_TIME = "home.standup_time"  # Change… a standup time of one's own
 
 
 def home_view(tr: Translator, home: Home) -> dict[str, Any]:
@@ -194,7 +198,7 @@ def _team(tr: Translator, home: TeamHome, cap: int) -> list[dict[str, Any]]:
         _sprint(tr, home),
     ]
     if home.standup is not None:
-        blocks.append(_standup(tr, home, home.standup))
+        blocks += _standup(tr, home, home.standup)
     if home.triage_total:
         blocks += _triage(tr, home, cap)
     if home.blockers_total:
@@ -243,37 +247,71 @@ def _sprint_number(tr: Translator, number: int) -> str:
     return tr.gettext("Sprint {number}").format(number=number)
 
 
-def _standup(tr: Translator, home: TeamHome, standup: StandupToday) -> dict[str, Any]:
+def _standup(tr: Translator, home: TeamHome, standup: StandupToday) -> list[dict[str, Any]]:
+    """Today's standup, then the reader's standup time with Change…: in the same block when
+    the standup has no button of its own (a block fewer in the tab's budget), else in a block
+    of its own, since a section holds one button."""
+    status, answer = _standup_today(tr, home, standup)
+    when = _standup_time(tr, home, standup)
+    change = button(tr.gettext("Change…"), HomeAction.STANDUP_TIME, str(home.team.id))
+    block_id = f"standup_time:{home.team.id}"
+    if answer is None:
+        return [section(f"{status}\n{when}", accessory=change, block_id=block_id)]
+    return [section(status, accessory=answer), section(when, accessory=change, block_id=block_id)]
+
+
+def _standup_today(
+    tr: Translator, home: TeamHome, standup: StandupToday
+) -> tuple[str, dict[str, Any] | None]:
+    """Where today's standup stands, and the button to answer it (or edit the answer) if any."""
     value = f"{home.team.id}:{standup.day.isoformat()}"
     if standup.answered:
-        return section(
+        return (
             ":white_check_mark: " + tr.gettext("Today's standup: answered."),
-            accessory=button(tr.gettext("Edit my answer"), Action.STANDUP_OPEN, value),
+            button(tr.gettext("Edit my answer"), Action.STANDUP_OPEN, value),
         )
     if standup.none_because is NoStandup.DAY_OFF and standup.next_day is not None:
         # Translators: {day} is a day such as "Tue 24 Nov".
         text = tr.gettext("No standup today: the next one is on {day}.").format(
             day=day_label(tr, standup.next_day)
         )
-        return section(":zzz: " + text)
+        return ":zzz: " + text, None
     if standup.none_because is NoStandup.DAY_OFF:
-        return section(":zzz: " + tr.gettext("No standup today: not a working day."))
+        return ":zzz: " + tr.gettext("No standup today: not a working day."), None
     if standup.none_because is NoStandup.HOLIDAY:
         text = tr.gettext("No standup today: a team holiday.")
         note = f" ({esc(standup.holiday_note)})" if standup.holiday_note else ""
-        return section(":palm_tree: " + text + note)
+        return ":palm_tree: " + text + note, None
     if standup.none_because is NoStandup.AWAY and standup.away_until is not None:
         # Translators: {day} is a day such as "Tue 24 Nov".
         text = tr.gettext("No standup today: you are away until {day}.").format(
             day=day_label(tr, standup.away_until)
         )
-        return section(":palm_tree: " + text)
-    return section(
+        return ":palm_tree: " + text, None
+    return (
         ":sunrise: " + tr.gettext("Today's standup is waiting for your answer."),
-        accessory=button(
-            tr.gettext("Answer the standup"), Action.STANDUP_OPEN, value, style="primary"
-        ),
+        button(tr.gettext("Answer the standup"), Action.STANDUP_OPEN, value, style="primary"),
     )
+
+
+def _standup_time(tr: Translator, home: TeamHome, standup: StandupToday) -> str:
+    """The reader's standup time for the team: their own (with the team's beside it), or the
+    team's. Both are read on the reader's clock: the team's time is theirs too, in their own
+    time zone, unless they chose another."""
+    team_time = clock(tr, home.team.standup_time)
+    if standup.own_time is None:
+        # Translators: {time} is a time of day such as "9:30", in the reader's time zone.
+        text = tr.gettext("Your standup: at the team's time, {time} your time.")
+        return ":alarm_clock: " + text.format(time=team_time)
+    # Translators: {time} is the reader's own standup time, such as "8:30", in their time
+    # zone; {team_time} is the team's standup time, such as "9:30".
+    text = tr.gettext("Your standup: {time} your time (the team's: {team_time}).")
+    return ":alarm_clock: " + text.format(time=clock(tr, standup.own_time), team_time=team_time)
+
+
+def clock(tr: Translator, time: dt.time) -> str:
+    """A time of day as the reader writes it, on a 24-hour clock: "9:30", "17:00"."""
+    return format_time(time, "H:mm", locale=tr.language)
 
 
 def _triage(tr: Translator, home: TeamHome, cap: int) -> list[dict[str, Any]]:

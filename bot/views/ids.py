@@ -50,6 +50,7 @@ class Callback:
     EXPERIMENT_RESULT = "experiment.result"
     STANDUP = "standup.answer"
     STANDUP_SETUP = "standup.setup"
+    STANDUP_TIME = "standup.time"  # a standup time of one's own
     RETRO_ITEM = "retro.item"
     RETRO_NOTE = "retro.note"
     RETRO_NOTED = "retro.noted"  # the note's confirmation, with its Remove button

@@ -1,8 +1,9 @@
 """Standup messages: the private prompt and reminders, the answer form (the questions the
 team asks, or those an answer being edited answered), the day's thread in the team channel (a
 parent with the team's participation, one reply per answer under its questions), blockers in
-the admin channel, the scrum master's set-up form and the week at a glance. Participation is a
-team count: no list of who did not answer, anywhere."""
+the admin channel, the scrum master's set-up form, the form for a standup time of one's own,
+and the week at a glance. Participation is a team count: no list of who did not answer,
+anywhere."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.fields import NO_BLOCKER_QUESTION, StandupField, StandupSetupField
+from bot.fields import NO_BLOCKER_QUESTION, StandupField, StandupSetupField, StandupTimeField
 from bot.i18n import Translator, day_label, weekday_names
 from bot.models import Blocker, Preset, QuestionKind, StandupAnswer, Team
 from bot.models.standup import ANSWER_MAX, QUESTION_MAX, QUESTIONS_MAX
@@ -428,6 +429,55 @@ def standup_setup_modal(tr: Translator, team: Team, current: CurrentSetup) -> di
         "callback_id": Callback.STANDUP_SETUP,
         "private_metadata": json.dumps({"team": team.id}),
         "title": plain(tr.gettext("Standup set-up"), 24),
+        "submit": plain(tr.gettext("Save"), 24),
+        "close": plain(tr.gettext("Cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+# --- a standup time of one's own ------------------------------------------------------------
+
+
+def own_time_modal(
+    tr: Translator, team: Team, own_time: dt.time | None, zone: str
+) -> dict[str, Any]:
+    """The form for a standup time of one's own for `team`, in the reader's time `zone`: the
+    time (their own, else the team's), and a box to go back to the team's."""
+    team_time = team.standup_time.strftime("%H:%M")
+    use_teams = option(tr.gettext("Use the team's time"), StandupTimeField.USE_TEAMS)
+    blocks: list[dict[str, Any]] = [
+        section(
+            # Translators: {team} is the team's name; {zone} is a time zone such as
+            # "Europe/Rome".
+            tr.gettext(
+                "When *{team}* asks you for your standup, in your time zone ({zone})."
+            ).format(team=esc(team.name), zone=esc(zone))
+        ),
+        {
+            "type": "input",
+            "block_id": StandupTimeField.TIME,
+            "label": plain(tr.gettext("Your standup time")),
+            # Translators: {time} is the team's standup time, such as "09:30".
+            "hint": plain(tr.gettext("The team's time is {time}.").format(time=team_time)),
+            "element": {
+                "type": "timepicker",
+                "action_id": "value",
+                "initial_time": (own_time or team.standup_time).strftime("%H:%M"),
+            },
+        },
+        {
+            "type": "input",
+            "block_id": StandupTimeField.TEAMS_TIME,
+            "optional": True,
+            "label": plain(tr.gettext("The team's time")),
+            "element": {"type": "checkboxes", "action_id": "value", "options": [use_teams]},
+        },
+    ]
+    return {
+        "type": "modal",
+        "callback_id": Callback.STANDUP_TIME,
+        "private_metadata": json.dumps({"team": team.id}),
+        "title": plain(tr.gettext("Standup time"), 24),
         "submit": plain(tr.gettext("Save"), 24),
         "close": plain(tr.gettext("Cancel"), 24),
         "blocks": blocks,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import time
 from typing import Any
 
@@ -14,7 +15,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import event
 
-from bot.fields import DeclineField, IdeaField, ScoreField, SprintField, StandupField
+from bot.fields import (
+    DeclineField,
+    IdeaField,
+    ScoreField,
+    SprintField,
+    StandupField,
+    StandupTimeField,
+)
 from bot.models import BacklogItem, Blocker, ItemKind, ItemStatus, Sprint, Team
 from bot.services import backlog, sprints, standups, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
@@ -32,6 +40,7 @@ from tests.scenario import all_text, set_up_team
 from tests.slack_double import SlackDouble
 from tests.slack_double.views import published_home
 from tests.slack_requests import API_APP_ID, Response, Slack, find_element, sample_payload
+from tests.views.blockkit import of_type
 
 # Thursday 22 October 2026, 10:00 in Rome (the team's time zone): a working day.
 NOW = dt.datetime(2026, 10, 22, 8, 0, tzinfo=dt.UTC)
@@ -385,6 +394,118 @@ def test_plan_from_the_home_tab_by_a_member_is_refused(slack, double, team, read
     slack.settle()
     assert "Only the marketing owner" in dms(double, MEMBER)
     assert forms(double, Callback.SPRINT_PLAN) == []
+
+
+# --- a standup time of one's own -------------------------------------------------------------
+
+
+def own_time_of(read, team_id: int, user: str) -> dt.time | None:
+    return read(
+        lambda s: standups.own_time(s, teams.get_team(s, team_id), workspaces.person(s, user))
+    )
+
+
+def open_time_form(slack: Slack, double: SlackDouble, team: dict[str, Any]) -> dict[str, Any]:
+    """MEMBER's Change… on their Home tab: the form, as the double holds it."""
+    home = open_home(slack, MEMBER)
+    assert "Your standup: at the team's time, 9:30 your time." in all_text(home)
+    response = home_click(slack, home, HomeAction.STANDUP_TIME, user=MEMBER, value=str(team["id"]))
+    assert response.status == 200
+    slack.settle()
+    return opened(double, Callback.STANDUP_TIME)
+
+
+def test_a_standup_time_of_ones_own_is_set_from_the_home_tab(slack, double, team, read):
+    form = open_time_form(slack, double, team)
+    [picker] = of_type(form, "timepicker")
+    assert picker["initial_time"] == "09:30"  # the team's, which they follow
+    response = slack.submit(form, {StandupTimeField.TIME: "08:15"}, user=MEMBER)
+    assert response.status == 200 and response.json == {}  # saved: the form closes
+    slack.settle()
+    assert own_time_of(read, team["id"], MEMBER) == dt.time(8, 15)
+    again = all_text(home_of(double, MEMBER, count=2))
+    assert "Your standup: 8:15 your time (the team's: 9:30)." in again
+    # The form opens at their own time next.
+    home_click(slack, home_of(double, MEMBER, count=2), HomeAction.STANDUP_TIME, user=MEMBER)
+    slack.settle()
+    [picker] = of_type(forms(double, Callback.STANDUP_TIME)[-1].response["view"], "timepicker")
+    assert picker["initial_time"] == "08:15"
+
+
+def test_the_teams_time_again_from_the_home_tab(slack, double, team, read):
+    form = open_time_form(slack, double, team)
+    slack.submit(form, {StandupTimeField.TIME: "07:45"}, user=MEMBER)
+    slack.settle()
+    assert own_time_of(read, team["id"], MEMBER) == dt.time(7, 45)
+    home_click(slack, home_of(double, MEMBER, count=2), HomeAction.STANDUP_TIME, user=MEMBER)
+    slack.settle()
+    form = forms(double, Callback.STANDUP_TIME)[-1].response["view"]
+    values = {
+        StandupTimeField.TIME: "07:45",
+        StandupTimeField.TEAMS_TIME: [StandupTimeField.USE_TEAMS],
+    }
+    assert slack.submit(form, values, user=MEMBER).json == {}
+    slack.settle()
+    assert own_time_of(read, team["id"], MEMBER) is None
+    text = all_text(home_of(double, MEMBER, count=3))
+    assert "Your standup: at the team's time, 9:30 your time." in text
+
+
+def test_saving_the_teams_time_unchanged_keeps_following_the_team(slack, double, team, read):
+    form = open_time_form(slack, double, team)
+    assert slack.submit(form, {StandupTimeField.TIME: "09:30"}, user=MEMBER).json == {}
+    slack.settle()
+    assert own_time_of(read, team["id"], MEMBER) is None
+    assert len(publishes(double, MEMBER)) == 2  # the tab is drawn again all the same
+
+
+def test_a_bad_time_is_refused_on_the_field_and_nothing_is_stored(slack, double, team, read):
+    form = open_time_form(slack, double, team)
+    for bad in ("25:99", None):  # what no timepicker sends: a forged or empty value
+        response = slack.submit(form, {StandupTimeField.TIME: bad}, user=MEMBER)
+        assert response.json["response_action"] == "errors"
+        assert "HH:MM" in response.json["errors"][StandupTimeField.TIME]
+    slack.settle()
+    assert own_time_of(read, team["id"], MEMBER) is None
+    assert len(publishes(double, MEMBER)) == 1  # nothing saved: not drawn again
+
+
+def test_a_team_the_person_is_not_in_is_refused(slack, double, team, read):
+    def other_team(session) -> int:
+        scrum = workspaces.person(session, SCRUM)
+        brand = Team(
+            name="Brand",
+            channel_id="C0BRAND01",
+            admin_channel_id="C0ADMIN01",
+            owner_id=scrum.id,
+            scrum_master_id=scrum.id,
+        )
+        session.add(brand)
+        session.flush()
+        return brand.id
+
+    brand = read(other_team)
+    # A click forged with the other team's id opens no form.
+    home = open_home(slack, MEMBER)
+    home_click(slack, home, HomeAction.STANDUP_TIME, user=MEMBER, value=str(team["id"]))
+    slack.settle()
+    forged = copy.deepcopy(home)
+    [change] = [b for b in of_type(forged, "button") if b["action_id"] == HomeAction.STANDUP_TIME]
+    change["value"] = str(brand)
+    home_click(slack, forged, HomeAction.STANDUP_TIME, user=MEMBER, value=str(brand))
+    slack.settle()
+    assert len(forms(double, Callback.STANDUP_TIME)) == 1
+    assert "Standups are for the members of Brand" in dms(double, MEMBER)
+    # A form whose metadata names the other team is refused on the field, and stores nothing.
+    form = copy.deepcopy(opened(double, Callback.STANDUP_TIME))
+    form["private_metadata"] = json.dumps({"team": brand, "home": True})
+    response = slack.submit(form, {StandupTimeField.TIME: "08:00"}, user=MEMBER)
+    assert response.json["response_action"] == "errors"
+    assert "Standups are for the members of Brand" in response.json["errors"][StandupTimeField.TIME]
+    slack.settle()
+    assert own_time_of(read, brand, MEMBER) is None
+    assert own_time_of(read, team["id"], MEMBER) is None
+    assert len(publishes(double, MEMBER)) == 1
 
 
 # --- what one publish costs ------------------------------------------------------------------

@@ -177,7 +177,11 @@ def test_a_member_sees_the_sprint_and_a_button_to_answer_the_standup():
     assert "Today's standup is waiting for your answer." in text
     [answer] = [b for b in of_type(view, "button") if b["action_id"] == Action.STANDUP_OPEN]
     assert answer["value"] == f"7:{THURSDAY.isoformat()}" and answer["style"] == "primary"
-    assert set(action_ids(view)) == {HomeAction.SUBMIT_IDEA, Action.STANDUP_OPEN}
+    assert set(action_ids(view)) == {
+        HomeAction.SUBMIT_IDEA,
+        Action.STANDUP_OPEN,
+        HomeAction.STANDUP_TIME,
+    }
 
 
 def test_the_owner_triages_from_the_tab():
@@ -251,6 +255,63 @@ def test_todays_standup_says_where_it_stands(standup, says, button):
     assert pings(view) == []
 
 
+@pytest.mark.parametrize(
+    "tr, teams_time, own_time, change",
+    [
+        (
+            EN,
+            ":alarm_clock: Your standup: at the team's time, 9:30 your time.",
+            ":alarm_clock: Your standup: 8:05 your time (the team's: 9:30).",
+            "Change…",
+        ),
+        (
+            IT,
+            ":alarm_clock: Il tuo standup: all'orario del team, alle 9:30 nel tuo fuso orario.",
+            ":alarm_clock: Il tuo standup: alle 8:05 nel tuo fuso orario (orario del team: 9:30).",
+            "Cambia…",
+        ),
+        (
+            NL,
+            ":alarm_clock: Jouw standup: op de tijd van het team, om 9:30 in jouw tijdzone.",
+            ":alarm_clock: Jouw standup: om 8:05 in jouw tijdzone (tijd van het team: 9:30).",
+            "Wijzigen…",
+        ),
+    ],
+    ids=LANGUAGES,
+)
+def test_the_readers_standup_time_with_a_button_to_change_it(tr, teams_time, own_time, change):
+    """Their own time beside the team's, or the team's; Change… beside it, for that team."""
+    waiting = StandupToday(THURSDAY, answered=False)
+    follows = home_view(tr, home([team_home(frozenset({Role.MEMBER}), standup=waiting)]))
+    assert_home(follows)
+    line = block_with_id(follows, "standup_time:7")
+    assert line["text"]["text"] == teams_time
+    assert line["accessory"]["action_id"] == HomeAction.STANDUP_TIME
+    assert (line["accessory"]["text"]["text"], line["accessory"]["value"]) == (change, "7")
+    mine = StandupToday(THURSDAY, answered=True, own_time=dt.time(8, 5))
+    chosen = home_view(tr, home([team_home(frozenset({Role.MEMBER}), standup=mine)]))
+    assert_home(chosen)
+    assert block_with_id(chosen, "standup_time:7")["text"]["text"] == own_time
+
+
+def test_the_standup_time_shares_a_block_when_the_standup_has_no_button():
+    """On a day off the standup line has no button: the time and Change… join it, so the
+    team costs no block more; with a button to answer, the time takes a block of its own."""
+    day_off = StandupToday(THURSDAY, False, NoStandup.DAY_OFF)
+    quiet = home_view(EN, home([team_home(frozenset({Role.MEMBER}), standup=day_off)]))
+    assert_home(quiet)
+    line = block_with_id(quiet, "standup_time:7")
+    assert line["text"]["text"] == (
+        ":zzz: No standup today: not a working day.\n"
+        ":alarm_clock: Your standup: at the team's time, 9:30 your time."
+    )
+    busy = home_view(EN, home([team_home(frozenset({Role.MEMBER}))]))
+    assert len(busy["blocks"]) == len(quiet["blocks"]) + 1
+    # Nobody is asked in a team where the reader is only the owner: no time, no Change….
+    owner = home_view(EN, home([team_home(frozenset({Role.OWNER}))]))
+    assert HomeAction.STANDUP_TIME not in action_ids(owner)
+
+
 def test_away_days_are_listed_at_the_top():
     away = [
         (MONDAY, MONDAY + dt.timedelta(days=4)),
@@ -308,6 +369,7 @@ def test_three_teams_with_long_backlogs_fit_and_say_what_is_left_out(tr):
     assert len(view["blocks"]) <= HOME_BLOCKS_MAX
     for n in (1, 2, 3):  # every team is there, each with some of its ideas and blockers
         assert block_with_id(view, f"team:{n}")
+        assert block_with_id(view, f"standup_time:{n}")["accessory"]["value"] == str(n)
         assert any(b.get("block_id", "").startswith(f"triage:{n}") for b in view["blocks"])
         assert any(b.get("block_id", "").startswith(f"blocker:{n}") for b in view["blocks"])
     text = all_text(view)
@@ -404,4 +466,4 @@ def test_dates_and_counts_follow_the_reader():
 
 def test_the_tabs_own_buttons_have_ids_of_their_own():
     ours = set(constants(HomeAction).values())
-    assert len(ours) == 2 and not ours & set(constants(Action).values())
+    assert len(ours) == 3 and not ours & set(constants(Action).values())
