@@ -24,13 +24,13 @@ from pathlib import Path
 from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
+from bench.unpaced import unpaced
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
 from bot.jobs import standups as standup_jobs
 from bot.messaging import standups as _loaded  # noqa: F401 - loaded as in a running bot, not timed
 from bot.models import Person, Team, TeamMember, Workspace
 from bot.scheduler import tick
 from bot.settings import Settings, normalize_database_url
-from bot.slack import clients_for
 from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 
@@ -125,7 +125,7 @@ def measure(url: str, teams: int, members: int, double: SlackDouble, settings: S
             engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
         )
         sent_before = len(double.calls_to("chat.postMessage"))
-        sources = standup_jobs.sources(clients_for(settings), factory)
+        sources = standup_jobs.sources(unpaced(settings), factory)
         started = time.perf_counter()
         report = tick(factory, AFTER_NINE, sources)
         seconds = time.perf_counter() - started

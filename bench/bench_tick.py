@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
+from bench.unpaced import unpaced
 from bot.db import make_engine, make_session_factory, unscoped_unit_of_work
 from bot.jobs import sprints as sprint_jobs
 from bot.messaging import sprints as _loaded  # noqa: F401 - loaded as in a running bot, not timed
@@ -43,7 +44,6 @@ from bot.models import (
 from bot.scheduler import tick
 from bot.services import sprints
 from bot.settings import Settings, normalize_database_url
-from bot.slack import clients_for
 from tests.databases import prepare_database
 from tests.slack_double import SlackDouble
 
@@ -202,7 +202,7 @@ def run_one(url: str, teams: int, double: SlackDouble, settings: Settings) -> di
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         counter = Counter(engine)
-        sources = sprint_jobs.sources(clients_for(settings), factory)
+        sources = sprint_jobs.sources(unpaced(settings), factory)
         start_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_STARTS)
         snapshot_at = sprints.local_instant_in(ZONE, MONDAY, sprints.DAY_ENDS)
         cases = {}

@@ -104,7 +104,7 @@ def _database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     from bot.db import make_engine, make_session_factory
     from bot.migrate import is_current
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, scheduler_workers=settings.scheduler_workers)
     try:
         current = is_current(engine)
     except OperationalError as error:
@@ -133,6 +133,7 @@ def _run(settings: Settings) -> int:
             now=utcnow,
             heartbeat=heartbeat,
             on_tick=count_tick,
+            workers=settings.scheduler_workers,
         )
         if settings.scheduler
         else None
@@ -204,6 +205,7 @@ def _clock(settings: Settings) -> int:
         now=utcnow,
         heartbeat=heartbeat,
         on_tick=count_tick,
+        workers=settings.scheduler_workers,
     )
     scheduler.start()
     log.info("scheduler running; it ticks every minute")
@@ -272,7 +274,12 @@ def _tick(settings: Settings, at: str) -> int:
     engine, factory = _database(settings)
     clients = _clients(settings, engine, factory)
     workspaces.resume(clients, factory)
-    report = tick(factory, instant.astimezone(dt.UTC), job_sources(clients, factory))
+    report = tick(
+        factory,
+        instant.astimezone(dt.UTC),
+        job_sources(clients, factory),
+        workers=settings.scheduler_workers,
+    )
     log.info(
         "tick at %s: %d ran, %d skipped as stale, %d already done, %d failed, %d waiting for "
         "a suspended workspace",

@@ -24,10 +24,14 @@ class CrossWorkspaceWrite(RuntimeError):
     """A session scoped to one workspace tried to write a row of another."""
 
 
-def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, immediate: bool = True, scheduler_workers: int = 0, **kwargs: Any
+) -> Engine:
     """Create the engine for `url`, with the connection settings each backend needs. On
     SQLite, `immediate=False` makes an engine whose transactions take the write lock only when
-    they write, for reads that must not wait for a writer (WAL lets them)."""
+    they write, for reads that must not wait for a writer (WAL lets them). On PostgreSQL, the
+    pool grows by two connections for each of the scheduler's `scheduler_workers`: a worker
+    may hold its claim's and, inside it, look its workspace's token up (bot.installs)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
@@ -35,7 +39,7 @@ def make_engine(url: str, *, immediate: bool = True, **kwargs: Any) -> Engine:
         _configure_sqlite(engine, immediate=immediate)
         return engine
     kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("max_overflow", 20 + 2 * scheduler_workers)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -44,10 +44,12 @@ from bot.manifest import BOT_SCOPES
 from bot.models import Workspace
 from bot.services import workspaces
 from bot.settings import Settings
-from bot.slack import ClientFor, NotInstalled, web_client
+from bot.slack import ClientFor, NotInstalled, post_pace, web_client
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
+
+    from bot.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +177,13 @@ class InstallFlow(OAuthFlow):
 
 def clients_for(settings: Settings, store: SQLAlchemyInstallationStore) -> ClientFor:
     """For the scheduler: a workspace's client, with the token of its installation; the same
-    client while the token is the same. A workspace with no installation (uninstalled
-    meanwhile) raises NotInstalled, which suspends it (bot.scheduler)."""
+    client while the token is the same. Each workspace posts at its own pace (bot.pacing), kept
+    across a new token. A workspace with no installation (uninstalled meanwhile) raises
+    NotInstalled, which suspends it (bot.scheduler). Safe to call from the scheduler's
+    workers at once."""
     teams: dict[int, tuple[str, str | None]] = {}
     made: dict[int, WebClient] = {}
+    paces: dict[int, Pace] = {}
     lock = threading.Lock()
 
     def client(workspace_id: int) -> WebClient:
@@ -197,7 +202,8 @@ def clients_for(settings: Settings, store: SQLAlchemyInstallationStore) -> Clien
         with lock:
             current = made.get(workspace_id)
             if current is None or current.token != bot.bot_token:
-                current = made[workspace_id] = web_client(settings, token=bot.bot_token)
+                pace = paces.setdefault(workspace_id, post_pace(settings))
+                current = made[workspace_id] = web_client(settings, token=bot.bot_token, pace=pace)
             return current
 
     return client

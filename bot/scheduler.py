@@ -14,6 +14,13 @@ workspace's token itself (revoked, the workspace disabled), the workspace is sus
 once: none of its occurrences runs until its token works again (bot.jobs.workspaces), and then
 they resume where they stopped, late ones skipped as stale like after any downtime.
 
+One tick serves every workspace: their occurrences are grouped by workspace, each workspace's
+run in due order, one after the other, and with `workers` > 1 the workspaces run side by side on
+a bounded pool of threads, each workspace in one worker from its first occurrence to its last
+follow-up. Slow Slack calls of one workspace (its DMs, a 429's Retry-After, its posts paced
+under Slack's limits by its client, bot.pacing) then delay no other. Claims, failures, backoff
+and suspension are per occurrence and per workspace, as with one worker.
+
 The job sources live with the jobs (bot.jobs.job_sources): people's Slack profiles read
 again when a day old, and the scrum master told when a member left Slack; sprint starts,
 daily snapshots and closes; retrospectives opening, voting and closing; standup prompts,
@@ -26,6 +33,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,6 +41,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import logs
 from bot.db import unit_of_work, unscoped_unit_of_work
 from bot.models import JobFailure, JobRun, Workspace
 from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason
@@ -79,6 +88,15 @@ class TickReport:
     waiting: list[str] = field(default_factory=list)  # failed before: backing off, or stopped
     suspended: list[str] = field(default_factory=list)  # their workspace's token is refused
 
+    def extend(self, other: TickReport) -> None:
+        """Add another report's outcomes after this one's (another workspace's)."""
+        self.ran += other.ran
+        self.skipped_stale += other.skipped_stale
+        self.already_done += other.already_done
+        self.failed += other.failed
+        self.waiting += other.waiting
+        self.suspended += other.suspended
+
     def counts(self) -> dict[str, int]:
         """How many occurrences had each outcome (the metrics' labels)."""
         return {
@@ -91,11 +109,18 @@ class TickReport:
         }
 
 
-def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSource]) -> TickReport:
-    """Run, once, everything due up to `at` that has not run yet."""
+def tick(
+    factory: sessionmaker[Session],
+    at: dt.datetime,
+    sources: list[JobSource],
+    *,
+    workers: int = 1,
+) -> TickReport:
+    """Run, once, everything due up to `at` that has not run yet: each workspace's occurrences
+    in due order, up to `workers` workspaces at a time. The report lists each workspace's
+    outcomes in its order, workspaces in the order of their first due occurrence."""
     if at.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
-    report = TickReport()
     with unscoped_unit_of_work(factory) as session:
         due = [
             occurrence
@@ -116,20 +141,43 @@ def tick(factory: sessionmaker[Session], at: dt.datetime, sources: list[JobSourc
             suspended = set(
                 session.scalars(select(Workspace.id).where(Workspace.suspended_at.is_not(None)))
             )
+    by_workspace: dict[int, list[Occurrence]] = {}
     for occurrence in sorted(due, key=lambda o: (o.due_at, o.key)):
-        if occurrence.key in done:
-            report.already_done.append(occurrence.key)
-            continue
-        if occurrence.workspace_id in suspended:
-            report.suspended.append(occurrence.key)
-            continue
-        failure = failures.get(occurrence.key)
-        if failure is not None and (failure.next_try_at is None or failure.next_try_at > at):
-            report.waiting.append(occurrence.key)
-            continue
-        if not _run_once(factory, occurrence, at, report, failure):
-            suspended.add(occurrence.workspace_id)  # its other occurrences would fail alike
+        by_workspace.setdefault(occurrence.workspace_id, []).append(occurrence)
+
+    def run_workspace(occurrences: list[Occurrence]) -> TickReport:
+        report = TickReport()
+        refused = occurrences[0].workspace_id in suspended
+        for occurrence in occurrences:
+            if occurrence.key in done:
+                report.already_done.append(occurrence.key)
+            elif refused:
+                report.suspended.append(occurrence.key)
+            elif _waiting(failures.get(occurrence.key), at):
+                report.waiting.append(occurrence.key)
+            else:  # after a refused token, the workspace's others would fail alike
+                with logs.working_on(job=occurrence.key):  # its log lines name it
+                    refused = not _run_once(
+                        factory, occurrence, at, report, failures.get(occurrence.key)
+                    )
+        return report
+
+    groups = list(by_workspace.values())
+    if workers > 1 and len(groups) > 1:
+        # Each workspace in one worker; map returns the reports in the workspaces' order.
+        with ThreadPoolExecutor(min(workers, len(groups)), thread_name_prefix="tick") as pool:
+            parts = list(pool.map(run_workspace, groups))
+    else:
+        parts = [run_workspace(group) for group in groups]
+    report = TickReport()
+    for part in parts:
+        report.extend(part)
     return report
+
+
+def _waiting(failure: JobFailure | None, at: dt.datetime) -> bool:
+    """The occurrence failed before: it waits for its next try, or for ever if it stopped."""
+    return failure is not None and (failure.next_try_at is None or failure.next_try_at > at)
 
 
 def _run_once(
@@ -277,14 +325,15 @@ def make_scheduler(
     now: Callable[[], dt.datetime],
     heartbeat: Heartbeat | None = None,
     on_tick: Callable[[TickReport, float], None] | None = None,
+    workers: int = 1,
 ) -> BackgroundScheduler:
     """An APScheduler that ticks every minute, in its own threads: beside the web server
-    (`run`) or alone (`clock`). `on_tick` hears each tick's report and duration (the
-    metrics)."""
+    (`run`) or alone (`clock`), serving up to `workers` workspaces at once (SCHEDULER_WORKERS).
+    `on_tick` hears each tick's report and duration (the metrics)."""
 
     def run_tick() -> None:
         started = time.monotonic()
-        report = tick(factory, now(), sources)
+        report = tick(factory, now(), sources, workers=workers)
         if on_tick is not None:
             on_tick(report, time.monotonic() - started)
         if heartbeat is not None:

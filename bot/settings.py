@@ -10,6 +10,15 @@ from urllib.parse import urljoin, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///agilebot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Slack allows "several hundred" posts a minute in a workspace; 300 stays safely under.
+DEFAULT_POST_BUDGET = 300
+MAX_POST_BUDGET = 1000
+# Workspaces served at once by a tick on PostgreSQL: with Slack answering a post in about 100 ms,
+# 16 send 5,000 standup prompts (200 workspaces of 25) within the minute, 8 cannot (62.5 s at
+# best; bench/bench_fanout.py). On SQLite, whose single writer they would queue behind, and
+# whose embedded deployment serves one workspace: one at a time.
+DEFAULT_WORKERS_POSTGRESQL = 16
+MAX_WORKERS = 32
 
 HOW_TO_GET_TOKENS = (
     "Create the Slack app from the manifest (`agilebot manifest --url https://YOUR-HOST`), "
@@ -36,6 +45,10 @@ class Settings:
     # Distribution (Add to Slack for many workspaces, bot.installs): both, or neither.
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
+    # Workspaces a scheduler tick serves at once (bot.scheduler), and the posts a minute each
+    # workspace is allowed (bot.pacing).
+    scheduler_workers: int = 1
+    slack_post_budget: int = DEFAULT_POST_BUDGET
 
     @property
     def socket_mode(self) -> bool:
@@ -80,6 +93,8 @@ class Settings:
                 "Add to Slack (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN."
             )
 
+        database_url = normalize_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+        default_workers = 1 if database_url.startswith("sqlite") else DEFAULT_WORKERS_POSTGRESQL
         return cls(
             slack_client_id=client_id,
             slack_client_secret=client_secret,
@@ -87,9 +102,19 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=app_token,
             slack_api_url=_parse_api_url(env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
-            database_url=normalize_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            database_url=database_url,
             port=_parse_port(env.get("PORT") or "3000"),
             scheduler=_parse_switch("SCHEDULER", env.get("SCHEDULER") or "on"),
+            scheduler_workers=_parse_count(
+                "SCHEDULER_WORKERS",
+                env.get("SCHEDULER_WORKERS") or str(default_workers),
+                MAX_WORKERS,
+            ),
+            slack_post_budget=_parse_count(
+                "SLACK_POST_BUDGET",
+                env.get("SLACK_POST_BUDGET") or str(DEFAULT_POST_BUDGET),
+                MAX_POST_BUDGET,
+            ),
         )
 
     def require_for_serving(self) -> None:
@@ -134,6 +159,12 @@ def _parse_api_url(url: str) -> str:
 def _parse_port(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise ConfigError(f"PORT must be a number from 1 to 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _parse_count(name: str, raw: str, most: int) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise ConfigError(f"{name} must be a number from 1 to {most}, not {raw!r}.")
     return int(raw)
 
 

@@ -8,6 +8,7 @@ with nothing due (`agilebot tick`, perhaps started every minute) never loads it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bot.pacing import Pace
+
 log = logging.getLogger(__name__)
 
 # The Web API client for a workspace (by its id in our database), made when first needed.
@@ -23,9 +26,15 @@ ClientFor = Callable[[int], "WebClient"]
 
 
 def web_client(
-    settings: Settings, *, retries: bool = True, timeout: int = 30, token: str | None = None
+    settings: Settings,
+    *,
+    retries: bool = True,
+    timeout: int = 30,
+    token: str | None = None,
+    pace: Pace | None = None,
 ) -> WebClient:
-    """A client for SLACK_API_URL, with `token` (else SLACK_BOT_TOKEN, if any)."""
+    """A client for SLACK_API_URL, with `token` (else SLACK_BOT_TOKEN, if any), posting at
+    `pace` (its workspace's, bot.pacing) if given."""
     from bot.slack_client import WebApiClient, retry_handlers
 
     return WebApiClient(
@@ -33,18 +42,28 @@ def web_client(
         base_url=settings.slack_api_url,
         timeout=timeout,
         retry_handlers=retry_handlers() if retries else [],
+        pace=pace,
     )
 
 
+def post_pace(settings: Settings) -> Pace:
+    """A workspace's pace: SLACK_POST_BUDGET posts a minute, one a second in each channel."""
+    from bot.pacing import Pace
+
+    return Pace(settings.slack_post_budget)
+
+
 def clients_for(settings: Settings) -> ClientFor:
-    """One bot token for every workspace (SLACK_BOT_TOKEN): one client, made on first use and
-    shared."""
+    """One bot token for every workspace (SLACK_BOT_TOKEN), that is one Slack workspace: one
+    client, with its pace, made on first use and shared (by the scheduler's workers too)."""
     made: list[WebClient] = []
+    lock = threading.Lock()
 
     def client(workspace_id: int) -> WebClient:
-        if not made:
-            made.append(web_client(settings))
-        return made[0]
+        with lock:
+            if not made:
+                made.append(web_client(settings, pace=post_pace(settings)))
+            return made[0]
 
     return client
 

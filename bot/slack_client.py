@@ -10,6 +10,9 @@ and nothing doubles.)
 What it counts, for /metrics (bot.metrics): every attempt, by method and outcome: `ok`,
 Slack's error code, `ratelimited` for a 429, `http_5xx`, or `connection`.
 
+How fast it posts: a client given a workspace's pace (bot.pacing) waits before each post until
+Slack's limits allow it (the scheduler's clients, one pace per workspace).
+
 Imported when a client is made (bot.slack.web_client), with the Slack SDK."""
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.web import SlackResponse
 
 from bot.metrics import SLACK_CALLS
+from bot.pacing import Pace
 
-# Methods whose repeat would post or share a second time.
+# Methods whose repeat would post or share a second time; the same are paced.
 NOT_REPEATABLE = frozenset(
     {
         "chat.postMessage",
@@ -41,9 +45,19 @@ NOT_REPEATABLE = frozenset(
 
 class WebApiClient(WebClient):
     """slack_sdk's client, counting the outcome of each call (retried attempts are counted by
-    the retry handlers, as they happen)."""
+    the retry handlers, as they happen), and posting at `pace` if it has one."""
+
+    def __init__(self, *args: Any, pace: Pace | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pace = pace
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        if self.pace is None or api_method not in NOT_REPEATABLE:
+            return self._counted(api_method, **kwargs)
+        with self.pace.post(_channel(kwargs)):  # counted from Slack's answer, retries included
+            return self._counted(api_method, **kwargs)
+
+    def _counted(self, api_method: str, **kwargs: Any) -> SlackResponse:
         try:
             response = super().api_call(api_method, **kwargs)
         except SlackApiError as error:
@@ -62,6 +76,17 @@ class WebApiClient(WebClient):
             raise
         SLACK_CALLS.labels(method=api_method, outcome="ok").inc()
         return response
+
+
+def _channel(call: dict[str, Any]) -> str | None:
+    """The channel a post goes to, from api_call's arguments (a JSON body, a form or a query)."""
+    for part in ("json", "data", "params"):
+        args = call.get(part)
+        if isinstance(args, dict):
+            channel = args.get("channel") or args.get("channel_id") or args.get("channels")
+            if channel:
+                return str(channel).split(",")[0]
+    return None
 
 
 def _method(request: Any) -> str:

@@ -229,6 +229,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture(autouse=True)
+def no_channel_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ticks days apart come a second apart here: Slack's second per channel is not waited
+    for (tests/test_pacing.py proves the pace with a clock of its own)."""
+    monkeypatch.setattr("bot.pacing.CHANNEL_SECONDS", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def no_upload_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chart uploads that fail are tried again at once: the double answers at once too."""
     monkeypatch.setattr("bot.messaging.sprints.UPLOAD_PAUSE", 0.0)

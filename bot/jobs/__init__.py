@@ -17,7 +17,8 @@ from bot.slack import ClientFor
 
 
 def job_sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobSource]:
-    """Every job source of the product; within one tick, occurrences run in due order."""
+    """Every job source of the product; within one tick, each workspace's occurrences run in
+    due order (workspaces side by side, bot.scheduler)."""
     return [
         *people.sources(clients, factory),
         *sprints.sources(clients, factory),
