@@ -25,7 +25,9 @@ HOW_TO_GET_TOKENS = (
     "install it to your workspace, then copy the Bot User OAuth Token (xoxb-...) from "
     "'OAuth & Permissions' into SLACK_BOT_TOKEN and the Signing Secret from 'Basic Information' "
     "into SLACK_SIGNING_SECRET (or an app-level token with connections:write into SLACK_APP_TOKEN "
-    "for Socket Mode). See README.md, 'Create the Slack app'."
+    "for Socket Mode). To install it in many workspaces with Add to Slack, set "
+    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead of SLACK_BOT_TOKEN. See README.md, "
+    "'Create the Slack app'."
 )
 
 
