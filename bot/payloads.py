@@ -108,6 +108,9 @@ def _checked_interaction(payload: dict[str, Any]) -> None:
     if view is not None:  # a modal's, or the modal a click came from
         _text(view.get("type"), "view.type", limit=ID_MAX)
         _object(view.get("state"), "view.state")
+        metadata = view.get("private_metadata")
+        if metadata is not None and not (isinstance(metadata, str) and len(metadata) <= 3000):
+            raise Malformed("view.private_metadata is not a string of Slack's length")
         if required:
             _text(view.get("callback_id"), "view.callback_id", limit=ID_MAX)
 

@@ -109,6 +109,10 @@ def test_a_body_over_the_cap_is_refused_unread_and_logged_short(slack, errors, c
         pytest.param({"user": "U0MEMBER1"}, id="user-not-an-object"),
         pytest.param({"actions": [{"action_id": 7}]}, id="action-id-not-a-string"),
         pytest.param({"channel": []}, id="channel-not-an-object"),
+        pytest.param(
+            {"view": {"type": "modal", "state": {}, "private_metadata": True}},
+            id="private-metadata-not-a-string",  # found by the fuzz test
+        ),
     ],
 )
 def test_signed_payloads_slack_would_never_send_are_a_400(slack, errors, read, payload):
