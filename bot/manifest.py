@@ -9,7 +9,7 @@ import yaml
 from bot.web import SLACK_PATH
 
 COMMANDS = (
-    ("/agile", "Help, and the team set-up of this channel", "[help | setup]"),
+    ("/agile", "Help, and the team set-up of this channel", "[help | setup | export]"),
     ("/idea", "Submit an idea to the team's marketing backlog", "[title]"),
     ("/backlog", "See the team's ordered backlog, and vote", "[page]"),
     (

@@ -12,13 +12,13 @@ from slack_sdk import WebClient
 from bot.handlers.deps import Deps
 from bot.handlers.listeners import listen, other_subcommand
 from bot.handlers.readers import load_person, person_translator
-from bot.handlers.teams import SETUP
+from bot.handlers.teams import EXPORT, SETUP
 from bot.services import teams
 from bot.views.help import help_message
 
 
 def register(app: App) -> None:
-    listen(app.command("/agile", matchers=[other_subcommand(SETUP)]), show_help)
+    listen(app.command("/agile", matchers=[other_subcommand(SETUP, EXPORT)]), show_help)
     listen(app.event("app_mention"), later=answer_mention)
 
 

@@ -4,7 +4,10 @@ bot join its channels, read the Slack profiles of the people named, and announce
 its channel; whatever could not be done is told to whoever saved it.
 
 Anyone may set up a new team; then only its scrum master, its marketing owner or a workspace
-admin changes it (checked on the server)."""
+admin changes it (checked on the server).
+
+`/agile export` sends the team's backlog, sprints and experiments as CSV files to the DM of
+whoever asked, if they are one of the team's people."""
 
 from __future__ import annotations
 
@@ -12,12 +15,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.errors import AgileError, Invalid, Message
+from bot.errors import AgileError, Invalid, Message, NoTeam
 from bot.fields import TeamField
 from bot.handlers.deps import Deps
 from bot.handlers.forms import state_values, view_metadata
@@ -25,21 +28,26 @@ from bot.handlers.listeners import listen, listen_to_modal, subcommand
 from bot.handlers.readers import load_person, lookup_person, person_translator, team_translator
 from bot.handlers.replies import report_problems
 from bot.i18n import N_, Translator
+from bot.messaging.export import send_to_dm
 from bot.messaging.people import read_profiles
 from bot.models import Team
-from bot.mrkdwn import channel_link
-from bot.services import teams, workspaces
+from bot.mrkdwn import channel_link, esc
+from bot.services import export, teams, workspaces
 from bot.services.teams import TeamSettings
 from bot.slack import error_reason
+from bot.views.export import export_files
 from bot.views.failures import failure_words
+from bot.views.help import notice
 from bot.views.ids import Callback
 from bot.views.people import profiles_unknown
 from bot.views.team import setup_modal, team_saved_message
 
 log = logging.getLogger(__name__)
 
-# The word of /agile that opens the set-up form; the rest of /agile is the help (bot.handlers.help).
+# The words of /agile with a route here: the set-up form and the export; the rest of /agile is
+# the help (bot.handlers.help).
 SETUP = "setup"
+EXPORT = "export"
 
 
 def register(app: App) -> None:
@@ -49,6 +57,7 @@ def register(app: App) -> None:
     listen_to_modal(
         app.view(Callback.TEAM_SETUP), save_team, announce_team, refuse_on=TeamField.NAME
     )
+    listen(app.command("/agile", matchers=[subcommand(EXPORT)]), later=send_export)
 
 
 def open_setup_form(
@@ -181,3 +190,51 @@ def _join(client: WebClient, channel: str, tr: Translator) -> str | None:
         return tr.gettext("I could not join {channel}: {reason}.").format(
             channel=channel_link(channel), reason=failure_words(tr, reason)
         )
+
+
+# --- /agile export ---------------------------------------------------------------------------
+
+
+def send_export(
+    command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond, deps: Deps
+) -> None:
+    """The team's backlog, sprints and experiments as CSV files in the requester's DM, in their
+    language; then a private word in the channel that they are there (or why not)."""
+    user_id = command["user_id"]
+    person = load_person(deps, context, user_id)
+    with deps.transaction(context) as session:
+        team = teams.team_for_channel(session, command.get("channel_id"))
+        tr = person_translator(person, team)
+        if team is None:
+            raise NoTeam(
+                Message(
+                    N_(
+                        "This channel has no team. Run `/agile export` in your team's channel, "
+                        "or set one up here with `/agile setup`."
+                    )
+                )
+            )
+        export.require_exporter(session, team, person)
+        files = export_files(tr, export.team_export(session, team))
+        team_name = team.name
+    # Translators: {team} is the team's name.
+    intro = tr.gettext("The export of {team}: its backlog, sprints and experiments.").format(
+        team=esc(team_name)
+    )
+    try:
+        send_to_dm(client, user_id, intro, files)
+    except Exception as error:  # noqa: BLE001 - logged with its reason, told to the person
+        log.warning("could not send the export of %s: %s", team_name, error_reason(error))
+        # Translators: {reason} says what went wrong in a few lowercase words, e.g. "the
+        # channel is archived".
+        failed = tr.gettext(
+            "I could not send the export to your DMs ({reason}). Try again in a while."
+        ).format(reason=failure_words(tr, error))
+        respond(response_type="ephemeral", **notice(":warning: " + failed))
+        return
+    # Translators: {team} is the team's name.
+    sent = tr.gettext(
+        "I sent you the export of {team} in your DMs: three CSV files (backlog, sprints, "
+        "experiments)."
+    ).format(team=esc(team_name))
+    respond(response_type="ephemeral", **notice(":inbox_tray: " + sent))

@@ -96,7 +96,7 @@ def showcase(client: WebClient, session: Session, closed: Closed, now: dt.dateti
     outcomes = sprints.outcomes(session, team)
     velocity = velocity_chart(tr, team, outcomes) if outcomes else None
     channel = team.showcase_channel_id or team.channel_id
-    message = showcase_message(tr, closed, burnup.alt_text)
+    message = showcase_message(tr, closed, burnup.alt_text, outcomes)
     reply = _post_or_report(client, session, team, tr, channel, message, sprint, "showcase")
     if reply is not None:
         sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 
 from bot.i18n import Translator, decimal
 from bot.models import Sprint, Team
@@ -127,6 +128,7 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
             tr.gettext("Sprint {number}").format(number=o.number),
             o.committed,
             o.completed,
+            o.say_do,
         )
         for o in outcomes
     ]
@@ -138,12 +140,18 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
         committed=tr.gettext("Committed"),
         completed=tr.gettext("Completed"),
         language=tr.language,
+        # Translators: the share of the points a team committed to at a sprint's start that it
+        # completed by the close (what it said it would do against what it did).
+        say_do=tr.gettext("Say/do"),
     )
     lines = [
         # Translators: {sprint} is a sprint's name such as "Sprint 3"; {completed} and {committed}
-        # are each a number of points.
-        tr.gettext("{sprint}: {completed} of {committed} points").format(
-            sprint=r.label, completed=number(tr, r.completed), committed=number(tr, r.committed)
+        # are each a number of points; {say_do} is a percentage such as "80%", or "–" for none.
+        tr.gettext("{sprint}: {completed} of {committed} points, say/do {say_do}").format(
+            sprint=r.label,
+            completed=number(tr, r.completed),
+            committed=number(tr, r.committed),
+            say_do=percent(tr, r.say_do),
         )
         for r in results
     ]
@@ -154,6 +162,12 @@ def velocity_chart(tr: Translator, team: Team, outcomes: list[SprintOutcome]) ->
         title=title,
         alt_text=alt[:ALT_TEXT_MAX],
     )
+
+
+def percent(tr: Translator, ratio: float | None) -> str:
+    """A ratio as a whole percentage in the reader's locale ("80%", "80 %"), or "–" when there
+    is none (a sprint that committed no points has no say/do, which is not 0%)."""
+    return "–" if ratio is None else format_percent(ratio, locale=tr.language)
 
 
 def number(tr: Translator, value: float, digits: int = 0) -> str:

@@ -43,6 +43,10 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
                 "marketing owner, scrum master, members, sprint length, standup time, working "
                 "days, language, Definition of Done, showcase channel)."
             ),
+            tr.gettext(
+                "`/agile export`: the team's backlog, sprints and experiments as CSV files in "
+                "your DMs (the team's members, marketing owner and scrum master)."
+            ),
             tr.gettext("`/agile help`: this help."),
         ]
     )

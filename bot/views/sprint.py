@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,16 @@ from bot.fields import CAPACITY_MAX, SprintField
 from bot.i18n import Translator, day_label
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
-from bot.services.sprints import DAY_ENDS, Closed, Entry, Totals, last_working_day
+from bot.services.sprints import (
+    DAY_ENDS,
+    VELOCITY_SPRINTS,
+    Closed,
+    Entry,
+    SprintOutcome,
+    Totals,
+    last_working_day,
+)
+from bot.views.charts import percent
 from bot.views.ids import Action, Callback
 from bot.views.text import (
     KIND_EMOJI,
@@ -490,7 +500,31 @@ def _committed_completed(tr: Translator, closed: Closed) -> str:
     )
 
 
-def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str, Any]:
+def say_do_line(tr: Translator, number: int, outcomes: Sequence[SprintOutcome]) -> str | None:
+    """Sprint `number`'s say/do and the trend over the last six closed sprints, oldest first:
+    "*Say/do:* 80% · last six sprints: 60% 75% 80%"; "–" for a sprint that committed no
+    points. None when `outcomes` does not have that sprint (nothing to say)."""
+    this = next((o for o in outcomes if o.number == number), None)
+    if this is None:
+        return None
+    # Translators: {ratio} is a percentage such as "80%", or "–" when the sprint committed no
+    # points. Say/do: the committed points completed against the committed points.
+    line = tr.gettext("*Say/do:* {ratio}").format(ratio=percent(tr, this.say_do))
+    trend = [o for o in outcomes if o.number <= number][-VELOCITY_SPRINTS:]
+    if len(trend) < 2:  # one sprint is no trend
+        return line
+    ratios = " ".join(percent(tr, o.say_do) for o in trend)
+    # Translators: {n} is a number of sprints (2 to 6); {ratios} is their say/do percentages,
+    # oldest first, such as "60% 75% 80%".
+    last = tr.ngettext("last {n} sprint: {ratios}", "last {n} sprints: {ratios}", len(trend))
+    return line + " · " + last.format(n=len(trend), ratios=ratios)
+
+
+def showcase_message(
+    tr: Translator, closed: Closed, alt_text: str, outcomes: Sequence[SprintOutcome] = ()
+) -> dict[str, Any]:
+    """The sprint's showcase; `outcomes` are the team's last closed sprints, this one among
+    them, for its say/do and their trend."""
     team, sprint = closed.team, closed.sprint
     committed, final = closed.committed, closed.final
     verdict = _verdict(tr, closed)
@@ -502,6 +536,9 @@ def showcase_message(tr: Translator, closed: Closed, alt_text: str) -> dict[str,
         numbers += "\n" + tr.gettext(
             "Scope changed during the sprint by {change:+d} points (now {scope})."
         ).format(change=change, scope=final.scope_points)
+    say_do = say_do_line(tr, sprint.number, outcomes)
+    if say_do is not None:
+        numbers += "\n" + say_do
     blocks: list[dict[str, Any]] = [
         section(
             ":tada: *"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import math
 import sys
 
 import matplotlib
@@ -171,3 +172,29 @@ def test_velocity_counts_whole_points_and_labels_bars_in_the_readers_locale():
     assert ticks and all(float(t).is_integer() for t in ticks), ticks
     bar_labels = [t.get_text() for t in axes.texts]
     assert bar_labels == ["67%", "50%"]
+
+
+def test_velocity_draws_say_do_on_a_percent_axis_and_leaves_out_a_sprint_without_one():
+    from charts.velocity import velocity_figure
+
+    results = [
+        SprintResult("Sprint 1", 10, 8, say_do=0.7),
+        SprintResult("Sprint 2", 0, 3, say_do=None),  # committed nothing: no ratio
+        SprintResult("Sprint 3", 12, 12, say_do=1.0),
+    ]
+    labels = VelocityLabels("t", "Punten", "Gepland", "Afgerond", language="nl", say_do="Say/do")
+    figure = velocity_figure(results, labels)
+    bars, ratios = figure.axes
+    assert [t.get_text() for t in ratios.texts] == ["70%", "100%"]  # none for sprint 2
+    assert len(bars.texts) == 0  # the line's labels replace the bars' percentages
+    [line] = ratios.get_lines()
+    assert math.isnan(line.get_ydata()[1])  # a gap, not a 0%
+    assert ratios.get_ylim()[1] > 1  # room above 100% for its label
+    legend = [t.get_text() for t in bars.get_legend().get_texts()]
+    assert legend == ["Gepland", "Afgerond", "Say/do"]
+    png = render_velocity(results, labels)
+    assert ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).stddev[0] > 10
+    # Without any ratio (all committed nothing), the chart still draws, with no second axis.
+    none = [SprintResult("Sprint 1", 0, 3)]
+    assert len(velocity_figure(none, labels).axes) == 1
+    assert render_velocity(none, labels).startswith(b"\x89PNG")

@@ -227,6 +227,7 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
     slack.settle()
     showcase = next(m for m in double.messages_in(TEAM_CHANNEL) if "Sprint showcase" in all_text(m))
     assert "Completed:* 5 points in 1 item" in all_text(showcase)
+    assert "*Say/do:* 24%" in all_text(showcase)  # 5 of the 21 points committed at the start
 
     # The owner records the experiment's result from the DM; it lands in the showcase thread.
     ask = double.messages_in(OWNER)[-1]
@@ -265,7 +266,9 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
     # Velocity on request.
     slack.command("/sprint", "velocity", user=MEMBER, channel=TEAM_CHANNEL)
     slack.settle()
-    assert double.calls_to("files.getUploadURLExternal")[-1].args["filename"] == "velocity.png"
+    velocity = double.calls_to("files.getUploadURLExternal")[-1].args
+    assert velocity["filename"] == "velocity.png"
+    assert "Sprint 1: 5 of 21 points, say/do 24%" in velocity["alt_txt"]
 
     # Unknown subcommands get the sprint help.
     helped = slack.command("/sprint", "plna", user=MEMBER, channel=TEAM_CHANNEL).json

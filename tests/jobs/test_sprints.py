@@ -209,6 +209,9 @@ def test_a_two_week_sprint_across_the_end_of_summer_time(sprint, double, caplog)
     assert len(showcase) == 1
     text = all_text(showcase[0])
     assert "Committed:* 16 points in 3 items" in text and "Completed:* 8 points in 2 items" in text
+    # Say/do: the 8 points done were both committed at the start (5 + 3 of 16); the first
+    # sprint has no trend yet.
+    assert "*Say/do:* 50%" in text and "*Say/do:* 50% ·" not in text
     assert "Goal not met" in text and "+2 points" in text
     assert "Autumn newsletter" in text  # reached customers
     assert "Case study video" in text  # back to the backlog
@@ -216,6 +219,7 @@ def test_a_two_week_sprint_across_the_end_of_summer_time(sprint, double, caplog)
     uploads = double.calls_to("files.getUploadURLExternal")
     assert [c.args["filename"] for c in uploads] == ["burnup-sprint-1.png", "velocity.png"]
     assert "8 of 18 points completed after 10 of 10 working days" in uploads[0].args["alt_txt"]
+    assert "Sprint 1: 8 of 16 points, say/do 50%" in uploads[1].args["alt_txt"]
     completes = double.calls_to("files.completeUploadExternal")
     assert completes[0].args["channel_id"] == TEAM_CHANNEL
     assert completes[1].args["thread_ts"] == showcase[0]["ts"]

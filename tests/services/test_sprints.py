@@ -247,7 +247,11 @@ def test_a_sprint_from_start_to_close(world):
         assert sprint.state is SprintState.CLOSED
         # Closing again does nothing; velocity and capacity come from the closed sprint.
         assert sprints.close(session, sprint_id, close_at) is None
-        assert sprints.outcomes(session, team) == [sprints.SprintOutcome(1, 16, 12)]
+        # Say/do: of the 16 committed points, item 1 (5) and item 2 (3 when committed, 5 when
+        # done) were completed; item 3 was not, and item 4 was added during the sprint.
+        assert sprints.outcomes(session, team) == [sprints.SprintOutcome(1, 16, 12, 8)]
+        assert sprints.outcomes(session, team)[0].say_do == 0.5
+        assert sprints.say_do(session, sprint) == 0.5
         assert sprints.suggested_capacity(session, team) == 12
 
 
@@ -368,6 +372,56 @@ def test_a_closed_sprint_burnup_does_not_forecast(world):
             assert "5" in chart.alt_text and "8" in chart.alt_text
             assert "At this pace" not in chart.alt_text and "pace" not in chart.alt_text
             assert "forecast" not in chart.alt_text.lower()
+
+
+def _move_item(world, sprint_id, item_id, to, at):
+    with world.session() as session:
+        entry = next(
+            e
+            for e in sprints.entries(session, sprints.get_sprint(session, sprint_id))
+            if e.item_id == item_id
+        )
+        sprints.move(session, entry.sprint_item_id, member(session), to, at)
+
+
+def test_say_do_counts_only_the_committed_points_done_at_the_close(world):
+    a, b, c = world.items[:3]  # 5, 3 and 8 points
+    first = plan(world, [a, b])
+    with world.session() as session:
+        sprints.start(session, first, at_rome(MONDAY, 9))
+    _move_item(world, first, a, WorkState.DONE, at_rome(MONDAY, 10))
+    _move_item(world, first, b, WorkState.DONE, at_rome(MONDAY, 11))
+    _move_item(world, first, b, WorkState.DOING, at_rome(MONDAY, 12))  # not done after all
+    with world.session() as session:  # scope added mid-sprint, and done: not committed
+        sprints.edit(session, first, owner(session), draft([a, b, c]), at_rome(MONDAY, 13))
+    _move_item(world, first, c, WorkState.DONE, at_rome(MONDAY, 14))
+    with world.session() as session:
+        sprints.close(session, first, at_rome(MONDAY, 16), actor=owner(session))
+        team = session.get_one(Team, world.team_id)
+        [outcome] = sprints.outcomes(session, team)
+        assert outcome == sprints.SprintOutcome(1, 8, 13, 5)
+        assert (
+            outcome.say_do == 5 / 8 == sprints.say_do(session, sprints.get_sprint(session, first))
+        )
+
+
+def test_a_sprint_that_committed_no_points_has_no_say_do(world):
+    # Nothing committed at the start; an item added during the sprint and finished.
+    empty = plan(world, [])
+    with world.session() as session:
+        sprints.start(session, empty, at_rome(MONDAY, 9))
+        sprints.edit(session, empty, owner(session), draft([world.items[0]]), at_rome(MONDAY, 10))
+    _move_item(world, empty, world.items[0], WorkState.DONE, at_rome(MONDAY, 11))
+    with world.session() as session:
+        sprints.close(session, empty, at_rome(MONDAY, 16), actor=owner(session))
+        team = session.get_one(Team, world.team_id)
+        assert sprints.outcomes(session, team) == [sprints.SprintOutcome(1, 0, 5, 0)]
+        assert sprints.outcomes(session, team)[0].say_do is None
+        assert sprints.say_do(session, sprints.get_sprint(session, empty)) is None
+    # A sprint not closed yet has none either.
+    running = plan(world, [world.items[1]], start=MONDAY + dt.timedelta(days=14))
+    with world.session() as session:
+        assert sprints.say_do(session, sprints.get_sprint(session, running)) is None
 
 
 def test_a_sprint_that_completed_nothing_suggests_no_capacity(world):

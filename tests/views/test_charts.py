@@ -118,26 +118,29 @@ def test_nothing_to_forecast_before_the_first_day_ends_or_after_the_close():
     [
         (
             "en",
-            "Velocity chart, committed against completed points. Sprint 1: 8 of 10 points; "
-            "Sprint 2: 12 of 12 points",
+            "Velocity chart, committed against completed points. Sprint 1: 8 of 10 points, "
+            "say/do 70%; Sprint 2: 12 of 12 points, say/do 100%; Sprint 3: 2 of 0 points, "
+            "say/do –",
         ),
         (
             "it",
             "Grafico della velocity, punti pianificati rispetto ai punti completati. "
-            "Sprint 1: 8 di 10 punti; Sprint 2: 12 di 12 punti",
+            "Sprint 1: 8 di 10 punti, say/do 70%; Sprint 2: 12 di 12 punti, say/do 100%; "
+            "Sprint 3: 2 di 0 punti, say/do –",
         ),
         (
             "nl",
-            "Velocitygrafiek, geplande tegenover afgeronde punten. Sprint 1: 8 van 10 punten; "
-            "Sprint 2: 12 van 12 punten",
+            "Velocitygrafiek, geplande tegenover afgeronde punten. Sprint 1: 8 van 10 punten, "
+            "say/do 70%; Sprint 2: 12 van 12 punten, say/do 100%; Sprint 3: 2 van 0 punten, "
+            "say/do –",
         ),
     ],
     ids=LANGUAGES,
 )
 def test_the_velocity_says_committed_against_completed_for_each_sprint(language, alt):
-    chart = velocity_chart(
-        translator(language), team(), [SprintOutcome(1, 10, 8), SprintOutcome(2, 12, 12)]
-    )
+    # Sprint 1 finished 7 of its 10 committed points and 1 added; sprint 3 committed nothing.
+    outcomes = [SprintOutcome(1, 10, 8, 7), SprintOutcome(2, 12, 12, 12), SprintOutcome(3, 0, 2)]
+    chart = velocity_chart(translator(language), team(), outcomes)
     assert (chart.title, chart.filename) == ("Growth: velocity", "velocity.png")
     assert chart.alt_text == alt
 

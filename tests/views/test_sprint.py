@@ -12,7 +12,7 @@ from bot.fields import DOD_MAX, SprintField
 from bot.i18n import LANGUAGES, translator
 from bot.models import ItemKind, SprintState, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
-from bot.services.sprints import Totals
+from bot.services.sprints import SprintOutcome, Totals
 from bot.views.ids import Action, Callback
 from bot.views.sprint import (
     BOARD_ITEMS_MAX,
@@ -407,6 +407,40 @@ def test_the_showcase_says_the_goal_was_met_and_committed_against_completed(
     assert message["blocks"][0]["text"]["text"].endswith(f":white_check_mark: {verdict}")
     assert message["blocks"][1]["text"]["text"] == numbers
     assert message["blocks"][-1]["elements"][0]["text"] == "Burnup chart: 8 of 8 points"
+
+
+@pytest.mark.parametrize(
+    "language, line",
+    [
+        ("en", "*Say/do:* 75% · last 6 sprints: 60% – 100% 50% 90% 75%"),
+        ("it", "*Say/do:* 75% · ultimi 6 sprint: 60% – 100% 50% 90% 75%"),
+        ("nl", "*Say/do:* 75% · laatste 6 sprints: 60% – 100% 50% 90% 75%"),
+    ],
+    ids=LANGUAGES,
+)
+def test_the_showcase_says_its_say_do_and_the_last_six_sprints(language, line):
+    # Sprint 2 is older than the last six; sprint 4 committed no points: no ratio, not 0%.
+    outcomes = [
+        SprintOutcome(2, 10, 0, 0),
+        SprintOutcome(3, 10, 6, 6),
+        SprintOutcome(4, 0, 3, 0),
+        SprintOutcome(5, 8, 9, 8),
+        SprintOutcome(6, 10, 5, 5),
+        SprintOutcome(7, 10, 12, 9),
+        SprintOutcome(8, 8, 8, 6),
+    ]
+    recap = closed([entry(1, points=6, state=WorkState.DONE)], [entry(2, points=2)], number=8)
+    numbers = showcase_message(translator(language), recap, "alt", outcomes)["blocks"][1]
+    assert numbers["text"]["text"].endswith("\n" + line)
+
+
+def test_a_first_sprint_shows_its_say_do_without_a_trend_and_none_without_commitment():
+    recap = closed([entry(1, points=4, state=WorkState.DONE)], [], number=1)
+    text = showcase_message(EN, recap, "alt", [SprintOutcome(1, 5, 4, 4)])["blocks"][1]
+    assert text["text"]["text"].endswith("\n*Say/do:* 80%")
+    nothing = showcase_message(EN, recap, "alt", [SprintOutcome(1, 0, 4, 0)])["blocks"][1]
+    assert nothing["text"]["text"].endswith("\n*Say/do:* –")
+    assert "Say/do" not in showcase_message(EN, recap, "alt")["blocks"][1]["text"]["text"]
 
 
 def test_the_goal_is_the_committed_work_whatever_was_added_later():

@@ -7,7 +7,7 @@ One module per concern, each importing only those before it:
 - `calendar`: working days and a sprint's instants in the team's time zone (no database);
 - `ledger`: every change of scope or progress, and the totals it sums to at any instant;
 - `roles`: who may plan, start and end a sprint, and who moves its items;
-- `metrics`: committed against completed, the suggested capacity, the burnup's numbers;
+- `metrics`: committed against completed, say/do, the suggested capacity, the burnup's numbers;
 - `lifecycle`: finding sprints, start, moves, snapshots, close and recap;
 - `planning`: the planning modal's values, plan, edit, and estimates that change scope.
 
@@ -58,7 +58,10 @@ from bot.services.sprints.metrics import (
     SprintOutcome,
     average_completed,
     burnup_data,
+    committed_completed,
     outcomes,
+    say_do,
+    say_do_ratio,
     suggested_capacity,
 )
 from bot.services.sprints.planning import (
@@ -91,6 +94,7 @@ __all__ = [
     "can_plan",
     "change_estimate",
     "close",
+    "committed_completed",
     "closes_at",
     "current_sprint",
     "days_left",
@@ -115,6 +119,8 @@ __all__ = [
     "require_member",
     "require_planner",
     "rescore",
+    "say_do",
+    "say_do_ratio",
     "showcase_of",
     "snapshot_at",
     "start",

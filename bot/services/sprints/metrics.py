@@ -1,6 +1,6 @@
 """What a team's sprints add up to, team-level only: committed against completed for the
-velocity chart, the next sprint's suggested capacity drawn from it, and the burnup's points
-per working day. Numbers only: the charts draw them and the views put them into words.
+velocity chart, the say/do ratio (how much of what the team said it would do it did), the
+next sprint's suggested capacity drawn from them, and the burnup's points per working day. Numbers only: the charts draw them and the views put them into words.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Sprint, SprintSnapshot, SprintState, Team
+from bot.models import Sprint, SprintChange, SprintSnapshot, SprintState, Team
 from bot.services.sprints.calendar import local_date, snapshot_at, working_days
 from bot.services.sprints.ledger import totals
 
@@ -26,7 +26,57 @@ class SprintOutcome:
 
     number: int
     committed: int  # points in the sprint when it started
-    completed: int  # points done when it closed
+    completed: int  # points done when it closed, scope added during the sprint included
+    committed_completed: int = 0  # of `committed`, the points done when it closed
+
+    @property
+    def say_do(self) -> float | None:
+        """The say/do ratio: committed points completed / committed points (None when the
+        sprint committed to nothing: there is no ratio, not a ratio of 0)."""
+        return say_do_ratio(self.committed_completed, self.committed)
+
+
+def say_do_ratio(committed_completed: float, committed: float) -> float | None:
+    """Committed points completed / committed points; None for a sprint that committed none."""
+    return committed_completed / committed if committed > 0 else None
+
+
+def committed_completed(session: Session, sprint: Sprint) -> int:
+    """The points of the work committed at the sprint's start that were done at its close.
+
+    From the ledger, item by item: an item counts if it was in the sprint's scope at
+    `started_at`, and it counts its points done at `closed_at`, up to its points at the start.
+    So scope added while the sprint ran counts for nothing, an item re-estimated upwards
+    counts for no more than the team said, and one taken out (or moved back from done) for
+    nothing. 0 for a sprint that has not both started and closed.
+    """
+    if sprint.started_at is None or sprint.closed_at is None:
+        return 0
+    before_start = SprintChange.occurred_at <= sprint.started_at
+    before_close = SprintChange.occurred_at <= sprint.closed_at
+    rows = session.execute(
+        select(
+            func.sum(case((before_start, SprintChange.scope_points), else_=0)),
+            func.sum(case((before_start, SprintChange.scope_items), else_=0)),
+            func.sum(case((before_close, SprintChange.done_points), else_=0)),
+        )
+        .where(SprintChange.sprint_id == sprint.id, SprintChange.item_id.is_not(None))
+        .group_by(SprintChange.item_id)
+    )
+    return sum(
+        max(0, min(int(done), int(points)))
+        for points, items, done in rows
+        if int(items) > 0  # in the sprint at its start
+    )
+
+
+def say_do(session: Session, sprint: Sprint) -> float | None:
+    """A closed sprint's say/do ratio: committed points completed / committed points, from
+    0.0 to 1.0; None when it committed no points (or has not closed)."""
+    if sprint.started_at is None or sprint.closed_at is None:
+        return None
+    committed = totals(session, sprint.id, sprint.started_at).scope_points
+    return say_do_ratio(committed_completed(session, sprint), committed)
 
 
 def outcomes(session: Session, team: Team, last: int = VELOCITY_SPRINTS) -> list[SprintOutcome]:
@@ -43,7 +93,14 @@ def outcomes(session: Session, team: Team, last: int = VELOCITY_SPRINTS) -> list
     for sprint in reversed(sprints):
         at_start = totals(session, sprint.id, sprint.started_at)
         at_close = totals(session, sprint.id, sprint.closed_at)
-        result.append(SprintOutcome(sprint.number, at_start.scope_points, at_close.done_points))
+        result.append(
+            SprintOutcome(
+                sprint.number,
+                at_start.scope_points,
+                at_close.done_points,
+                committed_completed(session, sprint),
+            )
+        )
     return result
 
 
