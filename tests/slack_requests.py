@@ -222,7 +222,6 @@ class Slack:
         """Change the dispatching input `block_id` of an open modal (`view`, as the double
         holds it, with its id and hash) to `values[block_id]`, with the modal's other inputs
         as in `values`: the block_actions payload Slack sends for `dispatch_action` inputs."""
-        payload = copy.deepcopy(sample_payload("BlockActionPayload"))
         state = state_for(view, values)
         current = copy.deepcopy(view)
         current["state"] = {"values": state}
@@ -236,30 +235,7 @@ class Slack:
             **state[block_id][element["action_id"]],
         }
         action["type"] = element["type"]
-        payload.update(
-            type="block_actions",
-            **self._actor(user),
-            enterprise=None,
-            api_app_id=API_APP_ID,
-            token="legacy-verification-token",
-            container={"type": "view", "view_id": view["id"]},
-            trigger_id=self.double.new_trigger_id(user_id=user, view_id=view["id"]),
-            view=current,
-            actions=[action],
-            is_enterprise_install=False,
-        )
-        for key in (
-            "channel",
-            "message",
-            "response_url",
-            "state",
-            "function_data",
-            "interactivity",
-            "bot_access_token",
-            "is_cleared",
-        ):
-            payload.pop(key, None)
-        return self._interaction(payload)
+        return self.action_in_view(view["id"], current, action, user=user)
 
     def click_in_view(
         self, view: dict[str, Any], action_id: str, *, user: str, value: str | None = None
@@ -279,6 +255,14 @@ class Slack:
         current = copy.deepcopy(view)
         current.setdefault("state", {"values": {}})
         current.setdefault("hash", "1700000000.hash")
+        return self.action_in_view(view["id"], current, action, user=user)
+
+    def action_in_view(
+        self, view_id: str, view: dict[str, Any], action: dict[str, Any], *, user: str
+    ) -> Response:
+        """The block_actions payload Slack sends for `action` in a view (a modal or the Home
+        tab, as `view` shows it): the container is the view, and there is no channel, message
+        or response URL."""
         payload = copy.deepcopy(sample_payload("BlockActionPayload"))
         payload.update(
             type="block_actions",
@@ -286,9 +270,9 @@ class Slack:
             enterprise=None,
             api_app_id=API_APP_ID,
             token="legacy-verification-token",
-            container={"type": "view", "view_id": view["id"]},
-            trigger_id=self.double.new_trigger_id(user_id=user, view_id=view["id"]),
-            view=current,
+            container={"type": "view", "view_id": view_id},
+            trigger_id=self.double.new_trigger_id(user_id=user, view_id=view_id),
+            view=view,
             actions=[action],
             is_enterprise_install=False,
         )
@@ -297,6 +281,7 @@ class Slack:
             "message",
             "response_url",
             "state",
+            "app_unfurl",
             "function_data",
             "interactivity",
             "bot_access_token",

@@ -39,7 +39,7 @@ from tests.conftest import (
 from tests.scenario import all_text, set_up_team
 from tests.slack_double import SlackDouble
 from tests.slack_double.views import published_home
-from tests.slack_requests import API_APP_ID, Response, Slack, find_element, sample_payload
+from tests.slack_requests import Response, Slack, find_element
 from tests.views.blockkit import of_type
 
 # Thursday 22 October 2026, 10:00 in Rome (the team's time zone): a working day.
@@ -139,40 +139,15 @@ def home_click(
     block, element = find_element(home, action_id, value=value)
     view = {k: v for k, v in copy.deepcopy(home).items() if k != "user"}
     view["state"] = {"values": {}}
-    payload = copy.deepcopy(sample_payload("BlockActionPayload"))
-    payload.update(
-        type="block_actions",
-        **slack._actor(user),
-        enterprise=None,
-        api_app_id=API_APP_ID,
-        token="legacy-verification-token",
-        container={"type": "view", "view_id": home["id"]},
-        trigger_id=slack.double.new_trigger_id(user_id=user, view_id=home["id"]),
-        view=view,
-        actions=[
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block.get("block_id", "b"),
-                "value": element["value"],
-                "text": element["text"],
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-        is_enterprise_install=False,
-    )
-    for key in (
-        "channel",
-        "message",
-        "response_url",
-        "state",
-        "app_unfurl",
-        "function_data",
-        "interactivity",
-        "bot_access_token",
-    ):
-        payload.pop(key, None)
-    return slack._interaction(payload)
+    action = {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": block.get("block_id", "b"),
+        "value": element["value"],
+        "text": element["text"],
+        "action_ts": f"{time.time():.6f}",
+    }
+    return slack.action_in_view(home["id"], view, action, user=user)
 
 
 def opened(double: SlackDouble, callback_id: str) -> dict[str, Any]:
