@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work, unscoped_unit_of_work
@@ -52,11 +52,7 @@ def resume(clients: ClientFor, factory: sessionmaker[Session]) -> list[int]:
             )
             continue
         with unit_of_work(factory, workspace_id) as session:
-            session.execute(
-                update(Workspace)
-                .where(Workspace.id == workspace_id)
-                .values(suspended_at=None, suspended_reason=None)
-            )
+            workspaces.resume(session, workspace_id)
         log.info("workspace %d (%s) resumed: its token works again", workspace_id, team_id)
         resumed.append(workspace_id)
     return resumed
