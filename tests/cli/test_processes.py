@@ -148,6 +148,7 @@ def test_run_serves_slack_and_health_over_http(environment, double, tmp_path):
 def test_clock_runs_until_stopped(environment, tmp_path, stop_signal):
     agilebot = Agilebot("clock", environment, tmp_path)
     agilebot.wait_for("scheduler running")
+    agilebot.wait_for("health and metrics at")  # logged once the port is bound, just after
     agilebot.process.join(timeout=0.25)
     assert agilebot.process.is_alive(), agilebot.output  # it waits for a signal, not less
     assert "stopping" not in agilebot.output
