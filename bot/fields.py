@@ -51,6 +51,7 @@ class IdeaField:
     KPI = "kpi"
     CUSTOMER_VALUE = "customer_value"
     BUSINESS_VALUE = "business_value"
+    ACTIVITY = "activity"  # optional: the key of one of the team's activities
 
 
 class ScoreField:
@@ -59,6 +60,7 @@ class ScoreField:
     EFFORT = "effort"
     CUSTOMER_VALUE = "customer_value"
     BUSINESS_VALUE = "business_value"
+    ACTIVITY = "activity"  # the key of one of the team's activities; none: as it was
 
 
 class DeclineField:
@@ -82,6 +84,21 @@ class SprintField:
 
 
 CAPACITY_MAX = 1000
+
+
+class DoneField:
+    """Input block id of the modal that marks a sprint item done."""
+
+    ACTUAL = "actual_effort"  # optional: what it really took, in the estimate's points
+
+
+class ActivityField:
+    """Input block ids of the team's activities modal: one per built-in activity (by its key),
+    one per activity of the team's own (by its id), and empty ones for new activities."""
+
+    BUILTIN = "activity_builtin_{key}"
+    OWN = "activity_own_{id}"
+    NEW = "activity_new_{n}"  # n from 1
 
 
 class ResultField:

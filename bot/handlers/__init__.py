@@ -12,6 +12,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.handlers import (
+    activities,
     backlog,
     experiments,
     help,
@@ -38,6 +39,7 @@ def register_all(app: App, deps: Deps) -> None:
         installs,
         sprints,
         sprint_planning,
+        activities,
         experiments,
         standups,
         retros,

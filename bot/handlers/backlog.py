@@ -32,7 +32,7 @@ from bot.messaging import sprints as sprint_posts
 from bot.messaging.backlog import SubmitterNote, post_cards, submitter_message
 from bot.models import BacklogItem, ItemStatus, Person, Team
 from bot.models.backlog import TITLE_MAX
-from bot.services import backlog, sprints, teams, workspaces
+from bot.services import activities, backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Move, Scores, validate_decline_reason
 from bot.slack import error_reason
 from bot.views.backlog import backlog_message
@@ -104,6 +104,7 @@ def open_idea_form(
             teams=choices,
             team_id=team.id if team else None,
             channel_id=channel_id,
+            **_activities_of(session, team),
         )
     client.views_open(trigger_id=command["trigger_id"], view=view)
     load_person(deps, context, command["user_id"])  # the trigger is spent: now ask Slack
@@ -129,9 +130,16 @@ def open_idea_form_from_home(
             teams=[] if team else choices,
             team_id=team.id if team else None,
             channel_id=None,
+            **_activities_of(session, team),
         )
     client.views_open(trigger_id=body["trigger_id"], view=from_home(view))
     load_person(deps, context, user_id)  # the trigger is spent: now ask Slack
+
+
+def _activities_of(session: Session, team: Team | None) -> dict[str, Any]:
+    """The activities the idea form offers: the team's, else (a team chosen in the form) the
+    built-in ones, which every team has."""
+    return {"activities": activities.team_activities(session, team)} if team else {}
 
 
 def submit_idea(
@@ -353,6 +361,7 @@ def _open_scores_form(
             item,
             accepting=accepting,
             metadata=_form_metadata(body, item_id, page),
+            activities=activities.team_activities(session, team),
         )
     client.views_open(trigger_id=body["trigger_id"], view=view)
     load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.handlers.activities import ACTIVITIES
 from bot.handlers.deps import Deps
 from bot.handlers.listeners import listen, other_subcommand
 from bot.handlers.readers import load_person, person_translator
@@ -18,7 +19,7 @@ from bot.views.help import help_message
 
 
 def register(app: App) -> None:
-    listen(app.command("/agile", matchers=[other_subcommand(SETUP, EXPORT)]), show_help)
+    listen(app.command("/agile", matchers=[other_subcommand(SETUP, EXPORT, ACTIVITIES)]), show_help)
     listen(app.event("app_mention"), later=answer_mention)
 
 

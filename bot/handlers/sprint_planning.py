@@ -30,7 +30,7 @@ from bot.i18n import N_, day_label
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
 from bot.models import BacklogItem, Sprint, SprintState, Team
-from bot.services import retros, sprints, teams, workspaces
+from bot.services import activities, retros, sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
 from bot.slack import error_reason
 from bot.views.help import notice
@@ -114,11 +114,17 @@ def plan_form(
     suggestion = sprints.suggested_capacity(session, team)
     actions = tuple(a.text for a in retros.open_actions(session, team))
     today = sprints.local_date(team, now)
+    # What work takes by the team's actuals, for the items on offer (bot.views.activities).
+    takes: dict[str, Any] = {
+        "activities": activities.team_activities(session, team),
+        "actuals": sprints.activity_actuals(session, team),
+    }
     if sprint is not None:
         entries = sprints.entries(session, sprint)
         own = [session.get_one(BacklogItem, e.item_id) for e in entries]
         own_ids = {e.item_id for e in entries}
         choices = own + [c for c in candidates if c.id not in own_ids]
+        takes["item_activities"] = {c.id: activities.key_of(c) for c in choices}
         points = {c.id: c.effort or 0 for c in candidates}
         points.update({e.item_id: e.points for e in entries})
         return PlanForm(
@@ -134,6 +140,7 @@ def plan_form(
             selected=tuple(i.id for i in own),
             sprint=sprint,
             actions=actions,
+            **takes,
         )
     start = today
     latest = sprints.latest_end(session, team)
@@ -141,6 +148,7 @@ def plan_form(
         start = latest + dt.timedelta(days=1)
     while not sprints.is_working_day(team, start):
         start += dt.timedelta(days=1)
+    takes["item_activities"] = {c.id: activities.key_of(c) for c in candidates}
     return PlanForm(
         team=team,
         choices=candidates,
@@ -150,6 +158,7 @@ def plan_form(
         length_weeks=team.sprint_length_weeks,
         capacity=suggestion,
         actions=actions,
+        **takes,
     )
 
 

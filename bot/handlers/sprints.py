@@ -27,7 +27,7 @@ from bot.messaging import sprints as sprint_posts
 from bot.models import Person, Sprint, SprintState, Team, WorkState
 from bot.mrkdwn import channel_link, esc
 from bot.scheduler import FollowUp
-from bot.services import backlog, sprints, teams, workspaces
+from bot.services import activities, backlog, sprints, teams, workspaces
 from bot.views.charts import burnup_chart, velocity_chart
 from bot.views.help import notice, sprint_help
 from bot.views.ideas import scores_modal
@@ -416,5 +416,6 @@ def open_estimate_form(
             item,
             accepting=False,
             metadata={"item_id": item_id},
+            activities=activities.team_activities(session, team),
         )
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from bot.models.activity import Activity, TeamActivity
 from bot.models.backlog import (
     BacklogEvent,
     BacklogItem,
@@ -47,6 +48,8 @@ from bot.models.workspace import Person, Workspace
 
 __all__ = [
     "MONDAY_TO_FRIDAY",
+    "Activity",
+    "TeamActivity",
     "AwayPeriod",
     "Blocker",
     "BlockerCard",

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.models.activity import Activity
 from bot.models.base import Base, IntPK, WorkspaceOwned, string_enum, utcnow
 from bot.models.workspace import Person
 
@@ -63,6 +64,7 @@ class BacklogItem(WorkspaceOwned, Base):
             "business_value IS NULL OR business_value BETWEEN 1 AND 10", name="business_value"
         ),
         CheckConstraint("vote_count >= 0", name="vote_count"),
+        CheckConstraint("activity IS NULL OR activity_id IS NULL", name="one_activity"),
         # Serves the backlog page (equality on workspace, team and status, then the order,
         # scanned backward: see services.backlog.ORDER), reading only the rows shown; the
         # counts come from the team row (see models.team). Every query carries workspace_id (bot.db), so it leads; it replaces
@@ -84,6 +86,13 @@ class BacklogItem(WorkspaceOwned, Base):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[ItemKind] = mapped_column(string_enum(ItemKind, "item_kind"))
+    # The social-media process it belongs to (bot.models.activity), for the team's averages
+    # of estimate against actual effort: a built-in one by its key, or one of the team's own
+    # (a team_activities id). No foreign key: this table is altered in place on SQLite (its
+    # triggers), where a REFERENCES added so is not read back; and activities are never
+    # deleted, only retired, and go with their team.
+    activity: Mapped[Activity | None] = mapped_column(string_enum(Activity, "item_activity"))
+    activity_id: Mapped[int | None]
     hypothesis: Mapped[str | None] = mapped_column(Text)
     kpi: Mapped[str | None] = mapped_column(String(KPI_MAX))
     submitter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))

@@ -86,6 +86,7 @@ class SprintItem(WorkspaceOwned, Base):
     __table_args__ = (
         UniqueConstraint("sprint_id", "item_id"),
         CheckConstraint("points >= 0", name="points"),
+        CheckConstraint("actual_points IS NULL OR actual_points > 0", name="actual_points"),
     )
 
     id: Mapped[IntPK]
@@ -101,6 +102,9 @@ class SprintItem(WorkspaceOwned, Base):
     added_at: Mapped[dt.datetime]
     removed_at: Mapped[dt.datetime | None]
     done_at: Mapped[dt.datetime | None]
+    # What it really took, in the points of the estimate, if the team said so when it was
+    # marked done (cleared when it is reopened): the averages per activity come from it.
+    actual_points: Mapped[int | None]
 
     item: Mapped[BacklogItem] = relationship(lazy="raise")
 

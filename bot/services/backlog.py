@@ -44,6 +44,7 @@ from bot.models.backlog import (
     TITLE_MAX,
     VALUE_RANGE,
 )
+from bot.services import activities
 from bot.services.teams import require_owner
 
 PAGE_SIZE = 10
@@ -67,6 +68,7 @@ class IdeaDraft:
     kpi: str | None
     customer_value: int | None
     business_value: int | None
+    activity: str | None = None  # the key of one of the team's activities (services.activities)
 
     @classmethod
     def validate(cls, raw: dict[str, Any]) -> IdeaDraft:
@@ -107,6 +109,7 @@ class IdeaDraft:
             kpi=kpi if kind is ItemKind.EXPERIMENT else None,
             customer_value=customer,
             business_value=business,
+            activity=_clean(raw.get(IdeaField.ACTIVITY)),
         )
 
 
@@ -115,6 +118,9 @@ class Scores:
     effort: int
     customer_value: int
     business_value: int
+    # The key of one of the team's activities; None leaves the item's as it is (a select in
+    # Slack cannot be emptied, so the form has no way to say "none").
+    activity: str | None = None
 
     @classmethod
     def validate(cls, raw: dict[str, Any]) -> Scores:
@@ -136,7 +142,8 @@ class Scores:
                 errors[key] = Message(N_("Give a value from 1 to 10."))
         if errors:
             raise Invalid(errors)
-        return cls(effort, customer, business)  # type: ignore[arg-type]
+        activity = _clean(raw.get(ScoreField.ACTIVITY))
+        return cls(effort, customer, business, activity)  # type: ignore[arg-type]
 
     @property
     def score(self) -> float:
@@ -249,6 +256,7 @@ def submit_idea(
         created_at=now,
         updated_at=now,
     )
+    activities.assign(item, activities.choose(session, team, draft.activity, IdeaField.ACTIVITY))
     session.add(item)
     session.flush()
     record(
@@ -300,6 +308,7 @@ def accept(
 ) -> BacklogItem:
     item, team = owned_item(session, item_id, actor, ItemStatus.PROPOSED, for_update=True)
     _apply_scores(item, scores)
+    _apply_activity(session, team, item, scores)
     item.status = ItemStatus.READY
     item.triaged_by_id = actor.id
     item.triaged_at = now
@@ -346,6 +355,7 @@ def rescore(
         "business_value": item.business_value,
     }
     _apply_scores(item, scores)
+    _apply_activity(session, team, item, scores)
     item.updated_at = now
     after = {
         "effort": scores.effort,
@@ -361,6 +371,13 @@ def _apply_scores(item: BacklogItem, scores: Scores) -> None:
     item.customer_value = scores.customer_value
     item.business_value = scores.business_value
     item.score = scores.score
+
+
+def _apply_activity(session: Session, team: Team, item: BacklogItem, scores: Scores) -> None:
+    """The activity the owner chose at triage or with the scores, if they chose one."""
+    if scores.activity is not None:
+        choice = activities.choose(session, team, scores.activity, ScoreField.ACTIVITY)
+        activities.assign(item, choice)
 
 
 # --- order -----------------------------------------------------------------------------------

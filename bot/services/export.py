@@ -21,10 +21,13 @@ from bot.models import (
     ItemStatus,
     Person,
     Sprint,
+    SprintItem,
     SprintState,
     Team,
+    WorkState,
 )
 from bot.services import sprints
+from bot.services.activities import Activities, Choice, team_activities
 from bot.services.teams import is_member
 
 
@@ -42,6 +45,8 @@ class BacklogRow:
     score: float | None
     votes: int  # the item's count, never who voted
     created: dt.date
+    activity: Choice | None = None
+    actual_effort: int | None = None  # what it really took, if the team recorded it when done
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,11 @@ def team_export(session: Session, team: Team) -> TeamExport:
             select(BacklogItem).where(BacklogItem.team_id == team.id).order_by(BacklogItem.id)
         )
     )
+    names = team_activities(session, team)
+    actuals = _actual_efforts(session, team)
     return TeamExport(
         team_name=team.name,
-        backlog=[_backlog_row(team, item) for item in items],
+        backlog=[_backlog_row(team, item, names, actuals.get(item.id)) for item in items],
         sprints=_sprint_rows(session, team),
         experiments=[
             _experiment_row(team, item) for item in items if item.kind is ItemKind.EXPERIMENT
@@ -118,7 +125,26 @@ def team_export(session: Session, team: Team) -> TeamExport:
     )
 
 
-def _backlog_row(team: Team, item: BacklogItem) -> BacklogRow:
+def _actual_efforts(session: Session, team: Team) -> dict[int, int]:
+    """Each done item's actual effort, as recorded when it was marked done (the latest, for
+    an item done in more than one sprint)."""
+    rows = session.execute(
+        select(SprintItem.item_id, SprintItem.actual_points)
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(
+            Sprint.team_id == team.id,
+            SprintItem.state == WorkState.DONE,
+            SprintItem.removed_at.is_(None),
+            SprintItem.actual_points.is_not(None),
+        )
+        .order_by(SprintItem.id)
+    )
+    return {item_id: actual for item_id, actual in rows}
+
+
+def _backlog_row(
+    team: Team, item: BacklogItem, names: Activities, actual: int | None
+) -> BacklogRow:
     return BacklogRow(
         item_id=item.id,
         title=item.title,
@@ -130,6 +156,8 @@ def _backlog_row(team: Team, item: BacklogItem) -> BacklogRow:
         score=item.score,
         votes=item.vote_count,
         created=sprints.local_date(team, item.created_at),
+        activity=names.of(item),
+        actual_effort=actual,
     )
 
 

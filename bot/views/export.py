@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.i18n import Translator
 from bot.models import ExperimentResult
 from bot.services.export import TeamExport
+from bot.views.activities import activity_label
 from bot.views.text import kind_label, status_label
 
 # A cell a spreadsheet would read as a formula (CSV injection): it is written with a leading
@@ -91,6 +92,9 @@ def _backlog(tr: Translator, export: TeamExport) -> CsvFile:
         tr.gettext("Score"),
         tr.gettext("Votes"),
         tr.gettext("Created"),
+        # Added after the first columns, which stay where spreadsheets built on them expect.
+        tr.gettext("Activity"),
+        tr.gettext("Actual effort points"),
     ]
     rows = [
         [
@@ -104,6 +108,8 @@ def _backlog(tr: Translator, export: TeamExport) -> CsvFile:
             r.score,
             r.votes,
             r.created,
+            activity_label(tr, r.activity) if r.activity else None,
+            r.actual_effort,
         ]
         for r in export.backlog
     ]

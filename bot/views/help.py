@@ -44,6 +44,11 @@ def help_message(tr: Translator, unknown: str | None = None) -> dict[str, Any]:
                 "days, language, Definition of Done, showcase channel)."
             ),
             tr.gettext(
+                "`/agile activities`: the team's activities (content, community, outreach…) in "
+                "its own words, for the marketing owner and the scrum master; the sprint "
+                "planning shows how long each really takes."
+            ),
+            tr.gettext(
                 "`/agile export`: the team's backlog, sprints and experiments as CSV files in "
                 "your DMs (the team's members, marketing owner and scrum master)."
             ),

@@ -17,6 +17,8 @@ from bot.models.backlog import (
     KPI_MAX,
     TITLE_MAX,
 )
+from bot.services.activities import BUILTIN_ACTIVITIES, Activities, key_of
+from bot.views.activities import activity_select
 from bot.views.ids import Action, Callback
 from bot.views.text import (
     KIND_EMOJI,
@@ -101,8 +103,10 @@ def idea_modal(
     teams: list[Team],
     team_id: int | None,
     channel_id: str | None,
+    activities: Activities = BUILTIN_ACTIVITIES,
 ) -> dict[str, Any]:
-    """The idea form. `teams` is offered as a choice when the channel has no team of its own."""
+    """The idea form. `teams` is offered as a choice when the channel has no team of its own
+    (and then the built-in activities, which every team has)."""
     blocks: list[dict[str, Any]] = []
     if team_id is None:
         blocks.append(
@@ -144,6 +148,13 @@ def idea_modal(
                 "initial_option": kind_options(tr)[0],
             },
         },
+        *_activity_block(
+            tr,
+            IdeaField.ACTIVITY,
+            activities,
+            None,
+            tr.gettext("Which part of the team's work it is, if you know."),
+        ),
         _text_input(
             IdeaField.HYPOTHESIS,
             tr.gettext("Hypothesis (experiments)"),
@@ -371,10 +382,24 @@ def idea_declined(tr: Translator, item: BacklogItem, team: Team) -> dict[str, An
     return {"text": text, "blocks": [section(":no_entry_sign: " + text)]}
 
 
+def _activity_block(
+    tr: Translator, block_id: str, activities: Activities, current: str | None, hint: str
+) -> list[dict[str, Any]]:
+    """The activity select, if the team offers any activity (bot.views.activities)."""
+    block = activity_select(tr, block_id, activities, current, hint=hint)
+    return [block] if block else []
+
+
 def scores_modal(
-    tr: Translator, item: BacklogItem, *, accepting: bool, metadata: dict[str, Any]
+    tr: Translator,
+    item: BacklogItem,
+    *,
+    accepting: bool,
+    metadata: dict[str, Any],
+    activities: Activities | None = None,
 ) -> dict[str, Any]:
-    """Accept an idea with its scores, or edit the scores of a backlog item."""
+    """Accept an idea with its scores, or edit the scores of a backlog item; with the team's
+    `activities`, the item's activity too."""
     effort_options = [
         # Translators: {n} is a number of points.
         option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p))
@@ -408,6 +433,17 @@ def scores_modal(
             tr.gettext("Value to the business, 1 to 10"),
             optional=False,
             initial=business,
+        ),
+        *(
+            _activity_block(
+                tr,
+                ScoreField.ACTIVITY,
+                activities,
+                key_of(item),
+                tr.gettext("The team's averages of estimate against actual effort go by it."),
+            )
+            if activities is not None
+            else []
         ),
         context(tr.gettext("Score = (customer value + business value) ÷ effort.")),
     ]

@@ -17,6 +17,7 @@ class Action:
     SPRINT_BURNUP = "sprint.burnup"
     SPRINT_REFRESH = "sprint.refresh"
     SPRINT_ESTIMATE = "sprint.estimate"
+    SPRINT_DONE = "sprint.done"  # opens the done form (Definition of Done, actual effort)
     # The planning modal's inputs that redraw its committed total when they change.
     SPRINT_PLAN_CAPACITY = "sprint.plan.capacity"
     SPRINT_PLAN_ITEMS = "sprint.plan.items"
@@ -47,6 +48,8 @@ class Callback:
     RESCORE = "backlog.rescore"
     DECLINE = "triage.decline"
     SPRINT_PLAN = "sprint.plan"
+    SPRINT_DONE = "sprint.done"  # an item marked done, with what it really took
+    ACTIVITIES = "team.activities"
     EXPERIMENT_RESULT = "experiment.result"
     STANDUP = "standup.answer"
     STANDUP_SETUP = "standup.setup"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,15 +17,19 @@ from bot.fields import CAPACITY_MAX, SprintField
 from bot.i18n import Translator, day_label
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
+from bot.services.activities import BUILTIN_ACTIVITIES, Activities
 from bot.services.sprints import (
     DAY_ENDS,
     VELOCITY_SPRINTS,
+    ActivityActuals,
     Closed,
     Entry,
     SprintOutcome,
     Totals,
+    by_actuals,
     last_working_day,
 )
+from bot.views.activities import averages_text, by_actuals_text
 from bot.views.charts import percent
 from bot.views.ids import Action, Callback
 from bot.views.text import (
@@ -42,7 +46,6 @@ from bot.views.text import (
 )
 
 BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
-CONFIRM_TEXT_MAX = 300
 OPTION_TEXT_MAX = 75
 SHOWCASE_LIST_MAX = 20  # entries a showcase list names; the rest are counted
 
@@ -169,7 +172,7 @@ def board_message(
                 overflow.append(line)
                 continue
             shown += 1
-            accessory = _move_button(tr, team, entry) if movable else None
+            accessory = _move_button(tr, entry) if movable else None
             blocks.append(
                 section(line, accessory=accessory, block_id=f"sprint_item:{entry.sprint_item_id}")
             )
@@ -224,29 +227,16 @@ def _entry_line(tr: Translator, entry: Entry) -> str:
     )
 
 
-def _move_button(tr: Translator, team: Team, entry: Entry) -> dict[str, Any]:
+def _move_button(tr: Translator, entry: Entry) -> dict[str, Any]:
     value = f"{entry.sprint_item_id}:"
     if entry.state is WorkState.TODO:
         return button(tr.gettext("Start"), Action.SPRINT_MOVE, value + WorkState.DOING.value)
     if entry.state is WorkState.DONE:
         return button(tr.gettext("Reopen"), Action.SPRINT_MOVE, value + WorkState.DOING.value)
-    dod = (team.definition_of_done or "").strip()
-    text = (
-        tr.gettext("Definition of Done:") + "\n" + dod
-        if dod
-        else tr.gettext(
-            "Mark this item done? (The scrum master can set a Definition of Done in /agile setup.)"
-        )
-    )
-    confirm = {
-        "title": plain(tr.gettext("Is it done?"), 100),
-        "text": plain(truncate(text, CONFIRM_TEXT_MAX)),
-        "confirm": plain(tr.gettext("Yes, it is done"), 30),
-        "deny": plain(tr.gettext("Not yet"), 30),
-    }
-    return button(
-        tr.gettext("Done"), Action.SPRINT_MOVE, value + WorkState.DONE.value, "primary", confirm
-    )
+    # Done opens a form: the team's Definition of Done, and what the item really took
+    # (bot.views.activities.done_modal). A Done of a board posted before it had one moves at
+    # once, after its own confirmation (Action.SPRINT_MOVE).
+    return button(tr.gettext("Done"), Action.SPRINT_DONE, str(entry.sprint_item_id), "primary")
 
 
 # --- planning --------------------------------------------------------------------------------
@@ -268,6 +258,11 @@ class PlanForm:
     selected: tuple[int, ...] = ()
     sprint: Sprint | None = None
     actions: tuple[str, ...] = ()  # open actions from retrospectives, to plan for
+    # What work takes by the team's actuals (bot.services.sprints.actuals): each choice's
+    # activity key, the team's activities and its averages per activity.
+    item_activities: Mapping[int, str | None] = field(default_factory=dict)
+    activities: Activities = BUILTIN_ACTIVITIES
+    actuals: Mapping[str, ActivityActuals] = field(default_factory=dict)
 
 
 def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
@@ -389,6 +384,11 @@ def plan_modal(tr: Translator, form: PlanForm) -> dict[str, Any]:
             section(tr.gettext("The backlog has no ready items yet: accept some ideas first."))
         )
     blocks.append(_total_block(tr, form))
+    averages = averages_text(
+        tr, form.activities, form.actuals, [form.item_activities.get(c.id) for c in form.choices]
+    )
+    if averages:
+        blocks.append(context(averages))
     if form.actions:
         blocks.append(
             context(
@@ -427,6 +427,12 @@ def _total_block(tr: Translator, form: PlanForm) -> dict[str, Any]:
             text += "\n:warning: " + tr.gettext(
                 "{over} points over capacity: consider leaving something in the backlog."
             ).format(over=total - form.capacity)
+    estimate = by_actuals(
+        [(form.points.get(i, 0), form.item_activities.get(i)) for i in form.selected],
+        form.actuals,
+    )
+    if estimate is not None:
+        text += "\n" + by_actuals_text(tr, estimate, form.capacity)
     return section(text, block_id="sprint_total")
 
 

@@ -173,17 +173,22 @@ def test_plan_run_and_close_a_sprint_in_slack(slack, double, team, read, clock):
         for b in board["blocks"]
         if b.get("block_id") == f"sprint_item:{sprint_item_id}"
     )
-    assert done_button["value"] == f"{sprint_item_id}:done"
-    # Done asks to confirm the Definition of Done (plain text: shown as typed).
-    assert "Proofread <b>and</b> approved by legal." in done_button["confirm"]["text"]["text"]
+    assert (done_button["action_id"], done_button["value"]) == (Action.SPRINT_DONE, sprint_item_id)
     slack.click(
         board,
-        Action.SPRINT_MOVE,
+        Action.SPRINT_DONE,
         user=MEMBER,
         channel=TEAM_CHANNEL,
-        value=f"{sprint_item_id}:done",
+        value=sprint_item_id,
         ts=board["ts"],
     )
+    slack.settle()
+    # Done shows the Definition of Done first (user text, escaped), then marks it done.
+    done_form = double.wait_for(
+        "views.open", lambda c: c.args["view"]["callback_id"] == Callback.SPRINT_DONE
+    )[0].response["view"]
+    assert "Proofread &lt;b&gt;and&lt;/b&gt; approved by legal." in all_text(done_form)
+    assert slack.submit(done_form, {}, user=MEMBER).body == ""
     slack.settle()
     assert "5 of 16 points done" in all_text(_board(double))
 

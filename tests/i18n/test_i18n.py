@@ -151,7 +151,7 @@ def test_every_place_with_a_length_limit_is_found():
         "Reset the order?": CONFIRM_TITLE_MAX,  # a literal plain_text dict
         "Your manual order is replaced by the score order.": CONFIRM_TEXT_MAX,
         "Reset": CONFIRM_BUTTON_MAX,
-        "Yes, it is done": CONFIRM_BUTTON_MAX,
+        "Yes, it is done": MODAL_TEXT_MAX,  # the done form's submit (bot.views.activities)
         "No reminder": OPTION_TEXT_MAX,  # returned by a nested helper
         ("After {n} minute", "After {n} minutes"): OPTION_TEXT_MAX,
         ("After {n} hour", "After {n} hours"): OPTION_TEXT_MAX,

@@ -10,7 +10,8 @@ import io
 import pytest
 
 from bot.i18n import translator
-from bot.models import ExperimentResult, ItemKind, ItemStatus
+from bot.models import Activity, ExperimentResult, ItemKind, ItemStatus
+from bot.services.activities import Choice
 from bot.services.export import BacklogRow, ExperimentRow, SprintRow, TeamExport
 from bot.views.export import cell, export_files
 
@@ -28,6 +29,8 @@ EXPORT = TeamExport(
             3.4,
             2,
             dt.date(2026, 10, 22),
+            Choice("content", Activity.CONTENT),
+            8,
         ),
         BacklogRow(
             8,
@@ -40,6 +43,7 @@ EXPORT = TeamExport(
             None,
             0,
             dt.date(2026, 10, 23),
+            Choice("17", None, "=Influencers"),  # the team's own words, guarded as text
         ),
     ],
     sprints=[
@@ -91,7 +95,10 @@ def test_three_files_with_their_rows_in_english():
         "Score",
         "Votes",
         "Created",
+        "Activity",
+        "Actual effort points",
     ]
+    assert t["backlog.csv"][1][-2:] == ["Content and editorial", "8"]
     assert t["backlog.csv"][2] == [
         "8",
         'Spring, "quoted" video',
@@ -103,6 +110,8 @@ def test_three_files_with_their_rows_in_english():
         "",
         "0",
         "2026-10-23",
+        "'=Influencers",
+        "",
     ]
     assert t["sprints.csv"][0] == [
         "Sprint",
@@ -160,17 +169,17 @@ def test_text_that_would_be_a_formula_is_written_as_text():
     [
         (
             "it",
-            ["Titolo", "Tipo", "Stato", "Voti"],
+            ["Titolo", "Tipo", "Stato", "Voti", "Attività", "Punti di sforzo effettivo"],
             ["Punti pianificati", "Punti completati", "Rapporto say/do"],
             ["Ipotesi", "Risultato", "Apprendimento"],
-            ["Contenuto", "vinto"],
+            ["Contenuto", "vinto", "Contenuti e piano editoriale"],
         ),
         (
             "nl",
-            ["Titel", "Soort", "Status", "Stemmen"],
+            ["Titel", "Soort", "Status", "Stemmen", "Activiteit", "Werkelijke inspanningspunten"],
             ["Geplande punten", "Afgeronde punten", "Say/do-ratio"],
             ["Hypothese", "Resultaat", "Leren"],
-            ["Content", "gewonnen"],
+            ["Content", "gewonnen", "Content en redactie"],
         ),
     ],
 )

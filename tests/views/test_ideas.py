@@ -90,6 +90,7 @@ def test_the_idea_form_asks_for_the_idea_and_the_submitters_view(language):
         IdeaField.TITLE,
         IdeaField.DESCRIPTION,
         IdeaField.KIND,
+        IdeaField.ACTIVITY,
         IdeaField.HYPOTHESIS,
         IdeaField.KPI,
         IdeaField.CUSTOMER_VALUE,

@@ -12,7 +12,9 @@ from bot.fields import DOD_MAX, SprintField
 from bot.i18n import LANGUAGES, translator
 from bot.models import ItemKind, SprintState, WorkState
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
-from bot.services.sprints import SprintOutcome, Totals
+from bot.services.activities import BUILTIN_ACTIVITIES
+from bot.services.sprints import DoneForm, SprintOutcome, Totals
+from bot.views.activities import done_modal
 from bot.views.ids import Action, Callback
 from bot.views.sprint import (
     BOARD_ITEMS_MAX,
@@ -112,9 +114,11 @@ def test_the_board_groups_items_by_state_with_the_button_that_moves_each_on():
         block_with_id(message, f"sprint_item:{n}")["accessory"] for n in (101, 102, 103)
     )
     assert (start["text"]["text"], start["value"]) == ("Start", "101:doing")
-    assert (done["text"]["text"], done["value"], done["style"]) == ("Done", "102:done", "primary")
     assert (reopen["text"]["text"], reopen["value"]) == ("Reopen", "103:doing")
-    assert {b["action_id"] for b in (start, done, reopen)} == {Action.SPRINT_MOVE}
+    assert {b["action_id"] for b in (start, reopen)} == {Action.SPRINT_MOVE}
+    # Done opens the done form (the Definition of Done, what it really took): no confirm.
+    assert (done["text"]["text"], done["value"], done["style"]) == ("Done", "102", "primary")
+    assert done["action_id"] == Action.SPRINT_DONE and "confirm" not in done
     nav = block_with_id(message, "sprint_nav")["elements"]
     assert [(b["action_id"], b["value"]) for b in nav] == [
         (Action.SPRINT_BURNUP, "3"),
@@ -135,23 +139,22 @@ def test_an_item_added_during_the_sprint_says_so():
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_done_first_shows_the_definition_of_done_within_the_confirm_limit(language):
+def test_done_first_shows_the_definition_of_done(language):
     tr = translator(language)
-    b = board([entry(1, state=WorkState.DOING)])
-    b.team.definition_of_done = ("Proofread & approved. " * 13)[:DOD_MAX]  # the longest allowed
-    message = board_message(tr, b)
-    assert_message(message)
-    confirm = move_buttons(message)[0]["confirm"]
-    assert confirm["text"]["text"].startswith(
-        tr.gettext("Definition of Done:") + "\nProofread & approved."
-    )
+    the_team = team(definition_of_done=("Proofread & approved. " * 13)[:DOD_MAX])
+    form = DoneForm(the_team, 102, "Spring video", 5, None)
+    view = done_modal(tr, form, BUILTIN_ACTIVITIES, {"sprint_item": 102})
+    assert_modal(view)
+    assert view["title"]["text"] == tr.gettext("Is it done?")
+    definition = "*" + tr.gettext("Definition of Done:") + "*\nProofread &amp; approved."
+    assert definition in all_text(view)
 
 
 def test_done_without_a_definition_of_done_still_asks():
-    message = board_message(EN, board([entry(1, state=WorkState.DOING)]))
-    confirm = move_buttons(message)[0]["confirm"]
-    assert confirm["title"]["text"] == "Is it done?"
-    assert "Definition of Done in /agile setup" in confirm["text"]["text"]
+    form = DoneForm(team(), 102, "Spring video", 5, None)
+    view = done_modal(EN, form, BUILTIN_ACTIVITIES, {"sprint_item": 102})
+    assert view["title"]["text"] == "Is it done?"
+    assert "Definition of Done in /agile setup" in all_text(view)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

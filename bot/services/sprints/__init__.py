@@ -9,12 +9,24 @@ One module per concern, each importing only those before it:
 - `roles`: who may plan, start and end a sprint, and who moves its items;
 - `metrics`: committed against completed, say/do, the suggested capacity, the burnup's numbers;
 - `lifecycle`: finding sprints, start, moves, snapshots, close and recap;
-- `planning`: the planning modal's values, plan, edit, and estimates that change scope.
+- `planning`: the planning modal's values, plan, edit, and estimates that change scope;
+- `actuals`: what work really took (recorded as it is done), and the averages per activity.
 
 The names below are the package's public face (`sprints.start(...)`); services import from
 the module that defines a name.
 """
 
+from bot.services.sprints.actuals import (
+    ACTUALS_SPRINTS,
+    ActivityActuals,
+    ByActuals,
+    DoneForm,
+    activity_actuals,
+    actual_effort,
+    by_actuals,
+    done_form,
+    mark_done,
+)
 from bot.services.sprints.calendar import (
     DAY_ENDS,
     DAY_STARTS,
@@ -76,6 +88,15 @@ from bot.services.sprints.planning import (
 from bot.services.sprints.roles import can_plan, require_member, require_planner
 
 __all__ = [
+    "ACTUALS_SPRINTS",
+    "ActivityActuals",
+    "ByActuals",
+    "DoneForm",
+    "activity_actuals",
+    "actual_effort",
+    "by_actuals",
+    "done_form",
+    "mark_done",
     "DAY_ENDS",
     "DAY_STARTS",
     "PLAN_CHOICES",

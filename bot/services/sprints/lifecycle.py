@@ -242,6 +242,8 @@ def move(
         return MoveResult(sprint, team, changed=False)
     sprint_item.state = to
     sprint_item.done_at = now if to is WorkState.DONE else None
+    if was is WorkState.DONE:  # reopened: what it really takes is not known yet
+        sprint_item.actual_points = None
     sign = 1 if to is WorkState.DONE else -1 if was is WorkState.DONE else 0
     record(
         session,
