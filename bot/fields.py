@@ -29,6 +29,9 @@ class TeamField:
     STANDUP_REMINDER = "standup_reminder"
     STANDUP_SECOND_REMINDER = "standup_second_reminder"
     RETRO_WINDOW = "retro_window"
+    WIP_LIMIT = "wip_limit"  # a whole number, or empty: no limit
+    DIGEST_DAY = "digest_day"  # a weekday "0" (Monday) to "6", or DIGEST_OFF
+    DIGEST_TIME = "digest_time"
 
 
 TEAM_NAME_MAX = 80
@@ -36,6 +39,8 @@ DOD_MAX = 280  # shown in a confirm dialog, whose text Slack caps at 300 charact
 REMINDER_CHOICES = (0, 30, 60, 120, 180, 240)  # minutes after the prompt; 0: no reminder
 SECOND_REMINDER_CHOICES = (0, 60, 120, 180, 240, 360, 480)  # later than the first; 0: none
 RETRO_WINDOW_CHOICES = (1, 2, 3)  # working days to collect, and as many to vote
+WIP_LIMIT_MAX = 99  # items in progress at once (the column's check says the same)
+DIGEST_OFF = "off"  # the digest day's choice for no weekly digest
 
 # --- ideas, triage and scores ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from bot.handlers.deps import Deps
 from bot.handlers.forms import button_int, stale_button
 from bot.handlers.listeners import listen, other_subcommand, subcommand
 from bot.handlers.readers import load_person, person_translator, team_translator
+from bot.handlers.replies import tell_privately
 from bot.i18n import N_
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
@@ -33,6 +34,7 @@ from bot.views.help import notice, sprint_help
 from bot.views.ideas import scores_modal
 from bot.views.ids import Action
 from bot.views.sprint import between_sprints_message, board_message
+from bot.views.wip import wip_nudge
 
 # The words of `/sprint` with a route of their own: here, and in sprint_planning.
 SUBCOMMANDS = ("start", "end", "velocity", "plan", "edit")
@@ -344,10 +346,23 @@ def move_item(
         raise stale_button() from None
     user_id = body["user"]["id"]
     now = deps.now()
-    result = deps.run(
-        context, lambda s: sprints.move(s, sprint_item_id, workspaces.person(s, user_id), to, now)
-    )
+    result, over = deps.run(context, lambda s: _move(s, sprint_item_id, user_id, to, now))
     _redraw_board(body, client, context, respond, deps, result.sprint.id)
+    if over is not None and over.limit is not None:
+        # Over the team's WIP limit: the item has started; its starter hears so privately.
+        person = load_person(deps, context, user_id)
+        nudge = wip_nudge(
+            person_translator(person, result.team), result.team.name, over.doing, over.limit
+        )
+        tell_privately(client, body, nudge, respond)
+
+
+def _move(
+    session: Session, sprint_item_id: int, user_id: str, to: WorkState, now: dt.datetime
+) -> tuple[sprints.MoveResult, sprints.Wip | None]:
+    """Move the item; with the team's work in progress if the move took it over its limit."""
+    result = sprints.move(session, sprint_item_id, workspaces.person(session, user_id), to, now)
+    return result, sprints.started_over_limit(session, result, to)
 
 
 def refresh_board(

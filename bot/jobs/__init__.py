@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.jobs import people, retros, sprints, standups
+from bot.jobs import digests, people, retros, sprints, standups
 from bot.scheduler import JobSource
 from bot.slack import ClientFor
 
@@ -24,4 +24,5 @@ def job_sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobS
         *sprints.sources(clients, factory),
         *retros.sources(clients, factory),
         *standups.sources(clients, factory),
+        *digests.sources(clients, factory),
     ]

@@ -27,6 +27,8 @@ class Team(WorkspaceOwned, Base):
             "standup_second_reminder_minutes > standup_reminder_minutes)",
             name="second_reminder_after_first",
         ),
+        CheckConstraint("wip_limit BETWEEN 1 AND 99", name="wip_limit"),
+        CheckConstraint("digest_weekday BETWEEN 0 AND 6", name="digest_weekday"),
     )
 
     id: Mapped[IntPK]
@@ -57,6 +59,17 @@ class Team(WorkspaceOwned, Base):
     retro_window_days: Mapped[int] = mapped_column(default=1, server_default="1")
     # Whether retrospectives offer the team's health check (the scrum master turns it on).
     retro_health: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The most items the team has in progress (doing) at once; None: no limit. Going over it
+    # is allowed: the board says so and whoever started one more is nudged, never blocked.
+    wip_limit: Mapped[int | None]
+    # The weekly digest for stakeholders: the weekday (0 = Monday; None: no digest) and the
+    # time, in the team's time zone (the scrum master chooses them).
+    digest_weekday: Mapped[int | None]
+    digest_time: Mapped[dt.time] = mapped_column(
+        Time, default=dt.time(9, 0), server_default="09:00:00"
+    )
+    # When the digest's day or time was last chosen: a digest due before that is not posted.
+    digest_since: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # How many of the team's backlog items are ready and how many await triage, kept by

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Channel, Invalid, Mention, Message, NotAllowed, NoTeam
 from bot.fields import (
+    DIGEST_OFF,
     DOD_MAX,
     REMINDER_CHOICES,
     RETRO_WINDOW_CHOICES,
     SECOND_REMINDER_CHOICES,
     TEAM_NAME_MAX,
+    WIP_LIMIT_MAX,
     TeamField,
 )
 from bot.i18n import LANGUAGES, N_
@@ -48,6 +50,9 @@ class TeamSettings:
     standup_reminder_minutes: int = 120
     standup_second_reminder_minutes: int = 0  # 0: none; else later than the first
     retro_window_days: int = 1
+    wip_limit: int | None = None  # None: no limit
+    digest_weekday: int | None = None  # 0 = Monday; None: no weekly digest
+    digest_time: dt.time = dt.time(9, 0)
 
     @classmethod
     def validate(cls, raw: dict[str, Any]) -> TeamSettings:
@@ -136,6 +141,7 @@ class TeamSettings:
         showcase = raw.get(TeamField.SHOWCASE_CHANNEL) or None
         if showcase is not None and not CHANNEL_ID.match(str(showcase)):
             errors[TeamField.SHOWCASE_CHANNEL] = Message(N_("Choose a channel from the list."))
+        wip_limit, digest_weekday, digest_time = _wip_and_digest(raw, errors)
         if errors:
             raise Invalid(errors)
         return cls(
@@ -154,7 +160,33 @@ class TeamSettings:
             standup_reminder_minutes=first,
             standup_second_reminder_minutes=second,
             retro_window_days=window or 1,
+            wip_limit=wip_limit,
+            digest_weekday=digest_weekday,
+            digest_time=digest_time,
         )
+
+
+def _wip_and_digest(
+    raw: dict[str, Any], errors: dict[str, Message]
+) -> tuple[int | None, int | None, dt.time]:
+    """The WIP limit (empty: none) and the weekly digest's day (or none) and time, each
+    refused on its own field."""
+    text = str(raw.get(TeamField.WIP_LIMIT) or "").strip()
+    wip_limit = _int_or_none(text) if text else None
+    if text and (wip_limit is None or not 1 <= wip_limit <= WIP_LIMIT_MAX):
+        errors[TeamField.WIP_LIMIT] = Message(
+            # Translators: {max} is the largest limit allowed, a whole number.
+            N_("Give a whole number of items from 1 to {max}, or leave it empty for no limit."),
+            {"max": WIP_LIMIT_MAX},
+        )
+    day = raw.get(TeamField.DIGEST_DAY)
+    weekday = None if day in (None, DIGEST_OFF) else _int_or_none(day)
+    if day not in (None, DIGEST_OFF) and (weekday is None or not 0 <= weekday <= 6):
+        errors[TeamField.DIGEST_DAY] = Message(N_("Choose the digest's day, or no digest."))
+    time = _time_or_none(raw.get(TeamField.DIGEST_TIME))
+    if time is None and (weekday is not None or raw.get(TeamField.DIGEST_TIME) is not None):
+        errors[TeamField.DIGEST_TIME] = Message(N_("Choose the time of the weekly digest."))
+    return wip_limit, weekday, time or dt.time(9, 0)
 
 
 def is_time_zone(name: str) -> bool:
@@ -306,6 +338,36 @@ def require_owner(team: Team, person: Person) -> None:
         )
 
 
+def _scrum_masters_own(team: Team, settings: TeamSettings, actor: Person) -> TeamSettings:
+    """The WIP limit and the weekly digest are the scrum master's to set (the owner or an admin
+    who saves the set-up keeps them as they are): a change from anyone else is refused on its
+    field. Returns the settings to save."""
+    if actor.id == team.scrum_master_id:
+        return settings
+    scrum = {"scrum": Mention.of(team.scrum_master)}
+    errors: dict[str, Message] = {}
+    if settings.wip_limit != team.wip_limit:
+        errors[TeamField.WIP_LIMIT] = Message(
+            # Translators: {scrum} is the scrum master, shown as their Slack name.
+            N_("Only the scrum master, {scrum}, sets the WIP limit."),
+            scrum,
+        )
+    moved = settings.digest_weekday is not None and settings.digest_time != team.digest_time
+    for field, changed in (
+        (TeamField.DIGEST_DAY, settings.digest_weekday != team.digest_weekday),
+        (TeamField.DIGEST_TIME, moved),
+    ):
+        if changed:
+            errors[field] = Message(
+                # Translators: {scrum} is the scrum master, shown as their Slack name.
+                N_("Only the scrum master, {scrum}, schedules the weekly digest."),
+                scrum,
+            )
+    if errors:
+        raise Invalid(errors)
+    return replace(settings, digest_time=team.digest_time)
+
+
 def save_team(
     session: Session, channel_id: str, settings: TeamSettings, actor: Person, now: dt.datetime
 ) -> tuple[Team, bool]:
@@ -314,6 +376,7 @@ def save_team(
     created = team is None
     if team is not None:
         require_configurer(team, actor)
+        settings = _scrum_masters_own(team, settings, actor)
     roles = workspaces.people(
         session,
         [settings.owner_user_id, settings.scrum_master_user_id, *settings.member_user_ids],
@@ -335,6 +398,12 @@ def save_team(
     team.standup_reminder_minutes = settings.standup_reminder_minutes
     team.standup_second_reminder_minutes = settings.standup_second_reminder_minutes
     team.retro_window_days = settings.retro_window_days
+    team.wip_limit = settings.wip_limit
+    schedule = (settings.digest_weekday, settings.digest_time)
+    if created or schedule != (team.digest_weekday, team.digest_time):
+        # A digest due before it was chosen is not posted (bot.jobs.digests).
+        team.digest_since = now
+    team.digest_weekday, team.digest_time = schedule
     team.updated_at = now
     session.flush()
 

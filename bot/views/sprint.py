@@ -44,6 +44,7 @@ from bot.views.text import (
     sections,
     truncate,
 )
+from bot.views.wip import doing_heading
 
 BOARD_ITEMS_MAX = 40  # items with their own block: Slack allows 50 blocks in a message
 OPTION_TEXT_MAX = 75
@@ -165,7 +166,10 @@ def board_message(
         group = [e for e in board.entries if e.state is state]
         if not group:
             continue
-        blocks.append(context(f"*{state_label(tr, state)}* ({len(group)})"))
+        # The team's WIP limit on the running board's Doing heading (bot.views.wip).
+        running = sprint.state is SprintState.ACTIVE
+        limit = team.wip_limit if state is WorkState.DOING and running else None
+        blocks.append(context(doing_heading(tr, state_label(tr, state), len(group), limit)))
         for entry in group:
             line = _entry_line(tr, entry)
             if shown >= BOARD_ITEMS_MAX:

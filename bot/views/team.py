@@ -6,7 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.fields import DOD_MAX, REMINDER_CHOICES, RETRO_WINDOW_CHOICES, SECOND_REMINDER_CHOICES
+from bot.fields import (
+    DIGEST_OFF,
+    DOD_MAX,
+    REMINDER_CHOICES,
+    RETRO_WINDOW_CHOICES,
+    SECOND_REMINDER_CHOICES,
+    WIP_LIMIT_MAX,
+)
 from bot.fields import TEAM_NAME_MAX as NAME_MAX
 from bot.fields import TeamField as Field
 from bot.i18n import LANGUAGES, Translator, weekday_names
@@ -171,6 +178,7 @@ def setup_modal(
         _reminder_input(tr, team),
         _second_reminder_input(tr, team),
         _retro_window_input(tr, team),
+        *_wip_and_digest_inputs(tr, team),
     ]
     return {
         "type": "modal",
@@ -314,6 +322,93 @@ def _showcase_input(tr: Translator, team: Team | None) -> dict[str, Any]:
     }
 
 
+def _wip_and_digest_inputs(tr: Translator, team: Team | None) -> list[dict[str, Any]]:
+    """The scrum master's WIP limit and weekly digest (the service refuses anyone else's
+    change)."""
+    wip: dict[str, Any] = {
+        "type": "number_input",
+        "action_id": Field.WIP_LIMIT,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": str(WIP_LIMIT_MAX),
+    }
+    if team and team.wip_limit:
+        wip["initial_value"] = str(team.wip_limit)
+    days = [option(tr.gettext("No weekly digest"), DIGEST_OFF)] + [
+        option(name, str(i)) for i, name in enumerate(weekday_names(tr))
+    ]
+    weekday = team.digest_weekday if team else None
+    time = (team.digest_time if team else None) or dt.time(9, 0)
+    return [
+        {
+            "type": "input",
+            "block_id": Field.WIP_LIMIT,
+            "optional": True,
+            "label": plain(tr.gettext("WIP limit (items in progress)")),
+            "hint": plain(
+                tr.gettext(
+                    "The most items the team works on at once. Over it, the board says so and "
+                    "whoever starts one more is asked to finish one first; nothing is blocked. "
+                    "Empty: no limit. Set by the scrum master."
+                )
+            ),
+            "element": wip,
+        },
+        {
+            "type": "input",
+            "block_id": Field.DIGEST_DAY,
+            "label": plain(tr.gettext("Weekly digest for stakeholders")),
+            "hint": plain(
+                tr.gettext(
+                    "Once a week on this day: the sprint's progress, the top of the backlog, the "
+                    "ideas accepted and declined, and the experiment results, in the showcase "
+                    "channel (else the team channel). Set by the scrum master."
+                )
+            ),
+            "element": {
+                "type": "static_select",
+                "action_id": Field.DIGEST_DAY,
+                "options": days,
+                "initial_option": days[0 if weekday is None else weekday + 1],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": Field.DIGEST_TIME,
+            "label": plain(tr.gettext("Digest time")),
+            "hint": plain(tr.gettext("In the team's time zone.")),
+            "element": {
+                "type": "timepicker",
+                "action_id": Field.DIGEST_TIME,
+                "initial_time": time.strftime("%H:%M"),
+            },
+        },
+    ]
+
+
+def _wip_and_digest_lines(tr: Translator, team: Team) -> list[str]:
+    lines = []
+    if team.wip_limit:
+        lines.append(
+            # Translators: {n} is the team's limit of items in progress at once.
+            tr.ngettext(
+                "WIP limit: {n} item in progress",
+                "WIP limit: {n} items in progress",
+                team.wip_limit,
+            ).format(n=team.wip_limit)
+        )
+    if team.digest_weekday is not None:
+        lines.append(
+            # Translators: {day} is a weekday such as "Monday"; {time} is a time of day such as
+            # "09:00".
+            tr.gettext("Weekly digest for stakeholders: {day} at {time}").format(
+                day=weekday_names(tr)[team.digest_weekday],
+                time=team.digest_time.strftime("%H:%M"),
+            )
+        )
+    return lines
+
+
 def team_saved_message(
     tr: Translator, team: Team, member_ids: list[str], created: bool
 ) -> dict[str, Any]:
@@ -354,5 +449,6 @@ def team_saved_message(
             tr.gettext("Admin channel: {channel}").format(channel=channel(team.admin_channel_id)),
         ]
     )
+    details += "".join("\n" + line for line in _wip_and_digest_lines(tr, team))
     hint = tr.gettext("Anyone can submit an idea with `/idea` and see the backlog with `/backlog`.")
     return {"text": headline, "blocks": [section(headline), section(details), section(hint)]}

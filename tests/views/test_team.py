@@ -48,6 +48,9 @@ FIELDS = [
     TeamField.STANDUP_REMINDER,
     TeamField.STANDUP_SECOND_REMINDER,
     TeamField.RETRO_WINDOW,
+    TeamField.WIP_LIMIT,
+    TeamField.DIGEST_DAY,
+    TeamField.DIGEST_TIME,
 ]
 
 

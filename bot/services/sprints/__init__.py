@@ -10,7 +10,8 @@ One module per concern, each importing only those before it:
 - `metrics`: committed against completed, say/do, the suggested capacity, the burnup's numbers;
 - `lifecycle`: finding sprints, start, moves, snapshots, close and recap;
 - `planning`: the planning modal's values, plan, edit, and estimates that change scope;
-- `actuals`: what work really took (recorded as it is done), and the averages per activity.
+- `actuals`: what work really took (recorded as it is done), and the averages per activity;
+- `wip`: the team's work in progress against its WIP limit.
 
 The names below are the package's public face (`sprints.start(...)`); services import from
 the module that defines a name.
@@ -86,6 +87,7 @@ from bot.services.sprints.planning import (
     rescore,
 )
 from bot.services.sprints.roles import can_plan, require_member, require_planner
+from bot.services.sprints.wip import Wip, started_over_limit, work_in_progress
 
 __all__ = [
     "ACTUALS_SPRINTS",
@@ -108,6 +110,7 @@ __all__ = [
     "SprintDraft",
     "SprintOutcome",
     "Totals",
+    "Wip",
     "active_sprint",
     "after_working_days",
     "average_completed",
@@ -145,10 +148,12 @@ __all__ = [
     "showcase_of",
     "snapshot_at",
     "start",
+    "started_over_limit",
     "starts_at",
     "suggested_capacity",
     "take_snapshots",
     "totals",
+    "work_in_progress",
     "working_days",
     "zone",
 ]
