@@ -74,6 +74,30 @@ class DeclineField:
     REASON = "reason"
 
 
+class SplitField:
+    """Input block ids of the split modal (a minimum viable campaign): a title and the three
+    scores for each slice, n = 0 for the first slice (the item itself), 1 to SPLIT_FOLLOW_UPS
+    for its follow-ups."""
+
+    TITLE = "split_{n}_title"
+    EFFORT = "split_{n}_effort"
+    CUSTOMER_VALUE = "split_{n}_customer_value"
+    BUSINESS_VALUE = "split_{n}_business_value"
+
+    @classmethod
+    def of(cls, n: int) -> tuple[str, str, str, str]:
+        """(title, effort, customer value, business value) of slice `n`."""
+        return (
+            cls.TITLE.format(n=n),
+            cls.EFFORT.format(n=n),
+            cls.CUSTOMER_VALUE.format(n=n),
+            cls.BUSINESS_VALUE.format(n=n),
+        )
+
+
+SPLIT_FOLLOW_UPS = 3  # follow-ups a split may create at once
+
+
 # --- sprint planning and experiment results --------------------------------------------------
 
 

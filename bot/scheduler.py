@@ -24,7 +24,8 @@ and suspension are per occurrence and per workspace, as with one worker.
 The job sources live with the jobs (bot.jobs.job_sources): people's Slack profiles read
 again when a day old, and the scrum master told when a member left Slack; sprint starts,
 daily snapshots and closes; retrospectives opening, voting and closing; standup prompts,
-resends, reminders and blockers raised again; the weekly digests. This module knows none of them.
+resends, reminders and blockers raised again; the weekly digests; the DMs owed to an idea's
+followers that their request did not send. This module knows none of them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The Slack edge: one module per domain (backlog, teams, help, sprints, sprint_planning,
-experiments, standups, retros, people, home), each with `register(app)`, a list of routes to
-top-level listeners. Listeners parse, ack, call a service inside a transaction they own,
-render, and call Slack; what the bot posts on its own is in bot.messaging.
+experiments, follows, standups, retros, people, home), each with `register(app)`, a list of
+routes to top-level listeners. Listeners parse, ack, call a service inside a transaction they
+own, render, and call Slack; what the bot posts on its own is in bot.messaging.
 
 Shared by them: the wiring and transactions (deps), the listener plumbing and the one error
 handler (listeners), form and button values (forms), the person behind a request and their
@@ -15,6 +15,7 @@ from bot.handlers import (
     activities,
     backlog,
     experiments,
+    follows,
     help,
     home,
     installs,
@@ -41,6 +42,7 @@ def register_all(app: App, deps: Deps) -> None:
         sprint_planning,
         activities,
         experiments,
+        follows,
         standups,
         retros,
         people,

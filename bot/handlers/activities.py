@@ -18,6 +18,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.fields import DoneField
 from bot.handlers.deps import Deps
+from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_int, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal, subcommand
 from bot.handlers.readers import load_person, person_translator
@@ -147,6 +148,7 @@ def mark_done(body: dict[str, Any], view: dict[str, Any], context: BoltContext, 
         lambda s: sprints.mark_done(s, sprint_item_id, workspaces.person(s, user_id), actual, now),
     )
     context["saved_sprint_id"] = result.sprint.id
+    context["done_item_id"] = result.item_id  # its followers hear it is done
 
 
 def redraw_after_done(
@@ -173,6 +175,8 @@ def redraw_after_done(
                 owner_controls=teams.is_owner(team, viewer),
             )
     refreshed = push(client, update)
+    if context.get("done_item_id"):
+        deliver_notices(client, context, deps, [context["done_item_id"]])
     if mine is not None:
         try:
             WebhookClient(str(response_url)).send(replace_original=True, **mine)

@@ -19,8 +19,9 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Invalid, Message, NoTeam
-from bot.fields import DeclineField, IdeaField, ScoreField
+from bot.fields import DeclineField, IdeaField, ScoreField, SplitField
 from bot.handlers.deps import Deps
+from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_numbers, stale_button, state_values, view_metadata
 from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal
@@ -29,11 +30,12 @@ from bot.handlers.replies import dm, report_problems
 from bot.i18n import N_, Translator
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
-from bot.messaging.backlog import SubmitterNote, post_cards, submitter_message
+from bot.messaging.backlog import post_cards, submitter_message
 from bot.models import BacklogItem, ItemStatus, Person, Team
 from bot.models.backlog import TITLE_MAX
-from bot.services import activities, backlog, sprints, teams, workspaces
+from bot.services import activities, backlog, slices, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Move, Scores, validate_decline_reason
+from bot.services.slices import SplitDraft
 from bot.slack import error_reason
 from bot.views.backlog import backlog_message
 from bot.views.failures import failure_words
@@ -41,15 +43,16 @@ from bot.views.help import help_message, notice
 from bot.views.home import HomeAction
 from bot.views.ideas import (
     decline_modal,
-    idea_accepted,
-    idea_declined,
     idea_modal,
     idea_received,
     scores_modal,
 )
 from bot.views.ids import Action, Callback
+from bot.views.slices import split_modal
 
 log = logging.getLogger(__name__)
+
+SPLIT_TITLE = SplitField.of(0)[0]  # where a refusal of the split shows: the first slice's title
 
 # An owner's decision on an item: (session, item id, the owner, what they entered, now).
 Decision = Callable[[Session, int, Person, Any, dt.datetime], BacklogItem]
@@ -75,6 +78,8 @@ def register(app: App) -> None:
     listen_to_modal(
         app.view(Callback.RESCORE), rescore_item, after_rescore, refuse_on=ScoreField.EFFORT
     )
+    listen(app.action(Action.TRIAGE_SPLIT), later=open_split_form, opens_form=True)
+    listen_to_modal(app.view(Callback.SPLIT), split_item, after_split, refuse_on=SPLIT_TITLE)
 
 
 # --- ideas -----------------------------------------------------------------------------------
@@ -249,7 +254,13 @@ def backlog_list(
     """A page of the team's backlog for one viewer: their votes, the owner's controls."""
     page = backlog.page(session, team, page_number)
     voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
-    return backlog_message(tr, page, viewer_is_owner=teams.is_owner(team, viewer), voted=voted)
+    return backlog_message(
+        tr,
+        page,
+        viewer_is_owner=teams.is_owner(team, viewer),
+        voted=voted,
+        slices=slices.places(session, page.items),
+    )
 
 
 def _redraw_list(
@@ -342,6 +353,46 @@ def open_decline_form(
     load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack
 
 
+def open_split_form(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    deps: Deps,
+) -> None:
+    """Split… on a triage card or an item of the owner's /backlog: a first slice that can go
+    live on its own, and follow-ups (a minimum viable campaign)."""
+    item_id, page = button_numbers(action.get("value"), 1)
+    person = load_person(deps, context, body["user"]["id"], ask_slack=False)
+    with deps.transaction(context) as session:
+        item, team = slices.splittable(session, item_id, person)
+        view = split_modal(
+            person_translator(person, team), item, metadata=_form_metadata(body, item_id, page)
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+    load_person(deps, context, body["user"]["id"])  # the trigger is spent: now ask Slack
+
+
+def split_item(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
+    """The split, checked on the server (the owner only, an item not split yet) before the
+    modal closes; a field that is wrong says so on the field."""
+    user_id = body["user"]["id"]
+    load_person(deps, context, user_id)
+    now = deps.now()
+    draft = SplitDraft.validate(state_values(view))
+    item_id = int(view_metadata(view).get("item_id") or 0)
+    deps.run(context, lambda s: slices.split(s, item_id, workspaces.person(s, user_id), draft, now))
+    context["saved_item_id"] = item_id
+
+
+def after_split(
+    body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
+) -> None:
+    _after_decision(body, view, client, context, deps)
+
+
 def _open_scores_form(
     body: dict[str, Any],
     client: WebClient,
@@ -420,19 +471,19 @@ def _decide(
 def after_acceptance(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
 ) -> None:
-    _after_decision(body, view, client, context, deps, idea_accepted)
+    _after_decision(body, view, client, context, deps)
 
 
 def after_decline(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
 ) -> None:
-    _after_decision(body, view, client, context, deps, idea_declined)
+    _after_decision(body, view, client, context, deps)
 
 
 def after_rescore(
     body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext, deps: Deps
 ) -> None:
-    _after_decision(body, view, client, context, deps, None)
+    _after_decision(body, view, client, context, deps)
 
 
 def _after_decision(
@@ -441,11 +492,11 @@ def _after_decision(
     client: WebClient,
     context: BoltContext,
     deps: Deps,
-    note: SubmitterNote | None,
 ) -> None:
-    """Update the cards and the sprint board, tell the submitter, redraw the owner's list:
-    each on its own, so that one that fails (a card in a channel the bot left) keeps no one
-    from the decision, and the owner is told in words what did not happen."""
+    """Update the cards and the sprint board, tell the idea's followers (its submitter among
+    them), redraw the owner's list: each on its own, so that one that fails (a card in a
+    channel the bot left) keeps no one from the decision, and the owner is told in words what
+    did not happen. A follower's DM that does not go now, the scheduler sends."""
     item_id = context.get("saved_item_id")
     if not item_id:
         return  # the submission was refused
@@ -461,18 +512,7 @@ def _after_decision(
         sprint = sprints.open_sprint_of(session, item_id)
         update = sprint_posts.board_update(session, sprint, deps.now()) if sprint else None
     push(client, update)
-    if note is not None:
-        with deps.transaction(context) as session:
-            submitter_id, message = submitter_message(
-                session, backlog.get_item(session, item_id), note
-            )
-        try:
-            dm(client, submitter_id, message)
-        except SlackApiError as error:
-            log.warning("the submitter of item %s was not told: %s", item_id, error_reason(error))
-            # Translators: {reason} says why, in a few lowercase words such as "their account is
-            # no longer active".
-            failed.append((N_("I could not tell the person who submitted it ({reason})."), error))
+    deliver_notices(client, context, deps, [item_id])
     metadata = view_metadata(view)
     if metadata.get("response_url"):
         _redraw_owner_list(body, context, deps, item_id, metadata)

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import Conflict, Message
 from bot.fields import ResultField
 from bot.handlers.deps import Deps
+from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_int, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal
 from bot.handlers.readers import load_person, person_translator, team_translator
@@ -110,6 +111,7 @@ def share_result(body: dict[str, Any], client: WebClient, context: BoltContext, 
     dm(client, user_id, recorded)
     if problems:
         dm(client, user_id, notice(":warning: " + problems[0]))
+    deliver_notices(client, context, deps, [item_id])  # its followers hear the result
 
 
 def turn_learning_into_idea(

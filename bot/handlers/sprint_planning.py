@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, Message
 from bot.fields import SprintField
 from bot.handlers.deps import Deps
+from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_int, state_values, view_metadata
 from bot.handlers.home import from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal, subcommand
@@ -242,6 +243,7 @@ def confirm_plan(body: dict[str, Any], client: WebClient, context: BoltContext, 
         tr = person_translator(viewer, team)
         update = sprint_posts.board_update(session, sprint, deps.now())
         totals = sprints.totals(session, sprint.id)
+        planned = [entry.item_id for entry in sprints.entries(session, sprint)]
         # Translators: {number} is the sprint's number; {points} and {capacity} are whole
         # numbers of points; {day} is a short date such as "Mon 7 Dec"; {time} is a time
         # with its zone such as "9:00 (Italy Time)".
@@ -261,5 +263,6 @@ def confirm_plan(body: dict[str, Any], client: WebClient, context: BoltContext, 
             text = tr.gettext("Sprint {number} is updated.").format(number=sprint.number)
     push(client, update)
     dm(client, user_id, notice(":white_check_mark: " + text))
+    deliver_notices(client, context, deps, planned)  # to the followers of what it took
     if opened_from_home(body["view"]):
         refresh_home(client, context, deps, user_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import AgileError, Conflict, Message, NotAllowed, NoTeam
 from bot.handlers.deps import Deps
+from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_int, stale_button
 from bot.handlers.listeners import listen, other_subcommand, subcommand
 from bot.handlers.readers import load_person, person_translator, team_translator
@@ -348,6 +349,8 @@ def move_item(
     now = deps.now()
     result, over = deps.run(context, lambda s: _move(s, sprint_item_id, user_id, to, now))
     _redraw_board(body, client, context, respond, deps, result.sprint.id)
+    if result.item_id is not None:  # done: its followers hear so
+        deliver_notices(client, context, deps, [result.item_id])
     if over is not None and over.limit is not None:
         # Over the team's WIP limit: the item has started; its starter hears so privately.
         person = load_person(deps, context, user_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.jobs import digests, people, retros, sprints, standups
+from bot.jobs import digests, follows, people, retros, sprints, standups
 from bot.scheduler import JobSource
 from bot.slack import ClientFor
 
@@ -25,4 +25,5 @@ def job_sources(clients: ClientFor, factory: sessionmaker[Session]) -> list[JobS
         *retros.sources(clients, factory),
         *standups.sources(clients, factory),
         *digests.sources(clients, factory),
+        *follows.sources(clients, factory),
     ]

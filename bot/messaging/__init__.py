@@ -1,6 +1,7 @@
 """What the bot posts on its own initiative: the sprint board, announcement, showcase and
 charts (`sprints`), standup prompts, threads and blocker cards (`standups`), the
-retrospective's message (`retros`), and what it reads and tells about people (`people`).
+retrospective's message (`retros`), what it reads and tells about people (`people`), and the
+DMs owed to an idea's followers (`follows`).
 Jobs (bot.jobs) and handlers (bot.handlers) use the same functions, so a board redrawn after a
 click reads exactly like the one the scheduler posted.
 

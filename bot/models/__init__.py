@@ -11,6 +11,7 @@ from bot.models.backlog import (
     Vote,
 )
 from bot.models.base import Base, WorkspaceOwned, utcnow
+from bot.models.follow import IdeaFollower, IdeaNotice, NoticeKind
 from bot.models.retro import (
     Retro,
     RetroAction,
@@ -68,6 +69,9 @@ __all__ = [
     "ChangeKind",
     "EventKind",
     "ExperimentResult",
+    "IdeaFollower",
+    "IdeaNotice",
+    "NoticeKind",
     "ItemKind",
     "ItemStatus",
     "JobFailure",

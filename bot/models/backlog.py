@@ -136,6 +136,12 @@ class BacklogItem(WorkspaceOwned, Base):
     follow_up_id: Mapped[int | None] = mapped_column(
         ForeignKey("backlog_items.id", ondelete="SET NULL")
     )
+    # A minimum viable campaign (services.slices): the item split at triage is slice 1, the
+    # first that can go live on its own; its follow-ups are slices 2, 3... and point to it
+    # (indexed: a first slice's follow-ups). Items are never deleted but with their team, so
+    # the reference needs no ON DELETE (which SQLite would not reflect on an added column).
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("backlog_items.id"), index=True)
+    slice_number: Mapped[int | None]
 
     submitter: Mapped[Person] = relationship(foreign_keys=[submitter_id], lazy="raise")
 
@@ -160,6 +166,7 @@ class EventKind(enum.StrEnum):
     ORDER_RESET = "order_reset"
     VOTE_ADDED = "vote_added"
     VOTE_REMOVED = "vote_removed"
+    SPLIT = "split"  # split into a first slice and follow-ups (migration 0014)
 
 
 class BacklogEvent(WorkspaceOwned, Base):

@@ -31,6 +31,7 @@ from bot.models import (
     EventKind,
     ItemKind,
     ItemStatus,
+    NoticeKind,
     Person,
     Team,
     Vote,
@@ -44,7 +45,7 @@ from bot.models.backlog import (
     TITLE_MAX,
     VALUE_RANGE,
 )
-from bot.services import activities
+from bot.services import activities, follows
 from bot.services.teams import require_owner
 
 PAGE_SIZE = 10
@@ -262,6 +263,7 @@ def submit_idea(
     record(
         session, team.id, item.id, submitter, EventKind.SUBMITTED, now, item_kind=draft.kind.value
     )
+    follows.add_followers(session, item.id, [submitter.id], now)  # they hear how it goes
     return item
 
 
@@ -327,6 +329,7 @@ def accept(
         customer_value=scores.customer_value,
         business_value=scores.business_value,
     )
+    follows.notify(session, item, NoticeKind.ACCEPTED, actor, now, score=item.score)
     return item
 
 
@@ -340,6 +343,7 @@ def decline(
     item.triaged_at = now
     item.updated_at = now
     record(session, team.id, item.id, actor, EventKind.DECLINED, now, reason=reason)
+    follows.notify(session, item, NoticeKind.DECLINED, actor, now, reason=reason)
     return item
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, Invalid, Message
 from bot.fields import LEARNING_MAX, ResultField
 from bot.i18n import N_
-from bot.models import BacklogItem, ExperimentResult, ItemKind, Person, Team
+from bot.models import BacklogItem, ExperimentResult, ItemKind, NoticeKind, Person, Team
 from bot.models.backlog import DESCRIPTION_MAX, KPI_MAX, TITLE_MAX
-from bot.services import backlog
+from bot.services import backlog, follows
 from bot.services.backlog import IdeaDraft
 from bot.services.teams import require_owner
 
@@ -69,6 +69,16 @@ def record_result(
     require_owner(session.get_one(Team, item.team_id), actor)
     item.result, item.result_figure, item.learning = draft.result, draft.figure, draft.learning
     item.result_recorded_at = now
+    follows.notify(
+        session,
+        item,
+        NoticeKind.RESULT,
+        actor,
+        now,
+        change=follows.result_change(draft.result.value, draft.figure),
+        result=draft.result.value,
+        figure=draft.figure,
+    )
     return item
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from bot.models import (
     AwayPeriod,
     BacklogItem,
     Blocker,
+    IdeaFollower,
     ItemKind,
     ItemStatus,
     Person,
@@ -122,6 +124,7 @@ class ItemLine:
     status: ItemStatus
     team_name: str
     votes: int
+    following: bool = False  # the person follows it (bot.services.follows)
 
 
 @dataclass(frozen=True)
@@ -392,18 +395,29 @@ def _open_blockers(
     return blockers, totals
 
 
-def _item_lines(rows: list[tuple[BacklogItem, str, int]]) -> tuple[list[ItemLine], int]:
+def _item_lines(
+    rows: list[tuple[BacklogItem, str, int, bool]],
+) -> tuple[list[ItemLine], int]:
     lines = [
-        ItemLine(item.id, item.title, item.kind, item.status, team_name, item.vote_count)
-        for item, team_name, _ in rows
+        ItemLine(item.id, item.title, item.kind, item.status, team_name, item.vote_count, following)
+        for item, team_name, _, following in rows
     ]
     return lines, int(rows[0][2]) if rows else 0
+
+
+def _following(person: Person) -> Any:
+    """Whether the person follows the row's item: a column of the list's own statement."""
+    return (
+        select(IdeaFollower.item_id)
+        .where(IdeaFollower.item_id == BacklogItem.id, IdeaFollower.person_id == person.id)
+        .exists()
+    )
 
 
 def _own_ideas(session: Session, person: Person) -> tuple[list[ItemLine], int]:
     """The person's latest ideas, in any team, and how many they submitted in all."""
     rows = session.execute(
-        select(BacklogItem, Team.name, func.count().over())
+        select(BacklogItem, Team.name, func.count().over(), _following(person))
         .join(Team, Team.id == BacklogItem.team_id)
         .where(BacklogItem.submitter_id == person.id)
         .order_by(BacklogItem.id.desc())
@@ -415,7 +429,7 @@ def _own_ideas(session: Session, person: Person) -> tuple[list[ItemLine], int]:
 def _votes(session: Session, person: Person) -> tuple[list[ItemLine], int]:
     """What the person voted for lately, and how many votes they have in all."""
     rows = session.execute(
-        select(BacklogItem, Team.name, func.count().over())
+        select(BacklogItem, Team.name, func.count().over(), _following(person))
         .join(Vote, Vote.item_id == BacklogItem.id)
         .join(Team, Team.id == BacklogItem.team_id)
         .where(Vote.person_id == person.id)

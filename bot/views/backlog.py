@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.i18n import Translator
-from bot.models import ItemStatus
+from bot.models import BacklogItem, ItemStatus
 from bot.services.backlog import BacklogPage
-from bot.views.ideas import item_facts, item_heading, vote_button
+from bot.services.slices import Slice
+from bot.views.ideas import item_facts, item_heading, split_button, vote_button
 from bot.views.ids import Action
+from bot.views.slices import slice_text
 from bot.views.text import button, context, esc, option, section
 
 
 def backlog_message(
-    tr: Translator, page: BacklogPage, *, viewer_is_owner: bool, voted: set[int]
+    tr: Translator,
+    page: BacklogPage,
+    *,
+    viewer_is_owner: bool,
+    voted: set[int],
+    slices: Mapping[int, Slice] | None = None,
 ) -> dict[str, Any]:
+    """`slices`: where the page's slices of a campaign stand (views.slices)."""
     team = page.team
     # Translators: {team} is the team's name.
     title = tr.gettext("*{team}: backlog*").format(team=esc(team.name))
@@ -51,15 +60,18 @@ def backlog_message(
 
     for rank, item in enumerate(page.items, page.first_rank):
         label = f"{rank}." if item.status is ItemStatus.READY else "•"
+        lines = [f"{label} {item_heading(tr, item)}", item_facts(tr, item)]
+        place = slice_text(tr, (slices or {}).get(item.id))
+        lines += [place] if place else []
         blocks.append(
             section(
-                f"{label} {item_heading(tr, item)}\n{item_facts(tr, item)}",
+                "\n".join(lines),
                 accessory=vote_button(tr, item, voted=item.id in voted, page=page.page),
                 block_id=f"item:{item.id}",
             )
         )
         if viewer_is_owner:
-            blocks.append(_owner_controls(tr, item.id, item.status, page.page))
+            blocks.append(_owner_controls(tr, item, page.page))
 
     nav: list[dict[str, Any]] = []
     if page.page > 1:
@@ -91,8 +103,9 @@ def backlog_message(
     return {"text": esc(fallback), "blocks": blocks}
 
 
-def _owner_controls(tr: Translator, item_id: int, status: ItemStatus, page: int) -> dict[str, Any]:
-    if status is ItemStatus.PROPOSED:
+def _owner_controls(tr: Translator, item: BacklogItem, page: int) -> dict[str, Any]:
+    item_id = item.id
+    if item.status is ItemStatus.PROPOSED:
         elements = [
             button(
                 tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, f"{item_id}:{page}", style="primary"
@@ -114,4 +127,6 @@ def _owner_controls(tr: Translator, item_id: int, status: ItemStatus, page: int)
                 ],
             }
         ]
+    if item.slice_number is None:  # a button, the menu being full: a campaign's first slice
+        elements.append(split_button(tr, f"{item_id}:{page}"))
     return {"type": "actions", "block_id": f"owner:{item_id}", "elements": elements}

@@ -31,6 +31,7 @@ from bot.services.home import (
     StandupToday,
     TeamHome,
 )
+from bot.views.follows import follow_menu
 from bot.views.ideas import item_facts, item_heading
 from bot.views.ids import Action
 from bot.views.sprint import goal_lines
@@ -404,8 +405,9 @@ def _mine(tr: Translator, home: Home, cap: int) -> list[dict[str, Any]]:
             continue
         blocks += [{"type": "divider"}, {"type": "header", "text": plain(title, HEADER_TEXT_MAX)}]
         shown = lines[:cap]
-        if shown:
-            blocks.append(section("\n".join(_item_line(tr, line) for line in shown)))
+        if shown:  # with Follow or Stop following each (views.follows)
+            menu = follow_menu(tr, [(line.id, line.following) for line in shown])
+            blocks.append(section("\n".join(_item_line(tr, line) for line in shown), menu))
         if total > len(shown):
             blocks.append(context(more_text(total - len(shown))))
     if home.teams and not home.ideas_total:
@@ -439,4 +441,6 @@ def _item_line(tr: Translator, line: ItemLine) -> str:
         # Translators: {n} is a number of votes.
         tr.ngettext("{n} vote", "{n} votes", line.votes).format(n=line.votes),
     ]
+    if line.following:
+        facts.append(":bell: " + tr.gettext("following"))
     return "• " + " · ".join(facts)

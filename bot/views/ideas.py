@@ -247,6 +247,13 @@ def vote_button(
 
 def _outcome(tr: Translator, item: BacklogItem, owner_id: str | None) -> str | None:
     who = mention(owner_id) if owner_id else ""
+    if item.status is ItemStatus.READY and item.slice_number == 1:
+        # Translators: {person} is the marketing owner, shown as their Slack name.
+        accepted = tr.gettext(
+            "Accepted into the backlog by {person} as the first slice of a campaign, with "
+            "follow-ups after it."
+        )
+        return ":scissors: " + accepted.format(person=who)
     if item.status is ItemStatus.READY:
         # Translators: {person} is the marketing owner, shown as their Slack name.
         return ":white_check_mark: " + tr.gettext("Accepted into the backlog by {person}.").format(
@@ -305,6 +312,7 @@ def triage_card(
                     button(
                         tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item.id), style="danger"
                     ),
+                    split_button(tr, str(item.id)),
                 ],
             }
         )
@@ -328,6 +336,14 @@ def idea_card(
     blocks: list[dict[str, Any]] = [
         section(f":bulb: {headline}\n{item_heading(tr, item)}", accessory=vote_button(tr, item)),
     ]
+    if item.status is not ItemStatus.DECLINED:  # anyone may hear how it goes (views.follows)
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"follow:{item.id}",
+                "elements": [follow_button(tr, item.id)],
+            }
+        )
     details = item_details(tr, item)
     if details:
         blocks.append(section(details))
@@ -336,6 +352,17 @@ def idea_card(
     if outcome:
         blocks.append(context(outcome))
     return {"text": f"{headline}: #{item.id} {esc(item.title)}", "blocks": blocks}
+
+
+def follow_button(tr: Translator, item_id: int) -> dict[str, Any]:
+    """Follow an idea: a DM, in the follower's language, each time its status changes."""
+    return button(":bell: " + tr.gettext("Follow"), Action.FOLLOW, str(item_id))
+
+
+def split_button(tr: Translator, value: str) -> dict[str, Any]:
+    """Split an item into a first slice that can go live on its own and follow-ups (the
+    marketing owner's: views.slices)."""
+    return button(tr.gettext("Split…"), Action.TRIAGE_SPLIT, value)
 
 
 def idea_received(tr: Translator, item: BacklogItem, team: Team) -> dict[str, Any]:

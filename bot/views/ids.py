@@ -13,6 +13,10 @@ class Action:
     RESET_ORDER = "backlog.reset_order"
     TRIAGE_ACCEPT = "triage.accept"
     TRIAGE_DECLINE = "triage.decline"
+    TRIAGE_SPLIT = "triage.split"  # a minimum viable campaign: a first slice and follow-ups
+    FOLLOW = "idea.follow"
+    UNFOLLOW = "idea.unfollow"
+    FOLLOW_MENU = "idea.follow_menu"  # the Home tab's Follow / Stop following, by idea
     SPRINT_MOVE = "sprint.move"
     SPRINT_BURNUP = "sprint.burnup"
     SPRINT_REFRESH = "sprint.refresh"
@@ -47,6 +51,7 @@ class Callback:
     ACCEPT = "triage.accept"
     RESCORE = "backlog.rescore"
     DECLINE = "triage.decline"
+    SPLIT = "triage.split"
     SPRINT_PLAN = "sprint.plan"
     SPRINT_DONE = "sprint.done"  # an item marked done, with what it really took
     ACTIVITIES = "team.activities"

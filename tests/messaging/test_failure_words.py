@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TYPED_REASONS = {
     "Declined by {person}: {reason}",
     "Your idea *#{id} {title}* was declined by {owner}. Their reason: {reason}",
+    "{item}, an idea you follow, was declined by {owner}. Their reason: {reason}",
 }
 
 

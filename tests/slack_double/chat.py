@@ -1,4 +1,5 @@
-"""chat.postMessage, chat.postEphemeral and chat.update, on the messages the double keeps.
+"""chat.postMessage, chat.postEphemeral, chat.update and chat.getPermalink, on the messages the
+double keeps.
 
 Each stored message keeps the ``history`` of its earlier versions, so a test can tell an
 edit from a new post.
@@ -94,6 +95,17 @@ def chat_update(double: SlackDouble, args: dict) -> dict:
     }
 
 
+def chat_get_permalink(double: SlackDouble, args: dict) -> dict:
+    """A link to a message the bot can see, in the workspace's own domain."""
+    channel_id = visible_channel(double, args["channel"])
+    message = _find_message(double, channel_id, args["message_ts"])
+    digits = message["ts"].replace(".", "")
+    return {
+        "channel": channel_id,
+        "permalink": f"https://{double.TEAM_DOMAIN}.slack.com/archives/{channel_id}/p{digits}",
+    }
+
+
 def _find_message(double: SlackDouble, channel: str, ts: str) -> dict:
     for message in double.messages.get(channel, []):
         if message["ts"] == ts:
@@ -110,4 +122,5 @@ METHODS: dict[str, Handler] = {
     "chat.postMessage": chat_post_message,
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.update": chat_update,
+    "chat.getPermalink": chat_get_permalink,
 }

@@ -103,10 +103,13 @@ def test_the_owner_triages_ideas_and_moves_ready_items_from_the_page():
     menu = block_with_id(message, "owner:1")["elements"][0]
     assert menu["action_id"] == Action.OWNER_MENU
     assert [o["value"] for o in menu["options"]] == ["top:1:2", "up:1:2", "down:1:2", "edit:1:2"]
+    split = block_with_id(message, "owner:1")["elements"][1]
+    assert (split["action_id"], split["value"]) == (Action.TRIAGE_SPLIT, "1:2")
     triage = block_with_id(message, "owner:2")["elements"]
     assert [(b["action_id"], b["value"]) for b in triage] == [
         (Action.TRIAGE_ACCEPT, "2:2"),
         (Action.TRIAGE_DECLINE, "2:2"),
+        (Action.TRIAGE_SPLIT, "2:2"),  # a minimum viable campaign
     ]
     reset = block_with_id(message, "backlog_nav")["elements"][-1]
     assert (reset["action_id"], reset["value"]) == (Action.RESET_ORDER, "7:2")

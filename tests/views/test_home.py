@@ -181,6 +181,7 @@ def test_a_member_sees_the_sprint_and_a_button_to_answer_the_standup():
         HomeAction.SUBMIT_IDEA,
         Action.STANDUP_OPEN,
         HomeAction.STANDUP_TIME,
+        Action.FOLLOW_MENU,  # beside their ideas and votes (views.follows)
     }
 
 

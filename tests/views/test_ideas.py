@@ -161,9 +161,10 @@ def test_the_triage_card_has_accept_and_decline_for_the_owner(language):
     message = triage_card(tr, proposed(proposed_customer_value=6), team(), MEMBER)
     assert_message(message)
     actions = block_with_id(message, "triage:12")["elements"]
-    assert [(b["action_id"], b["value"], b["style"]) for b in actions] == [
+    assert [(b["action_id"], b["value"], b.get("style")) for b in actions] == [
         (Action.TRIAGE_ACCEPT, "12", "primary"),
         (Action.TRIAGE_DECLINE, "12", "danger"),
+        (Action.TRIAGE_SPLIT, "12", None),  # a minimum viable campaign (views.slices)
     ]
     assert f"<@{OWNER}>" in message["blocks"][-1]["elements"][0]["text"]
     view = message["blocks"][-3]["elements"][0]["text"]

@@ -19,6 +19,7 @@ from bot.models import (
     ChangeKind,
     ItemKind,
     ItemStatus,
+    NoticeKind,
     Person,
     Sprint,
     SprintItem,
@@ -27,7 +28,7 @@ from bot.models import (
     Team,
     WorkState,
 )
-from bot.services import backlog
+from bot.services import backlog, follows
 from bot.services.sprints.calendar import (
     end_date_for,
     local_date,
@@ -213,6 +214,7 @@ class MoveResult:
     sprint: Sprint
     team: Team
     changed: bool
+    item_id: int | None = None  # the backlog item moved (its followers may be owed a notice)
 
 
 def move(
@@ -256,7 +258,10 @@ def move(
         done_items=sign,
         data={"from": was.value, "to": to.value},
     )
-    return MoveResult(sprint, team, changed=True)
+    if to is WorkState.DONE:  # once: done again after a Reopen is no news
+        item = session.get_one(BacklogItem, sprint_item.item_id)
+        follows.notify(session, item, NoticeKind.DONE, actor, now, sprint=sprint.number)
+    return MoveResult(sprint, team, changed=True, item_id=sprint_item.item_id)
 
 
 # --- start, snapshots, close -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from bot.models import (
     BacklogItem,
     ChangeKind,
     ItemStatus,
+    NoticeKind,
     Person,
     Sprint,
     SprintItem,
@@ -27,7 +28,7 @@ from bot.models import (
     WorkState,
 )
 from bot.models.sprint import GOAL_MAX, LENGTH_WEEKS, SERVES_MAX
-from bot.services import backlog
+from bot.services import backlog, follows
 from bot.services.sprints.calendar import end_date_for
 from bot.services.sprints.ledger import record
 from bot.services.sprints.lifecycle import check_overlap, get_sprint, open_sprint_of
@@ -259,6 +260,17 @@ def _add(
         now,
         scope_points=points,
         scope_items=1,
+    )
+    follows.notify(
+        session,
+        item,
+        NoticeKind.PLANNED,
+        actor,
+        now,
+        change=f"planned:sprint={sprint.id}",  # once per sprint, however often it comes back
+        sprint=sprint.number,
+        start=sprint.start_date.isoformat(),
+        running=running,
     )
 
 
