@@ -136,6 +136,7 @@ class ResultField:
     RESULT = "experiment_result"
     FIGURE = "experiment_figure"
     LEARNING = "experiment_learning"
+    DECISION = "experiment_decision"  # stop, continue or scale; may come later
 
 
 LEARNING_MAX = 1000

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.errors import AgileError, Invalid, Message, NoTeam
 from bot.fields import DeclineField, IdeaField, ScoreField, SplitField
 from bot.handlers.deps import Deps
+from bot.handlers.experiments import open_variant_form
 from bot.handlers.follows import deliver_notices
 from bot.handlers.forms import button_numbers, stale_button, state_values, view_metadata
 from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
@@ -33,7 +34,7 @@ from bot.messaging import sprints as sprint_posts
 from bot.messaging.backlog import post_cards, submitter_message
 from bot.models import BacklogItem, ItemStatus, Person, Team
 from bot.models.backlog import TITLE_MAX
-from bot.services import activities, backlog, slices, sprints, teams, workspaces
+from bot.services import activities, backlog, experiments, slices, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Move, Scores, validate_decline_reason
 from bot.services.slices import SplitDraft
 from bot.slack import error_reason
@@ -254,11 +255,13 @@ def backlog_list(
     """A page of the team's backlog for one viewer: their votes, the owner's controls."""
     page = backlog.page(session, team, page_number)
     voted = backlog.voted_item_ids(session, viewer, [item.id for item in page.items])
+    lineage = experiments.lineage(session, [(i.id, i.kind, i.variant_of_id) for i in page.items])
     return backlog_message(
         tr,
         page,
         viewer_is_owner=teams.is_owner(team, viewer),
         voted=voted,
+        lineage=lineage,
         slices=slices.places(session, page.items),
     )
 
@@ -303,12 +306,16 @@ def reorder_or_rescore(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    """The owner's menu on an item of the list: move it (top, up, down), or edit its scores."""
+    """The owner's menu on an item of the list: move it (top, up, down), edit its scores, or
+    start a variant of an experiment."""
     verb, _, rest = ((action.get("selected_option") or {}).get("value") or "").partition(":")
     item_id, page = button_numbers(rest, 2)
     user_id = body["user"]["id"]
     if verb == "edit":
         _open_scores_form(body, client, context, deps, item_id, page, accepting=False)
+        return
+    if verb == "variant":
+        open_variant_form(body, client, context, deps, item_id)
         return
     try:
         direction = Move(verb)

@@ -19,7 +19,7 @@ from bot.messaging import MessageUpdate, post_once, push
 from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team
 from bot.mrkdwn import esc
 from bot.scheduler import FollowUp
-from bot.services import retros, sprints
+from bot.services import experiments, retros, sprints
 from bot.services.sprints import Closed
 from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
 from bot.views.charts import Chart, burnup_chart, velocity_chart
@@ -96,7 +96,9 @@ def showcase(client: WebClient, session: Session, closed: Closed, now: dt.dateti
     outcomes = sprints.outcomes(session, team)
     velocity = velocity_chart(tr, team, outcomes) if outcomes else None
     channel = team.showcase_channel_id or team.channel_id
-    message = showcase_message(tr, closed, burnup.alt_text, outcomes)
+    shown = [(e.item_id, e.kind, e.variant_of_id) for e in closed.finished + closed.unfinished]
+    lineage = experiments.lineage(session, [s for s in shown if s[1] is ItemKind.EXPERIMENT])
+    message = showcase_message(tr, closed, burnup.alt_text, outcomes, lineage)
     reply = _post_or_report(client, session, team, tr, channel, message, sprint, "showcase")
     if reply is not None:
         sprint.showcase_channel_id, sprint.showcase_ts = reply["channel"], reply["ts"]

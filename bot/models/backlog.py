@@ -52,6 +52,14 @@ class ExperimentResult(enum.StrEnum):
     INCONCLUSIVE = "inconclusive"
 
 
+class ExperimentDecision(enum.StrEnum):
+    """What the owner does with an experiment once its result is in."""
+
+    STOP = "stop"  # no more work on it
+    CONTINUE = "continue"  # keep testing it, as it is or with a variant
+    SCALE = "scale"  # it won: more reach, budget or channels
+
+
 class BacklogItem(WorkspaceOwned, Base):
     __tablename__ = "backlog_items"
     __workspace_index__ = False  # ix_backlog_items_order leads with workspace_id
@@ -136,6 +144,14 @@ class BacklogItem(WorkspaceOwned, Base):
     follow_up_id: Mapped[int | None] = mapped_column(
         ForeignKey("backlog_items.id", ondelete="SET NULL")
     )
+    # The owner's decision once the result is in (each one also in the history, with who and
+    # when), and the experiment this idea is a variant of (indexed: an experiment's variants).
+    # No ON DELETE: items go only with their workspace, a variant with its parent, and SQLite
+    # keeps none for a column added in place (migration 0015) that Alembic could compare.
+    decision: Mapped[ExperimentDecision | None] = mapped_column(
+        string_enum(ExperimentDecision, "experiment_decision")
+    )
+    variant_of_id: Mapped[int | None] = mapped_column(ForeignKey("backlog_items.id"), index=True)
     # A minimum viable campaign (services.slices): the item split at triage is slice 1, the
     # first that can go live on its own; its follow-ups are slices 2, 3... and point to it
     # (indexed: a first slice's follow-ups). Items are never deleted but with their team, so
@@ -167,6 +183,7 @@ class EventKind(enum.StrEnum):
     VOTE_ADDED = "vote_added"
     VOTE_REMOVED = "vote_removed"
     SPLIT = "split"  # split into a first slice and follow-ups (migration 0014)
+    DECIDED = "decided"  # an experiment's stop, continue or scale
 
 
 class BacklogEvent(WorkspaceOwned, Base):
@@ -192,6 +209,7 @@ __all__ = [
     "BacklogEvent",
     "BacklogItem",
     "EventKind",
+    "ExperimentDecision",
     "ExperimentResult",
     "ItemKind",
     "ItemStatus",

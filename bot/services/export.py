@@ -16,6 +16,7 @@ from bot.errors import Mention, Message, NotAllowed
 from bot.i18n import N_
 from bot.models import (
     BacklogItem,
+    ExperimentDecision,
     ExperimentResult,
     ItemKind,
     ItemStatus,
@@ -76,6 +77,8 @@ class ExperimentRow:
     figure: str | None  # the KPI's value
     learning: str | None
     recorded: dt.date | None
+    decision: ExperimentDecision | None = None  # stop, continue or scale
+    variant_of: int | None = None  # the number of the experiment it is a variant of
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ def _experiment_row(team: Team, item: BacklogItem) -> ExperimentRow:
         figure=item.result_figure,
         learning=item.learning,
         recorded=sprints.local_date(team, recorded) if recorded else None,
+        decision=item.decision,
+        variant_of=item.variant_of_id,
     )
 
 

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.i18n import Translator
-from bot.models import BacklogItem, ItemStatus
+from bot.models import BacklogItem, ItemKind, ItemStatus
 from bot.services.backlog import BacklogPage
+from bot.services.experiments import Lineage
 from bot.services.slices import Slice
+from bot.views.experiments import lineage_lines
 from bot.views.ideas import item_facts, item_heading, split_button, vote_button
 from bot.views.ids import Action
 from bot.views.slices import slice_text
@@ -21,9 +23,11 @@ def backlog_message(
     *,
     viewer_is_owner: bool,
     voted: set[int],
+    lineage: Mapping[int, Lineage] | None = None,
     slices: Mapping[int, Slice] | None = None,
 ) -> dict[str, Any]:
-    """`slices`: where the page's slices of a campaign stand (views.slices)."""
+    """`lineage`: the parent and variants of the page's experiments that have either;
+    `slices`: where the page's slices of a campaign stand (views.slices)."""
     team = page.team
     # Translators: {team} is the team's name.
     title = tr.gettext("*{team}: backlog*").format(team=esc(team.name))
@@ -60,7 +64,9 @@ def backlog_message(
 
     for rank, item in enumerate(page.items, page.first_rank):
         label = f"{rank}." if item.status is ItemStatus.READY else "•"
+        related = (lineage or {}).get(item.id)
         lines = [f"{label} {item_heading(tr, item)}", item_facts(tr, item)]
+        lines += lineage_lines(tr, related) if related else []
         place = slice_text(tr, (slices or {}).get(item.id))
         lines += [place] if place else []
         blocks.append(
@@ -127,6 +133,9 @@ def _owner_controls(tr: Translator, item: BacklogItem, page: int) -> dict[str, A
                 ],
             }
         ]
+        if item.kind is ItemKind.EXPERIMENT:  # test it again, differently: an A/B pair
+            menu = elements[0]["options"]
+            menu.append(option(tr.gettext("Start a variant…"), f"variant:{item_id}:{page}"))
     if item.slice_number is None:  # a button, the menu being full: a campaign's first slice
         elements.append(split_button(tr, f"{item_id}:{page}"))
     return {"type": "actions", "block_id": f"owner:{item_id}", "elements": elements}

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.models import ExperimentResult
 from bot.services.export import TeamExport
 from bot.views.activities import activity_label
+from bot.views.experiments import decision_label
 from bot.views.text import kind_label, status_label
 
 # A cell a spreadsheet would read as a formula (CSV injection): it is written with a leading
@@ -149,6 +150,8 @@ def _experiments(tr: Translator, export: TeamExport) -> CsvFile:
         tr.gettext("KPI value"),
         tr.gettext("Learning"),
         tr.gettext("Result recorded"),
+        tr.gettext("Decision"),
+        tr.gettext("Variant of"),
     ]
     rows = [
         [
@@ -161,6 +164,8 @@ def _experiments(tr: Translator, export: TeamExport) -> CsvFile:
             r.figure,
             r.learning,
             r.recorded,
+            decision_label(tr, r.decision) if r.decision else None,
+            r.variant_of,  # the parent's Id, as the first column writes it
         ]
         for r in export.experiments
     ]

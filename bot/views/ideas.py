@@ -228,6 +228,10 @@ def item_details(tr: Translator, item: BacklogItem) -> str:
         lines.append(tr.gettext("*Hypothesis:* {text}").format(text=esc(item.hypothesis)))
         # Translators: {text} is the experiment's KPI, as a person typed it.
         lines.append(tr.gettext("*KPI:* {text}").format(text=esc(item.kpi)))
+    if item.variant_of_id is not None:  # its parent's title and outcome: /backlog
+        # Translators: {id} is the number in the backlog of the experiment this idea varies.
+        variant = tr.gettext("Variant of experiment #{id}").format(id=item.variant_of_id)
+        lines.append(":arrow_right_hook: " + variant)
     return "\n".join(lines)
 
 

@@ -38,8 +38,15 @@ class Action:
     RETRO_HEALTH = "retro.health"
     BLOCKER_RESOLVE = "standup.blocker.resolve"
     LEARNING_TO_IDEA = "experiment.learning_to_idea"
+    # The owner's decision on an experiment, a button each (their ids end with the decision),
+    # and a variant of it.
+    EXPERIMENT_STOP = "experiment.decide.stop"
+    EXPERIMENT_CONTINUE = "experiment.decide.continue"
+    EXPERIMENT_SCALE = "experiment.decide.scale"
+    EXPERIMENT_VARIANT = "experiment.variant"
 
     PAGE_ANY = re.compile(r"^backlog\.page\.(previous|next|refresh)$")
+    EXPERIMENT_DECIDE = re.compile(r"^experiment\.decide\.(stop|continue|scale)$")
     # Both of the vote's paging buttons, for the one handler that turns the page; `retro.page`
     # alone is the Next button of votes posted before the two had ids of their own.
     RETRO_PAGE = re.compile(r"^retro\.page(\.(previous|next))?$")
@@ -56,6 +63,7 @@ class Callback:
     SPRINT_DONE = "sprint.done"  # an item marked done, with what it really took
     ACTIVITIES = "team.activities"
     EXPERIMENT_RESULT = "experiment.result"
+    EXPERIMENT_VARIANT = "experiment.variant"  # the idea form, prefilled from its parent
     STANDUP = "standup.answer"
     STANDUP_SETUP = "standup.setup"
     STANDUP_TIME = "standup.time"  # a standup time of one's own

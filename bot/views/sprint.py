@@ -15,9 +15,18 @@ from babel.dates import format_time, get_timezone_location
 
 from bot.fields import CAPACITY_MAX, SprintField
 from bot.i18n import Translator, day_label
-from bot.models import BacklogItem, ItemKind, Sprint, SprintState, Team, WorkState
+from bot.models import (
+    BacklogItem,
+    ExperimentDecision,
+    ItemKind,
+    Sprint,
+    SprintState,
+    Team,
+    WorkState,
+)
 from bot.models.sprint import GOAL_MAX, SERVES_MAX
 from bot.services.activities import BUILTIN_ACTIVITIES, Activities
+from bot.services.experiments import Lineage
 from bot.services.sprints import (
     DAY_ENDS,
     VELOCITY_SPRINTS,
@@ -31,6 +40,7 @@ from bot.services.sprints import (
 )
 from bot.views.activities import averages_text, by_actuals_text
 from bot.views.charts import percent
+from bot.views.experiments import decision_line, lineage_lines
 from bot.views.ids import Action, Callback
 from bot.views.text import (
     KIND_EMOJI,
@@ -531,10 +541,15 @@ def say_do_line(tr: Translator, number: int, outcomes: Sequence[SprintOutcome]) 
 
 
 def showcase_message(
-    tr: Translator, closed: Closed, alt_text: str, outcomes: Sequence[SprintOutcome] = ()
+    tr: Translator,
+    closed: Closed,
+    alt_text: str,
+    outcomes: Sequence[SprintOutcome] = (),
+    lineage: Mapping[int, Lineage] | None = None,
 ) -> dict[str, Any]:
     """The sprint's showcase; `outcomes` are the team's last closed sprints, this one among
-    them, for its say/do and their trend."""
+    them, for its say/do and their trend; `lineage`, the parent and variants of its
+    experiments that have either."""
     team, sprint = closed.team, closed.sprint
     committed, final = closed.committed, closed.final
     verdict = _verdict(tr, closed)
@@ -566,6 +581,7 @@ def showcase_message(
     if experiments:
         lines = [
             f"• {KIND_EMOJI[e.kind]} *{esc(e.title)}*: {experiment_status(tr, e)}"
+            + "".join(f"\n      {line}" for line in _lineage_of(tr, e, lineage))
             for e in experiments
         ]
         blocks += _listed(tr, tr.gettext("Experiments"), lines)
@@ -625,6 +641,13 @@ def between_sprints_message(
         )
     )
     return {"text": esc(headline.format(team=team.name)), "blocks": blocks}
+
+
+def _lineage_of(tr: Translator, entry: Entry, lineage: Mapping[int, Lineage] | None) -> list[str]:
+    """An experiment's decision, its parent and its variants, under its line."""
+    lines = [decision_line(tr, ExperimentDecision(entry.decision))] if entry.decision else []
+    related = (lineage or {}).get(entry.item_id)
+    return lines + (lineage_lines(tr, related) if related else [])
 
 
 def experiment_status(tr: Translator, entry: Entry) -> str:

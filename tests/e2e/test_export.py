@@ -145,6 +145,8 @@ def test_a_member_gets_three_csv_files_in_their_dm(slack, double, team, read):
         "3.4% vs 1.9%",
         "Concrete offers win.",
         "2026-10-23",
+        "",  # no decision yet
+        "",  # not a variant
     ]
 
     # Nothing per person: no one's name or Slack id anywhere in the files.

@@ -125,7 +125,13 @@ def test_without_a_learning_there_is_nothing_to_turn_into_an_idea():
         message["text"]
         == "Recorded for *Subject line with an emoji*: :grey_question: inconclusive."
     )
-    assert of_type(message, "button") == []
+    # No learning to turn into an idea; the decision and a variant are still offered, and
+    # what did not win is not scaled.
+    assert [b["action_id"] for b in of_type(message, "button")] == [
+        Action.EXPERIMENT_STOP,
+        Action.EXPERIMENT_CONTINUE,
+        Action.EXPERIMENT_VARIANT,
+    ]
 
 
 def test_the_showcase_thread_hears_the_result_and_the_learning():

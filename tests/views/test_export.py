@@ -10,7 +10,7 @@ import io
 import pytest
 
 from bot.i18n import translator
-from bot.models import Activity, ExperimentResult, ItemKind, ItemStatus
+from bot.models import Activity, ExperimentDecision, ExperimentResult, ItemKind, ItemStatus
 from bot.services.activities import Choice
 from bot.services.export import BacklogRow, ExperimentRow, SprintRow, TeamExport
 from bot.views.export import cell, export_files
@@ -61,6 +61,8 @@ EXPORT = TeamExport(
             "3.4%",
             "Concrete offers win.",
             dt.date(2026, 11, 9),
+            ExperimentDecision.SCALE,
+            4,  # a variant of experiment 4
         )
     ],
 )
@@ -145,8 +147,17 @@ def test_three_files_with_their_rows_in_english():
         "KPI value",
         "Learning",
         "Result recorded",
+        "Decision",
+        "Variant of",
     ]
-    assert t["experiments.csv"][1][5:] == ["won", "3.4%", "Concrete offers win.", "2026-11-09"]
+    assert t["experiments.csv"][1][5:] == [
+        "won",
+        "3.4%",
+        "Concrete offers win.",
+        "2026-11-09",
+        "Scale",
+        "4",
+    ]
 
 
 def test_text_that_would_be_a_formula_is_written_as_text():
@@ -171,15 +182,15 @@ def test_text_that_would_be_a_formula_is_written_as_text():
             "it",
             ["Titolo", "Tipo", "Stato", "Voti", "Attività", "Punti di sforzo effettivo"],
             ["Punti pianificati", "Punti completati", "Rapporto say/do"],
-            ["Ipotesi", "Risultato", "Apprendimento"],
-            ["Contenuto", "vinto", "Contenuti e piano editoriale"],
+            ["Ipotesi", "Risultato", "Apprendimento", "Decisione", "Variante di"],
+            ["Contenuto", "vinto", "Contenuti e piano editoriale", "Scalare"],
         ),
         (
             "nl",
             ["Titel", "Soort", "Status", "Stemmen", "Activiteit", "Werkelijke inspanningspunten"],
             ["Geplande punten", "Afgeronde punten", "Say/do-ratio"],
-            ["Hypothese", "Resultaat", "Leren"],
-            ["Content", "gewonnen", "Content en redactie"],
+            ["Hypothese", "Resultaat", "Leren", "Besluit", "Variant van"],
+            ["Content", "gewonnen", "Content en redactie", "Opschalen"],
         ),
     ],
 )

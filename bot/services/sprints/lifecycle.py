@@ -143,6 +143,8 @@ class Entry:
     result: str | None = None
     result_figure: str | None = None
     learning: str | None = None
+    decision: str | None = None  # an experiment's stop, continue or scale
+    variant_of_id: int | None = None  # the experiment it is a variant of
 
 
 def entries(session: Session, sprint: Sprint) -> list[Entry]:
@@ -167,6 +169,8 @@ def entries(session: Session, sprint: Sprint) -> list[Entry]:
             result=item.result.value if item.result else None,
             result_figure=item.result_figure,
             learning=item.learning,
+            decision=item.decision.value if item.decision else None,
+            variant_of_id=item.variant_of_id,
         )
         for si, item in rows
     ]
