@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
+from bot.models.team import MONDAY_TO_FRIDAY
+from bot.services.teams import TeamSettings
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
 from tests.slack_double import SlackDouble
 from tests.slack_requests import Response, Slack
@@ -32,6 +35,23 @@ IDEA_FORM = {
     "customer_value": "7",
     "business_value": "8",
 }
+
+
+def team_settings(**changes: Any) -> TeamSettings:
+    """The settings of the Growth team that most tests set up by hand, with `changes` made."""
+    growth = TeamSettings(
+        name="Growth",
+        admin_channel_id=ADMIN_CHANNEL,
+        owner_user_id=OWNER,
+        scrum_master_user_id=SCRUM,
+        member_user_ids=(MEMBER, SCRUM),
+        sprint_length_weeks=2,
+        standup_time=dt.time(9, 0),
+        working_days=MONDAY_TO_FRIDAY,
+        time_zone="Europe/Rome",
+        language="en",
+    )
+    return replace(growth, **changes)
 
 
 def opened_view(double: SlackDouble, callback_id: str, *, count: int = 1) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from bot.jobs import job_sources
 from bot.models import Person, Team, Workspace
 from bot.scheduler import tick
 from bot.services import teams, workspaces
-from bot.services.teams import TeamSettings
 from bot.web import WebApp
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
 from tests.e2e.installs import (
@@ -34,6 +33,7 @@ from tests.e2e.installs import (
     install,
     second_workspace,
 )
+from tests.scenario import team_settings
 from tests.slack_double import SlackDouble
 from tests.slack_requests import SIGNING_SECRET, Slack
 
@@ -86,16 +86,11 @@ def set_up_team(session_factory, team_id, channel, admin, owner, members, langua
     with unscoped_unit_of_work(session_factory) as session:
         workspace_id = workspaces.ensure_workspace(session, team_id, None)  # made at install
     with unit_of_work(session_factory, workspace_id) as session:
-        settings = TeamSettings(
-            name="Growth",
+        settings = team_settings(
             admin_channel_id=admin,
             owner_user_id=owner,
             scrum_master_user_id=owner,
             member_user_ids=members,
-            sprint_length_weeks=2,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
             language=language,
         )
         teams.save_team(session, channel, settings, workspaces.person(session, owner), MONDAY)

@@ -29,12 +29,17 @@ from bot.models.retro import (
 from bot.scheduler import tick
 from bot.services import sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
-from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.views.ids import Action, Callback
 from tests.conftest import ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, every_payload_text, responses_to, wait_for_response
+from tests.scenario import (
+    all_text,
+    every_payload_text,
+    responses_to,
+    team_settings,
+    wait_for_response,
+)
 
 DUTCH = "U0DUTCH01"
 ROME = "Europe/Rome"
@@ -70,16 +75,10 @@ class RetroTeam:
 
         def set_up(session):
             owner = workspaces.person(session, OWNER)
-            settings = TeamSettings(
+            settings = team_settings(
                 name="Growth <!here>",
-                admin_channel_id="C0ADMIN01",
-                owner_user_id=OWNER,
-                scrum_master_user_id=SCRUM,
                 member_user_ids=(MEMBER, ITALIAN, DUTCH, SCRUM),
                 sprint_length_weeks=1,
-                standup_time=dt.time(9, 0),
-                working_days=0b0011111,
-                time_zone=ROME,
                 language=language,
             )
             team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, PLANNED_AT)

@@ -13,12 +13,11 @@ from bot.db import unit_of_work
 from bot.messaging import retros as retro_posts
 from bot.models import Team
 from bot.services import retros, teams, workspaces
-from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.views.ids import Action
-from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
+from tests.conftest import MEMBER, OWNER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, wait_for_response
+from tests.scenario import all_text, team_settings, wait_for_response
 
 MONDAY = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
 
@@ -29,18 +28,7 @@ def voting(slack, double, db_url, session_factory, workspace_id, clock):
     clock.fixed = MONDAY
     with unit_of_work(session_factory, workspace_id) as session:
         owner = workspaces.person(session, OWNER)
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id=ADMIN_CHANNEL,
-            owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM,
-            member_user_ids=(MEMBER, SCRUM),
-            sprint_length_weeks=1,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
-            language="en",
-        )
+        settings = team_settings(sprint_length_weeks=1)
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
         retro = retros.open_retro(session, session.get_one(Team, team.id), None, MONDAY)
         member = workspaces.person(session, MEMBER)

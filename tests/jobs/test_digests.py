@@ -29,7 +29,7 @@ from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OTHER_CHANNEL, OWNER, SCRUM, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text
+from tests.scenario import all_text, team_settings
 
 ROME, NEW_YORK = "Europe/Rome", "America/New_York"
 DUTCH_CHANNEL = "C0GROEI01"
@@ -59,15 +59,9 @@ NEW_YORK_DIGESTS = expected(NEW_YORK, 4, dt.time(16, 30))
 
 
 def _settings(name, zone, language, weekday, time, **more) -> TeamSettings:
-    return TeamSettings(
+    return team_settings(
         name=name,
-        admin_channel_id=ADMIN_CHANNEL,
-        owner_user_id=OWNER,
-        scrum_master_user_id=SCRUM,
-        member_user_ids=(MEMBER, SCRUM),
-        sprint_length_weeks=2,
         standup_time=dt.time(9, 30),
-        working_days=0b0011111,
         time_zone=zone,
         language=language,
         digest_weekday=weekday,

@@ -25,12 +25,11 @@ from bot.models.retro import RetroNote
 from bot.scheduler import tick
 from bot.services import retros, sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
-from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.views.ids import Action, Callback
 from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, responses_to, wait_for_response
+from tests.scenario import all_text, responses_to, team_settings, wait_for_response
 
 MONDAY = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)  # 16:00 in Rome
 
@@ -40,18 +39,7 @@ def team(slack, double, db_url, session_factory, workspace_id, clock):
     clock.fixed = MONDAY
     with unit_of_work(session_factory, workspace_id) as session:
         owner = workspaces.person(session, OWNER)
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id=ADMIN_CHANNEL,
-            owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM,
-            member_user_ids=(MEMBER, ITALIAN, SCRUM),
-            sprint_length_weeks=1,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
-            language="en",
-        )
+        settings = team_settings(member_user_ids=(MEMBER, ITALIAN, SCRUM), sprint_length_weeks=1)
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, MONDAY)
         team_id = team.id
     client = web_client(settings_for(double, db_url))

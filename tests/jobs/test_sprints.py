@@ -21,7 +21,6 @@ from bot.scheduler import tick
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintDraft
-from bot.services.teams import TeamSettings
 from bot.slack import clients_for, web_client
 from tests.conftest import (
     ADMIN_CHANNEL,
@@ -31,7 +30,7 @@ from tests.conftest import (
     TEAM_CHANNEL,
 )
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text
+from tests.scenario import all_text, team_settings
 
 REPO = Path(__file__).resolve().parents[2]
 ROME = "Europe/Rome"
@@ -56,18 +55,7 @@ class Sprint:
         self.client = web_client(self.settings)
         with self.session() as session:
             owner = workspaces.person(session, OWNER)
-            settings = TeamSettings(
-                name="Growth <!channel>",
-                admin_channel_id=ADMIN_CHANNEL,
-                owner_user_id=OWNER,
-                scrum_master_user_id=SCRUM,
-                member_user_ids=(MEMBER, SCRUM),
-                sprint_length_weeks=2,
-                standup_time=dt.time(9, 30),
-                working_days=0b0011111,
-                time_zone=ROME,
-                language="en",
-            )
+            settings = team_settings(name="Growth <!channel>", standup_time=dt.time(9, 30))
             team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, PLANNED_AT)
             team.definition_of_done = "Proofread; approved by legal; scheduled."
             self.team_id = team.id

@@ -24,11 +24,10 @@ from bot.models import StandupPrompt, TeamHoliday
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
 from bot.services.standups import AnswerDraft, StandupSetup
-from bot.services.teams import TeamSettings
 from bot.slack import web_client
-from tests.conftest import ADMIN_CHANNEL, OWNER
+from tests.conftest import OWNER
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text
+from tests.scenario import all_text, team_settings
 
 START = dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC)
 END = dt.datetime(2026, 4, 30, 23, 59, tzinfo=dt.UTC)
@@ -142,17 +141,12 @@ def world(double, db_url, workspace_id, read, clock):
                 (rhythm.left_out.user,) if rhythm.left_out else ()
             )
             scrum = rhythm.guest.user if rhythm.guest else members[0]
-            settings = TeamSettings(
+            settings = team_settings(
                 name=rhythm.name,
-                admin_channel_id=ADMIN_CHANNEL,
-                owner_user_id=OWNER,
                 scrum_master_user_id=scrum,
                 member_user_ids=members,
-                sprint_length_weeks=2,
                 standup_time=rhythm.time,
-                working_days=0b0011111,
                 time_zone=rhythm.zone,
-                language="en",
                 standup_reminder_minutes=rhythm.reminders[0],
                 standup_second_reminder_minutes=(rhythm.reminders + (0,))[1],
             )

@@ -19,7 +19,6 @@ from bot.messaging import standups as standup_posts
 from bot.models import StandupDay, Team, TeamMember
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
-from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from bot.views.ids import Action, Callback
 from tests.conftest import (
@@ -32,7 +31,7 @@ from tests.conftest import (
     TEAM_CHANNEL,
 )
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, wait_for_response
+from tests.scenario import all_text, team_settings, wait_for_response
 
 ROME, AMSTERDAM, NEW_YORK = ITALIAN, MEMBER, STAKEHOLDER  # the members, by where they live
 ZONES = {ROME: "Europe/Rome", AMSTERDAM: "Europe/Amsterdam", NEW_YORK: "America/New_York"}
@@ -50,18 +49,7 @@ def team(slack, double, db_url, session_factory, workspace_id, read, clock):
         owner = workspaces.person(session, OWNER)
         for user, zone in ZONES.items():
             workspaces.person(session, user).time_zone = zone
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id=ADMIN_CHANNEL,
-            owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM,
-            member_user_ids=tuple(ZONES),
-            sprint_length_weeks=2,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
-            language="en",
-        )
+        settings = team_settings(member_user_ids=tuple(ZONES))
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, clock.fixed)
         return team.id, team.workspace_id
 

@@ -16,11 +16,10 @@ from bot.jobs import job_sources
 from bot.scheduler import tick
 from bot.services import sprints, teams, workspaces
 from bot.services.sprints import SprintDraft
-from bot.services.teams import TeamSettings
 from bot.slack import clients_for
-from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, STAKEHOLDER, TEAM_CHANNEL
+from tests.conftest import ITALIAN, MEMBER, OWNER, STAKEHOLDER, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, ticks
+from tests.scenario import all_text, team_settings, ticks
 
 ZONES = {ITALIAN: "Europe/Rome", MEMBER: "Europe/Amsterdam", STAKEHOLDER: "America/New_York"}
 START = dt.datetime(2026, 10, 18, 0, 0, tzinfo=dt.UTC)  # Sunday before the first sprint
@@ -31,18 +30,7 @@ def test_two_sprints_on_the_scheduler(double, db_url, session_factory, workspace
         owner = workspaces.person(session, OWNER)
         for user, zone in ZONES.items():
             workspaces.person(session, user).time_zone = zone
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id=ADMIN_CHANNEL,
-            owner_user_id=OWNER,
-            scrum_master_user_id=SCRUM,
-            member_user_ids=tuple(ZONES),
-            sprint_length_weeks=1,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
-            language="en",
-        )
+        settings = team_settings(member_user_ids=tuple(ZONES), sprint_length_weeks=1)
         team, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, START)
         for start in ("2026-10-19", "2026-10-26"):
             draft = SprintDraft.validate(

@@ -17,7 +17,7 @@ from bot.services import activities, backlog, sprints, teams, workspaces
 from bot.services.activities import ActivitySetup, builtin_field, new_field, own_field
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import ActivityActuals, SprintDraft
-from bot.services.teams import TeamSettings
+from tests.scenario import team_settings
 
 ROME = "Europe/Rome"
 PLANNED_AT = dt.datetime(2026, 10, 16, 10, 0, tzinfo=dt.UTC)  # a Friday
@@ -50,18 +50,7 @@ def member(session):
 def world(session_factory, workspace_id):
     w = World(session_factory, workspace_id)
     with w.session() as session:
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id="C0ADMIN01",
-            owner_user_id="U0OWNER01",
-            scrum_master_user_id="U0SCRUM01",
-            member_user_ids=("U0MEMBER1", "U0SCRUM01"),
-            sprint_length_weeks=1,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone=ROME,
-            language="en",
-        )
+        settings = team_settings(sprint_length_weeks=1)
         team, _ = teams.save_team(session, "C0TEAM001", settings, owner(session), PLANNED_AT)
         w.team_id = team.id
     return w

@@ -12,7 +12,7 @@ import pytest
 from bot.errors import Channel, Message, NoTeam
 from bot.i18n import LANGUAGES, translator
 from bot.services import teams, workspaces
-from bot.services.teams import TeamSettings
+from tests.scenario import team_settings
 
 SERVICES = Path(__file__).parents[2] / "bot" / "services"
 NOW = dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)
@@ -52,17 +52,10 @@ def test_user_text_in_a_list_is_still_escaped():
 def test_a_channel_without_a_team_links_to_the_teams_channels(session, language, text):
     owner = workspaces.person(session, "U0OWNER01")
     for name, channel in (("Growth", "C0TEAM001"), ("Sales", "C0SALES01")):
-        settings = TeamSettings(
+        settings = team_settings(
             name=name,
-            admin_channel_id="C0ADMIN01",
-            owner_user_id="U0OWNER01",
-            scrum_master_user_id="U0SCRUM01",
             member_user_ids=("U0MEMBER1",),
-            sprint_length_weeks=2,
             standup_time=dt.time(9, 30),
-            working_days=0b0011111,
-            time_zone="Europe/Rome",
-            language="en",
         )
         teams.save_team(session, channel, settings, owner, NOW)
     with pytest.raises(NoTeam) as refused:

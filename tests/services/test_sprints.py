@@ -23,7 +23,7 @@ from bot.models import (
 from bot.services import backlog, sprints, teams, workspaces
 from bot.services.backlog import IdeaDraft, Scores
 from bot.services.sprints import SprintDraft
-from bot.services.teams import TeamSettings
+from tests.scenario import team_settings
 
 ROME = "Europe/Rome"
 # Monday 19 October 2026, 8:00 in Rome: a two-week sprint from here spans the end of summer
@@ -49,18 +49,7 @@ class World:
 def world(session_factory, workspace_id):
     w = World(session_factory, workspace_id)
     with w.session() as session:
-        settings = TeamSettings(
-            name="Growth",
-            admin_channel_id="C0ADMIN01",
-            owner_user_id="U0OWNER01",
-            scrum_master_user_id="U0SCRUM01",
-            member_user_ids=("U0MEMBER1", "U0SCRUM01"),
-            sprint_length_weeks=2,
-            standup_time=dt.time(9, 0),
-            working_days=0b0011111,
-            time_zone=ROME,
-            language="en",
-        )
+        settings = team_settings()
         team, _ = teams.save_team(session, "C0TEAM001", settings, owner(session), PLANNED_AT)
         w.team_id = team.id
         w.items = []

@@ -25,6 +25,7 @@ from bot.services import standups, teams, workspaces
 from bot.services.standups import DEFAULT_SET, AnswerDraft, Question, StandupSetup
 from bot.services.teams import TeamSettings
 from tests.conftest import ADMIN_CHANNEL, ITALIAN, MEMBER, OWNER, SCRUM, TEAM_CHANNEL
+from tests.scenario import team_settings
 
 NOW = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)  # a Wednesday, 11:00 in Rome
 TODAY = dt.date(2026, 12, 9)
@@ -41,18 +42,7 @@ def team(session):
     owner = workspaces.person(session, OWNER)
     for user in (MEMBER, ITALIAN, SCRUM, OWNER):
         workspaces.person(session, user).time_zone = "Europe/Rome"
-    settings = TeamSettings(
-        name="Growth",
-        admin_channel_id=ADMIN_CHANNEL,
-        owner_user_id=OWNER,
-        scrum_master_user_id=SCRUM,
-        member_user_ids=(MEMBER, ITALIAN),
-        sprint_length_weeks=2,
-        standup_time=dt.time(9, 30),
-        working_days=0b0011111,
-        time_zone="Europe/Rome",
-        language="en",
-    )
+    settings = team_settings(member_user_ids=(MEMBER, ITALIAN), standup_time=dt.time(9, 30))
     created, _ = teams.save_team(session, TEAM_CHANNEL, settings, owner, NOW)
     return created
 
