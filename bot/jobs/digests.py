@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import Team
+from bot.models import JobRun, Team
 from bot.scheduler import JobSource, Occurrence
 from bot.services import digests
 from bot.slack import ClientFor
@@ -32,7 +32,7 @@ def weekly(clients: ClientFor, session: Session, until: dt.datetime) -> Iterable
         if due is None:
             continue
         yield Occurrence(
-            key=f"weekly_digest:team={team.id}:{digests.week_of(team, due)}",
+            key=f"{_key_prefix(team.id)}{digests.week_of(team, due)}",
             workspace_id=team.workspace_id,
             due_at=due,
             run=partial(post, clients, team.id, due),
@@ -48,5 +48,20 @@ def post(
         return
     from bot.messaging import digests as post_digest
 
-    digest = digests.weekly_digest(session, team, due, at)
+    digest = digests.weekly_digest(session, team, due, at, _previous(session, team_id, due))
     post_digest.post_digest(clients(team.workspace_id), session, digest)
+
+
+def _key_prefix(team_id: int) -> str:
+    return f"weekly_digest:team={team_id}:"
+
+
+def _previous(session: Session, team_id: int, due: dt.datetime) -> dt.datetime | None:
+    """When the team's previous digest was due, if one was posted: this one tells from there."""
+    return session.scalar(
+        select(func.max(JobRun.due_at)).where(
+            JobRun.job_key.startswith(_key_prefix(team_id), autoescape=True),
+            JobRun.outcome == "done",
+            JobRun.due_at < due,
+        )
+    )

@@ -3,9 +3,10 @@ master chose, in the team's time zone) and what it says about the week that ends
 running sprint's goal and progress, the top of the backlog, the ideas accepted and declined
 (with the reasons), and the experiment results recorded. Team-level only: it names no one.
 
-A digest covers the week from the previous digest's instant to its own, so each decision and
-each result is told once, in the digest of the week it happened in; a digest posted late (after
-downtime) still tells that same week.
+A digest covers the time from the previous digest's instant to its own, so each decision and
+each result is told once, whatever the scrum master changes in the day or time between them; a
+digest posted late (after downtime) still tells up to its own instant. Without a previous one
+(the first, or after a pause of more than COVERS_AT_MOST), it tells the week before it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from bot.services.sprints import (
 
 TOP_ITEMS = 5  # the top of the backlog, as the digest shows it
 WEEK = dt.timedelta(days=7)
+# A digest after a skipped week (downtime) tells both; after a longer pause, only its week.
+COVERS_AT_MOST = 2 * WEEK + dt.timedelta(days=1)
 
 
 def due_at(team: Team, until: dt.datetime) -> dt.datetime | None:
@@ -101,11 +104,19 @@ class Digest:
     results: list[Result]
 
 
-def weekly_digest(session: Session, team: Team, due: dt.datetime, now: dt.datetime) -> Digest:
-    """The digest due at `due` (an instant from `due_at`): the week before it, and the sprint
-    and backlog as they are `now`."""
-    day = local_date(team, due)
-    start = local_instant(team, day - WEEK, team.digest_time)
+def weekly_digest(
+    session: Session,
+    team: Team,
+    due: dt.datetime,
+    now: dt.datetime,
+    previous: dt.datetime | None = None,
+) -> Digest:
+    """The digest due at `due` (an instant from `due_at`): what happened since the `previous`
+    digest's instant (else the week before it), and the sprint and backlog as they are `now`."""
+    if previous is not None and due - COVERS_AT_MOST <= previous < due:
+        start = previous
+    else:
+        start = local_instant(team, local_date(team, due) - WEEK, team.digest_time)
     sprint = active_sprint(session, team)
     upcoming = next_sprint(session, team) if sprint is None else None
     accepted, declined = _decisions(session, team, start, due)

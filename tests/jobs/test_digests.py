@@ -367,3 +367,54 @@ def test_a_late_digest_still_tells_its_own_week(world, double, db_url, session_f
     tick(session_factory, utc(3, 16, 8), sources)
     later = all_text(digests_in(double, OTHER_CHANNEL)[1])
     assert "Decided after" in later.split("Ideas accepted this week")[1]
+
+
+def _told(double) -> list[str]:
+    """What each digest so far says under "Ideas accepted this week", oldest first."""
+    return [
+        all_text(m).split("Ideas accepted this week")[1] if "Ideas accepted" in all_text(m) else ""
+        for m in digests_in(double, OTHER_CHANNEL)
+    ]
+
+
+def _move_digest(read, team_id: int, weekday: int, since: dt.datetime, accepted=None):
+    def move(session):
+        team = session.get_one(Team, team_id)
+        team.digest_weekday, team.digest_since = weekday, since  # as the set-up form saves it
+        if accepted is not None:
+            title, at = accepted
+            item = _idea(session, team, title)
+            backlog.accept(session, item.id, workspaces.person(session, OWNER), Scores(2, 5, 5), at)
+
+    read(move)
+
+
+def test_a_digest_moved_later_in_the_week_loses_nothing(
+    world, double, db_url, session_factory, read
+):
+    """Monday's digest went out; the day moves to Friday. That Friday is in the same week (no
+    digest), so the next Friday's tells everything since Monday's, not only its own week."""
+    client = web_client(settings_for(double, db_url))
+    sources = digest_jobs.sources(lambda _: client, session_factory)
+    tick(session_factory, utc(3, 9, 8), sources)  # Monday 9 March, 9:00 in Rome
+    _move_digest(read, world[0], 4, utc(3, 10, 8), ("Accepted on Wednesday", utc(3, 11, 10)))
+    for day in (13, 20):
+        tick(session_factory, utc(3, day, 8), sources)
+    told = _told(double)
+    assert len(told) == 2 and "Accepted on Wednesday" in told[1]
+
+
+def test_a_digest_moved_earlier_in_the_week_tells_nothing_twice(
+    world, double, db_url, session_factory, read
+):
+    """Friday's digest told the week to Friday; the day moves to Wednesday: the next
+    Wednesday's starts where Friday's ended."""
+    client = web_client(settings_for(double, db_url))
+    sources = digest_jobs.sources(lambda _: client, session_factory)
+    _move_digest(read, world[0], 4, utc(3, 2, 8), ("Accepted on Thursday", utc(3, 12, 10)))
+    tick(session_factory, utc(3, 13, 8), sources)  # Friday 13 March
+    _move_digest(read, world[0], 2, utc(3, 14, 8), ("Accepted on Monday", utc(3, 16, 10)))
+    tick(session_factory, utc(3, 18, 8), sources)  # Wednesday 18 March
+    first, second = _told(double)
+    assert "Accepted on Thursday" in first
+    assert "Accepted on Thursday" not in second and "Accepted on Monday" in second
