@@ -39,6 +39,9 @@ BOT_SCOPES = (
     # channel's latest messages before it is sent again: never posted twice (bot.messaging).
     "channels:history",
     "groups:history",
+    # The same for a DM to one person (a followed idea's news): open the DM, read it back.
+    "im:write",
+    "im:history",
     "commands",  # the slash commands
     "files:write",  # burnup and velocity charts (files upload v2)
     "users:read",  # profiles (time zone, locale, admin, deactivated) and the user_change event

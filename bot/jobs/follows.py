@@ -40,4 +40,5 @@ def send(
 ) -> FollowUp | None:
     from bot.messaging import follows as post
 
-    return post.attempt(clients(workspace_id), session, notice_id, at)
+    # The request that recorded it, or an earlier attempt, may have posted it and stopped.
+    return post.attempt(clients(workspace_id), session, notice_id, at, look_first=True)

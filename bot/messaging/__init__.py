@@ -94,8 +94,11 @@ def post_once(
         return landed
 
 
-def _landed(client: WebClient, channel: str, tag: str) -> dict[str, Any] | None:
-    """The job's post tagged `tag`, if it is among the channel's latest messages."""
+def _landed(
+    client: WebClient, channel: str, tag: str, event_type: str = POST_EVENT
+) -> dict[str, Any] | None:
+    """The post tagged `tag` in its metadata (of `event_type`), if it is among the channel's
+    latest messages."""
     try:
         history = client.conversations_history(
             channel=channel, limit=LOOK_BACK, include_all_metadata=True
@@ -106,10 +109,24 @@ def _landed(client: WebClient, channel: str, tag: str) -> dict[str, Any] | None:
     for message in history.get("messages") or []:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == POST_EVENT and payload.get("key") == tag:
+        if metadata.get("event_type") == event_type and payload.get("key") == tag:
             log.info("post %s had reached %s; not posting it again", tag, channel)
             return {"channel": channel, "ts": message["ts"], "message": message}
     return None
+
+
+def landed_in_dm(
+    client: WebClient, user_id: str, tag: str, event_type: str
+) -> dict[str, Any] | None:
+    """The bot's DM to `user_id` tagged `tag`, if it is among the DM's latest messages: a DM
+    whose answer was lost, or sent by a process that stopped before recording it. None when
+    it is not there, or when the DM cannot be read (the caller then sends it)."""
+    try:
+        opened = client.conversations_open(users=user_id)
+    except Exception as error:  # noqa: BLE001 - cannot tell: the caller decides
+        log.warning("could not open the DM with %s: %s", user_id, error_reason(error))
+        return None
+    return _landed(client, str(opened["channel"]["id"]), tag, event_type)
 
 
 def _answer(response: Any) -> dict[str, Any]:

@@ -13,10 +13,10 @@ week); at the third failed attempt the team's admin channel hears of it, once, i
 Someone Slack cannot reach (they left the workspace) is not tried again. A token Slack refuses
 raises, so that the scheduler suspends the workspace, and the notice waits for it.
 
-The one case where a DM may go twice: Slack posted it but its answer was lost (a 5xx, a timeout
-after the post), or the process stopped between Slack's answer and the commit. The bot cannot
-read its DMs (it has no `im:history`), so rather than lose the notice it sends it again. Each
-DM carries its notice's key in its metadata.
+Never twice: each DM carries its notice's key in its metadata. When Slack's answer is lost
+(a 5xx, a timeout after the post), and before every attempt of the scheduler's (the request's
+may have stopped between Slack's answer and its commit), the DM's latest messages say whether
+it landed, and one that did is recorded sent instead of sent again.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.i18n import language_for, translator
-from bot.mrkdwn import mention
+from bot.messaging import landed_in_dm
 from bot.scheduler import FollowUp
 from bot.services import follows
-from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason, tell_admins
+from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason, tell_admins, unanswered
 from bot.views.failures import failure_words
 from bot.views.follows import notice_message
 
@@ -76,24 +76,32 @@ def attempt(
     notice_id: int,
     now: dt.datetime,
     links: dict[int, str | None] | None = None,
+    *,
+    look_first: bool = False,
 ) -> FollowUp | None:
     """Send one notice if it is still owed, in `session`'s transaction, which holds its row
     until the commit. Returns the report to make after the commit, if this failure is the one
-    to report."""
+    to report. `look_first`: an earlier attempt may have posted it (the scheduler's attempts)."""
     owed = follows.claim(session, notice_id, now)
     if owed is None:
+        return None
+    user_id = owed.follower.slack_user_id
+    tag = f"notice/{notice_id}"
+    if (look_first or owed.notice.attempts) and landed_in_dm(client, user_id, tag, NOTICE_EVENT):
+        follows.sent(owed.notice, now)
         return None
     links = {} if links is None else links
     if owed.item.id not in links:
         links[owed.item.id] = _link(client, owed)
     tr = translator(language_for(owed.follower.locale, owed.team.language))
     message = notice_message(tr, owed, links[owed.item.id])
-    metadata = {"event_type": NOTICE_EVENT, "event_payload": {"key": f"notice/{notice_id}"}}
+    metadata = {"event_type": NOTICE_EVENT, "event_payload": {"key": tag}}
     try:
-        client.chat_postMessage(
-            channel=owed.follower.slack_user_id, metadata=metadata, unfurl_links=False, **message
-        )
+        client.chat_postMessage(channel=user_id, metadata=metadata, unfurl_links=False, **message)
     except Exception as error:
+        if unanswered(error) and landed_in_dm(client, user_id, tag, NOTICE_EVENT):
+            follows.sent(owed.notice, now)
+            return None
         reason = error_reason(error)
         if reason in RAISED:
             raise
@@ -101,17 +109,14 @@ def attempt(
         if not follows.not_sent(owed.notice, reason, now):
             return None
         team_tr = translator(owed.team.language)
+        # Who follows what is theirs alone: the channel hears which idea, not whose DM.
         text = (
-            # Translators: {person} is a Slack mention; {id} is an idea's number in the backlog;
-            # {reason} says in words what went wrong, e.g. "Slack did not answer in time".
+            # Translators: {id} is an idea's number in the backlog; {reason} says in words what
+            # went wrong, e.g. "Slack did not answer in time".
             team_tr.gettext(
-                "I could not tell {person} about a change to idea #{id}, which they follow: "
+                "I could not tell one of the followers of idea #{id} about its change: "
                 "{reason}. I'll keep trying."
-            ).format(
-                person=mention(owed.follower.slack_user_id),
-                id=owed.item.id,
-                reason=failure_words(team_tr, reason),
-            )
+            ).format(id=owed.item.id, reason=failure_words(team_tr, reason))
         )
         return partial(tell_admins, client, owed.team.admin_channel_id, text)
     follows.sent(owed.notice, now)

@@ -1,5 +1,5 @@
-"""Where the bot may post and read, as Slack decides it: conversations.join and
-conversations.history.
+"""Where the bot may post and read, as Slack decides it: conversations.join,
+conversations.history and conversations.open (the bot's DM with one person).
 
 A user id as a channel means that user's DM; a channel is found by id or by name; the bot
 posts where it is a member, or in any public channel with ``chat:write.public``.
@@ -128,6 +128,9 @@ def conversations_history(double: SlackDouble, args: dict) -> dict:
     metadata only with ``include_all_metadata``. The bot reads where it is a member."""
     ref = args["channel"]
     if ref.startswith("D"):
+        # The method's scopes are per kind of conversation: a DM is read with im:history.
+        if double.scopes is not None and "im:history" not in double.scopes:
+            raise ApiError("missing_scope")
         channel_id = visible_channel(double, ref)
     else:
         channel = _channel_by_ref(double, ref)
@@ -168,7 +171,23 @@ def conversations_history(double: SlackDouble, args: dict) -> dict:
     }
 
 
+def conversations_open(double: SlackDouble, args: dict) -> dict:
+    """The bot's DM with one person (the app's Messages tab), as Slack gives it to a bot."""
+    users = [u for u in str(args.get("users") or "").split(",") if u]
+    if args.get("channel") or len(users) != 1:
+        # Group DMs and reopening by id are not what the bot does: refused as Slack would
+        # refuse a bot's call it could not serve.
+        raise ApiError("not_enough_users" if not users else "method_not_supported_for_channel_type")
+    user = double.users.get(users[0])
+    if user is None:
+        raise ApiError("user_not_found")
+    if user["deleted"]:
+        raise ApiError("user_disabled")
+    return {"no_op": True, "already_open": True, "channel": {"id": double.dm_channel(users[0])}}
+
+
 METHODS: dict[str, Handler] = {
     "conversations.join": conversations_join,
     "conversations.history": conversations_history,
+    "conversations.open": conversations_open,
 }
