@@ -4,7 +4,9 @@ Order. A team's ready items are ordered by score, highest first: score = (custom
 business value) / effort points; more votes break ties, then the newer item. Once the marketing
 owner moves an item, the order becomes the owner's: every ready item gets a `position` (the
 highest comes first), new items are slotted in where their score puts them, and "reset"
-returns to the score order. Ideas awaiting triage follow the ready items, most voted first.
+returns to the score order. A split (services.slices) also makes the order the owner's: its
+follow-ups come right after the first slice, whatever their scores. Ideas awaiting triage
+follow the ready items, most voted first.
 
 Every key of the order is descending, so that one ascending index serves it, scanned
 backward, on SQLite and PostgreSQL alike (ix_backlog_items_order).
@@ -489,6 +491,30 @@ def place_in_order(session: Session, item: BacklogItem) -> None:
         item.position = _slot_by_score(session, item)
     else:
         item.position = None
+
+
+@dataclass(frozen=True)
+class Placed:
+    was_owners_order: bool  # False: the team was in score order, and now is in the owner's
+    ranks: list[int]  # the placed items' ranks (1-based) among the ready items
+
+
+def place_after(session: Session, first: BacklogItem, items: list[BacklogItem]) -> Placed:
+    """New ready items right after `first`, in the given order, whatever their scores: a
+    campaign's follow-ups after its first slice. No score order can promise that, so the order
+    becomes the owner's, as when they move an item: every other ready item stays where it was.
+    The items need no position of their own yet; they must have their ids."""
+    session.flush()
+    placing = {item.id for item in items}
+    ready = _ready(first.team_id)
+    others = and_(ready, BacklogItem.id.not_in(placing), BacklogItem.position.is_not(None))
+    was_owners = session.scalar(select(BacklogItem.id).where(others).limit(1)) is not None
+    rest = [i for i in _ordered_ready_ids(session, first.team_id) if i not in placing]
+    at = rest.index(first.id) + 1
+    _renumber(session, [*rest[:at], *(item.id for item in items), *rest[at:]])
+    for item in (first, *items):
+        session.expire(item, ["position"])  # the renumbering bypassed the identity map
+    return Placed(was_owners, list(range(at + 1, at + 1 + len(items))))
 
 
 def return_to_top(session: Session, team: Team, item_ids: list[int], now: dt.datetime) -> None:

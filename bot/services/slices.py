@@ -7,6 +7,9 @@ followers, takes the first slice's title and scores, and is accepted into the ba
 was awaiting triage. Each follow-up is a new ready item of the same kind (an experiment keeps
 its hypothesis and KPI) and the same submitter, linked to the first slice (`split_from_id`,
 slices 2, 3...), followed by whoever follows the first slice; votes stay where they were given.
+The follow-ups come right after the first slice in the backlog, in their slice order, so that
+a campaign is planned in the order it goes live; a team in score order moves to the owner's
+order, as with a move, everything else where it was.
 The history says it all, with the owner as actor: the first slice's `split` (its title and
 scores before and after, its follow-ups), and each follow-up's submission and acceptance.
 An item is split once: a slice is not split again.
@@ -135,7 +138,8 @@ def split(
     session: Session, item_id: int, actor: Person, draft: SplitDraft, now: dt.datetime
 ) -> tuple[BacklogItem, list[BacklogItem]]:
     """Split the item: it becomes the first slice, and the follow-ups join the ready backlog
-    after it. Returns (the first slice, its follow-ups)."""
+    right after it, in their order, whatever their scores (backlog.place_after: the order is
+    then the owner's). Returns (the first slice, its follow-ups)."""
     item, team = splittable(session, item_id, actor)
     before = _facts(item)
     accepting = item.status is ItemStatus.PROPOSED
@@ -170,7 +174,7 @@ def split(
         )
         _score(follow_up, part.scores)
         session.add(follow_up)
-        backlog.place_in_order(session, follow_up)  # flushes: it has its id
+        session.flush()  # it has its id; place_after below gives it its place
         backlog.record(
             session,
             team.id,
@@ -187,6 +191,7 @@ def split(
         follows.add_followers(session, follow_up.id, followers, now)
         follow_ups.append(follow_up)
     ids = [f.id for f in follow_ups]
+    placed = backlog.place_after(session, item, follow_ups)
     backlog.record(
         session,
         team.id,
@@ -197,6 +202,10 @@ def split(
         before=before,
         after=_facts(item),
         follow_ups=ids,
+        # Like a move's from_rank and to_rank: where the follow-ups went, and which order the
+        # team was in (a split leaves it in the owner's).
+        order_before="owner" if placed.was_owners_order else "score",
+        to_ranks=placed.ranks,
     )
     follows.notify(session, item, NoticeKind.SPLIT, actor, now, accepted=accepting, follow_ups=ids)
     return item, follow_ups
