@@ -263,6 +263,7 @@ def backlog_list(
         voted=voted,
         lineage=lineage,
         slices=slices.places(session, page.items),
+        activities=activities.team_activities(session, team),
     )
 
 

@@ -23,7 +23,9 @@ from bot.i18n import Translator, language_for, translator
 from bot.models import BacklogItem, Person, Team
 from bot.mrkdwn import channel_link
 from bot.services import backlog
+from bot.services.activities import team_activities
 from bot.slack import MESSAGE_GONE, error_reason
+from bot.views.activities import item_activity
 from bot.views.failures import failure_words
 from bot.views.ideas import idea_card, triage_card
 
@@ -47,9 +49,11 @@ def render_cards(session: Session, item: BacklogItem) -> tuple[dict[str, Any], d
     tr = translator(team.language)
     submitter = ids[item.submitter_id]
     triager = ids.get(item.triaged_by_id) if item.triaged_by_id else None
+    has_activity = item.activity is not None or item.activity_id is not None
+    activity = item_activity(tr, team_activities(session, team), item) if has_activity else None
     return (
-        triage_card(tr, item, team, submitter, triager),
-        idea_card(tr, item, submitter, triager),
+        triage_card(tr, item, team, submitter, triager, activity),
+        idea_card(tr, item, submitter, triager, activity),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.fields import DoneField
 from bot.i18n import Translator, decimal
-from bot.models import Team
+from bot.models import BacklogItem, Team
 from bot.models.activity import ACTIVITY_NAME_MAX, OWN_ACTIVITIES_MAX
 from bot.models.backlog import EFFORT_POINTS
 from bot.services.activities import (
@@ -37,6 +37,13 @@ def activity_label(tr: Translator, choice: Choice) -> str:
         return choice.name
     assert choice.builtin is not None  # a row of the team's own always has a name
     return tr.gettext(ACTIVITY_WORDS[choice.builtin])
+
+
+def item_activity(tr: Translator, activities: Activities, item: BacklogItem) -> str | None:
+    """The label of the item's activity in the team's words or the reader's language, if it
+    has one. Plain text: escape it for mrkdwn."""
+    choice = activities.of(item)
+    return activity_label(tr, choice) if choice else None
 
 
 def activity_select(

@@ -7,9 +7,11 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.models import BacklogItem, ItemKind, ItemStatus
+from bot.services.activities import Activities
 from bot.services.backlog import BacklogPage
 from bot.services.experiments import Lineage
 from bot.services.slices import Slice
+from bot.views.activities import item_activity
 from bot.views.experiments import lineage_lines
 from bot.views.ideas import item_facts, item_heading, split_button, vote_button
 from bot.views.ids import Action
@@ -25,9 +27,11 @@ def backlog_message(
     voted: set[int],
     lineage: Mapping[int, Lineage] | None = None,
     slices: Mapping[int, Slice] | None = None,
+    activities: Activities | None = None,
 ) -> dict[str, Any]:
     """`lineage`: the parent and variants of the page's experiments that have either;
-    `slices`: where the page's slices of a campaign stand (views.slices)."""
+    `slices`: where the page's slices of a campaign stand (views.slices); `activities`: the
+    team's, to name each item's."""
     team = page.team
     # Translators: {team} is the team's name.
     title = tr.gettext("*{team}: backlog*").format(team=esc(team.name))
@@ -65,7 +69,8 @@ def backlog_message(
     for rank, item in enumerate(page.items, page.first_rank):
         label = f"{rank}." if item.status is ItemStatus.READY else "•"
         related = (lineage or {}).get(item.id)
-        lines = [f"{label} {item_heading(tr, item)}", item_facts(tr, item)]
+        activity = item_activity(tr, activities, item) if activities else None
+        lines = [f"{label} {item_heading(tr, item)}", item_facts(tr, item, activity)]
         lines += lineage_lines(tr, related) if related else []
         place = slice_text(tr, (slices or {}).get(item.id))
         lines += [place] if place else []

@@ -14,6 +14,7 @@ from bot.fields import LEARNING_MAX, IdeaField, ResultField
 from bot.i18n import Translator
 from bot.models import BacklogItem, ExperimentDecision, ExperimentResult, Sprint, Team
 from bot.models.backlog import KPI_MAX, TITLE_MAX
+from bot.services.activities import key_of
 from bot.services.experiments import Lineage, Relative
 from bot.views.ideas import idea_modal
 from bot.views.ids import Action, Callback
@@ -299,7 +300,9 @@ def variant_modal(
     """The idea form (`form`: what else it takes, such as the team's activities), prefilled
     from the parent experiment for the owner to change what the variant tests; `metadata` says
     where it was opened from, to redraw it once submitted."""
-    view = idea_modal(tr, title=None, teams=[], team_id=team.id, channel_id=None, **form)
+    view = idea_modal(
+        tr, title=None, teams=[], team_id=team.id, channel_id=None, activity=key_of(parent), **form
+    )
     # Translators: {title} is the parent experiment's title, as a person typed it.
     title = tr.gettext("Variant: {title}").format(title=parent.title)
     _prefill(

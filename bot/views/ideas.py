@@ -104,9 +104,11 @@ def idea_modal(
     team_id: int | None,
     channel_id: str | None,
     activities: Activities = BUILTIN_ACTIVITIES,
+    activity: str | None = None,
 ) -> dict[str, Any]:
     """The idea form. `teams` is offered as a choice when the channel has no team of its own
-    (and then the built-in activities, which every team has)."""
+    (and then the built-in activities, which every team has); `activity` is the key of the
+    activity chosen to start with."""
     blocks: list[dict[str, Any]] = []
     if team_id is None:
         blocks.append(
@@ -152,7 +154,7 @@ def idea_modal(
             tr,
             IdeaField.ACTIVITY,
             activities,
-            None,
+            activity,
             tr.gettext("Which part of the team's work it is, if you know."),
         ),
         _text_input(
@@ -198,8 +200,11 @@ def item_heading(tr: Translator, item: BacklogItem) -> str:
     return f"{KIND_EMOJI[item.kind]} *#{item.id} {esc(item.title)}*"
 
 
-def item_facts(tr: Translator, item: BacklogItem) -> str:
-    facts = [kind_label(tr, item.kind), status_label(tr, item.status)]
+def item_facts(tr: Translator, item: BacklogItem, activity: str | None = None) -> str:
+    """Kind, activity (its label, plain text), status, score and votes, on one line."""
+    facts = [kind_label(tr, item.kind)]
+    facts += [esc(activity)] if activity else []
+    facts.append(status_label(tr, item.status))
     if item.score is not None:
         facts.append(
             # Translators: {score} is a score with up to two decimals, such as "1.67", in the
@@ -278,8 +283,10 @@ def triage_card(
     team: Team,
     submitter_id: str,
     triaged_by_id: str | None = None,
+    activity: str | None = None,
 ) -> dict[str, Any]:
-    """Posted in the admin channel. Accept/Decline act only for the marketing owner."""
+    """Posted in the admin channel. Accept/Decline act only for the marketing owner.
+    `activity`: the label of the item's activity, if it has one."""
     # Translators: {team} is the team's name; {person} is who submitted the idea, shown as their
     # Slack name.
     headline = tr.gettext("New idea for {team} from {person}").format(
@@ -298,7 +305,7 @@ def triage_card(
             customer=item.proposed_customer_value or "–",
             business=item.proposed_business_value or "–",
         ),
-        item_facts(tr, item),
+        item_facts(tr, item, activity),
     ]
     blocks.append(context(*proposed))
     outcome = _outcome(tr, item, triaged_by_id)
@@ -332,9 +339,14 @@ def triage_card(
 
 
 def idea_card(
-    tr: Translator, item: BacklogItem, submitter_id: str, triaged_by_id: str | None = None
+    tr: Translator,
+    item: BacklogItem,
+    submitter_id: str,
+    triaged_by_id: str | None = None,
+    activity: str | None = None,
 ) -> dict[str, Any]:
-    """Posted in the team channel so that everyone sees new ideas and can vote on them."""
+    """Posted in the team channel so that everyone sees new ideas and can vote on them.
+    `activity`: the label of the item's activity, if it has one."""
     # Translators: {person} is who submitted the idea, shown as their Slack name.
     headline = tr.gettext("New idea from {person}").format(person=mention(submitter_id))
     blocks: list[dict[str, Any]] = [
@@ -351,7 +363,7 @@ def idea_card(
     details = item_details(tr, item)
     if details:
         blocks.append(section(details))
-    blocks.append(context(item_facts(tr, item)))
+    blocks.append(context(item_facts(tr, item, activity)))
     outcome = _outcome(tr, item, triaged_by_id)
     if outcome:
         blocks.append(context(outcome))

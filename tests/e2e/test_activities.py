@@ -153,6 +153,9 @@ def test_an_item_gets_its_activity_and_done_records_what_it_really_took(
     submit_idea(slack, kind="campaign", hypothesis="", kpi="", activity="content")
     item_id = read(lambda s: s.scalar(select(BacklogItem.id)))
     assert read(lambda s: s.get_one(BacklogItem, item_id).activity) is Activity.CONTENT
+    # Both cards name it, for the owner triaging and for everyone voting.
+    assert "Campaign · Content and editorial · " in all_text(last_message(double, ADMIN_CHANNEL))
+    assert "Content and editorial" in all_text(last_message(double, TEAM_CHANNEL))
     slack.click(
         last_message(double, ADMIN_CHANNEL), Action.TRIAGE_ACCEPT, user=OWNER, channel=ADMIN_CHANNEL
     )
@@ -165,6 +168,9 @@ def test_an_item_gets_its_activity_and_done_records_what_it_really_took(
     slack.submit(accept, scores | {ScoreField.ACTIVITY: "campaign"}, user=OWNER)
     slack.settle()
     assert read(lambda s: s.get_one(BacklogItem, item_id).activity) is Activity.CAMPAIGN
+    assert "Campaign · Campaigns · Ready" in all_text(last_message(double, ADMIN_CHANNEL))
+    listing = slack.command("/backlog", "", user=MEMBER, channel=TEAM_CHANNEL).json
+    assert "Campaign · Campaigns · Ready · score 5" in all_text(listing)
 
     def plan(session):
         team_row = teams.team_for_channel(session, TEAM_CHANNEL)

@@ -12,7 +12,14 @@ import pytest
 
 from bot.fields import IdeaField, ResultField
 from bot.i18n import LANGUAGES, translator
-from bot.models import ExperimentDecision, ExperimentResult, ItemKind, ItemStatus, WorkState
+from bot.models import (
+    Activity,
+    ExperimentDecision,
+    ExperimentResult,
+    ItemKind,
+    ItemStatus,
+    WorkState,
+)
 from bot.models.backlog import TITLE_MAX
 from bot.services.experiments import Lineage, Relative
 from bot.views.backlog import backlog_message
@@ -127,6 +134,7 @@ def test_the_variant_form_is_the_idea_form_prefilled_from_its_parent(language):
         description="Two offers on the spring newsletter.",
         hypothesis="Offer B doubles clicks",
         kpi="Click-through",
+        activity=Activity.OUTREACH,
         **WON,
     )
     view = variant_modal(tr, source, team(), {"result": ["D0OWNER01", "1700000000.000100"]})
@@ -146,6 +154,9 @@ def test_the_variant_form_is_the_idea_form_prefilled_from_its_parent(language):
     assert block_with_id(view, IdeaField.DESCRIPTION)["element"]["initial_value"] == (
         "Two offers on the spring newsletter."
     )
+    # The same part of the team's work as its parent, to start with.
+    chosen = block_with_id(view, IdeaField.ACTIVITY)["element"]["initial_option"]
+    assert chosen["value"] == Activity.OUTREACH.value
 
 
 def test_lineage_says_the_parent_its_result_and_decision_and_the_variants():
