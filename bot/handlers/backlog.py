@@ -23,7 +23,13 @@ from bot.fields import DeclineField, IdeaField, ScoreField, SplitField
 from bot.handlers.deps import Deps
 from bot.handlers.experiments import open_variant_form
 from bot.handlers.follows import deliver_notices
-from bot.handlers.forms import button_numbers, stale_button, state_values, view_metadata
+from bot.handlers.forms import (
+    button_int,
+    button_numbers,
+    stale_button,
+    state_values,
+    view_metadata,
+)
 from bot.handlers.home import clicked_in_home, from_home, opened_from_home, refresh_home
 from bot.handlers.listeners import listen, listen_to_modal
 from bot.handlers.readers import load_person, person_translator, reader_translator
@@ -390,7 +396,7 @@ def split_item(
     load_person(deps, context, user_id)
     now = deps.now()
     draft = SplitDraft.validate(state_values(view))
-    item_id = int(view_metadata(view).get("item_id") or 0)
+    item_id = button_int(view_metadata(view).get("item_id"))
     deps.run(context, lambda s: slices.split(s, item_id, workspaces.person(s, user_id), draft, now))
     context["saved_item_id"] = item_id
 
@@ -471,7 +477,7 @@ def _decide(
     load_person(deps, context, user_id)
     now = deps.now()
     entered = parse(state_values(view))
-    item_id = int(view_metadata(view).get("item_id") or 0)
+    item_id = button_int(view_metadata(view).get("item_id"))
     deps.run(context, lambda s: decision(s, item_id, workspaces.person(s, user_id), entered, now))
     context["saved_item_id"] = item_id
 
@@ -553,7 +559,7 @@ def _redraw_owner_list(
         item = backlog.get_item(session, item_id)
         team = session.get_one(Team, item.team_id)
         viewer = workspaces.person(session, body["user"]["id"])
-        page = int(metadata.get("page") or 1)
+        page = button_int(metadata.get("page") or 1)
         message = backlog_list(session, team, viewer, page, person_translator(viewer, team))
     try:
         WebhookClient(metadata["response_url"]).send(replace_original=True, **message)

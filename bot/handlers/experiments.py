@@ -220,7 +220,12 @@ def decide(
         in_thread = decision_in_thread(team_translator(team), item, previous)
     container = body.get("container") or {}
     if container.get("channel_id") and container.get("message_ts"):
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **redrawn)
+        try:
+            client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], **redrawn
+            )
+        except SlackApiError as error:  # the message is a convenience; the decision is saved
+            log.info("could not redraw a result message: %s", error)
     if previous is decision or showcase is None:
         return
     if not showcase.showcase_channel_id or not showcase.showcase_ts:

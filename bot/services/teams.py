@@ -115,8 +115,8 @@ class TeamSettings:
             errors[TeamField.DEFINITION_OF_DONE] = Message(
                 # Translators: {max} is a number of characters.
                 N_(
-                    "Keep the Definition of Done to {max} characters: Slack shows it in a "
-                    "confirmation."
+                    "Keep the Definition of Done to {max} characters: the team reads it each "
+                    "time an item is marked done."
                 ),
                 {"max": DOD_MAX},
             )

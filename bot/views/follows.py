@@ -68,7 +68,7 @@ def notice_message(tr: Translator, owed: Owed, link: str | None) -> dict[str, An
         ).format(
             item=shown,
             owner=mention(team.owner.slack_user_id),
-            reason=esc(str(data.get("reason") or item.decline_reason or "")),
+            reason=truncate(esc(str(data.get("reason") or item.decline_reason or "")), 1500),
         )
     elif kind is NoticeKind.SPLIT:
         follow_ups = ", ".join(_item(i, title) for i, title in owed.slices)
@@ -119,7 +119,7 @@ def notice_message(tr: Translator, owed: Owed, link: str | None) -> dict[str, An
         if item.learning:
             # Translators: {learning} is what the experiment taught, as a person typed it.
             text += "\n" + tr.gettext("*Learning:* {learning}").format(
-                learning=esc(truncate(item.learning, 1000))
+                learning=truncate(esc(item.learning), 1000)  # escaped, then cut: it fits
             )
     footer = tr.gettext("You follow this idea, so I tell you when its status changes.")
     if link:

@@ -418,9 +418,9 @@ def idea_declined(tr: Translator, item: BacklogItem, team: Team) -> dict[str, An
         "Your idea *#{id} {title}* was declined by {owner}. Their reason: {reason}"
     ).format(
         id=item.id,
-        title=esc(item.title),
+        title=truncate(esc(item.title), 300),  # escaped, then cut: the section holds 3000
         owner=mention(team.owner.slack_user_id),
-        reason=esc(item.decline_reason),
+        reason=truncate(esc(item.decline_reason or ""), 2000),
     )
     return {"text": text, "blocks": [section(":no_entry_sign: " + text)]}
 
@@ -516,7 +516,7 @@ def decline_modal(tr: Translator, item: BacklogItem, *, metadata: dict[str, Any]
                 tr.gettext("Reason"),
                 max_length=DECLINE_REASON_MAX,
                 multiline=True,
-                hint=tr.gettext("The submitter receives this reason."),
+                hint=tr.gettext("The submitter and the idea's followers receive this reason."),
             ),
         ],
     }

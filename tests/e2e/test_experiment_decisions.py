@@ -227,6 +227,23 @@ def test_the_owner_decides_with_the_result_and_changes_it_and_only_the_owner(
     assert len(_decisions(read, item_id)) == 2 and len(_thread(double, showcase)) == clicks + 1
 
 
+def test_a_decision_whose_message_is_gone_still_reaches_the_showcase_thread(
+    slack, double, read, clock, closed_sprint
+):
+    """The result's message cannot be redrawn (deleted meanwhile): the decision is saved all
+    the same, and the thread hears of it."""
+    item_id, showcase = closed_sprint["item"], closed_sprint["showcase"]
+    view = _result_form(slack, double, OWNER)
+    assert slack.submit(view, RESULT_WON, user=OWNER).body == ""
+    slack.settle()
+    recorded = _recorded(double, OWNER)
+    double.fail_next("chat.update", error="message_not_found")
+    slack.click(recorded, Action.EXPERIMENT_STOP, user=OWNER, channel=double.dm_channel(OWNER))
+    slack.settle()
+    assert read(lambda s: s.get_one(BacklogItem, item_id).decision) is ExperimentDecision.STOP
+    assert "Decision on *Offer A vs offer B*: Stop." in all_text(_thread(double, showcase)[-1])
+
+
 def test_a_variant_starts_prefilled_goes_to_triage_and_is_linked_both_ways(
     slack, double, read, clock, closed_sprint
 ):

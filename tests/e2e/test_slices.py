@@ -203,6 +203,13 @@ def test_only_the_owner_splits_even_with_a_forged_form(slack, double, idea, read
     assert [i.status for i in items(read)] == [ItemStatus.PROPOSED]
 
 
+def test_a_split_form_with_forged_metadata_is_refused_in_words(slack, double, idea, read, caplog):
+    view = {**split_form(slack, double), "private_metadata": '{"item_id": "x"}'}
+    response = slack.submit(view, GOOD, user=OWNER)
+    assert response.status == 200 and "ERROR" not in caplog.text
+    assert [i.status for i in items(read)] == [ItemStatus.PROPOSED]
+
+
 def test_field_errors_show_on_their_fields_and_store_nothing(slack, double, idea, read):
     view = split_form(slack, double)
     cases = [

@@ -217,6 +217,31 @@ def test_the_actual_is_recorded_once_done_and_forgotten_when_reopened(world):
             sprints.done_form(session, entry.sprint_item_id, member(session))
 
 
+def test_an_item_taken_out_and_back_forgets_what_it_took_before(world):
+    with world.session() as session:
+        team = session.get_one(Team, world.team_id)
+        item = add_item(session, team, 3, "content")
+        values = {
+            SprintField.GOAL: "Go",
+            SprintField.START: MONDAYS[0].isoformat(),
+            SprintField.LENGTH: "1",
+            SprintField.CAPACITY: "10",
+            SprintField.ITEMS: [str(item.id)],
+        }
+        draft = SprintDraft.validate(values, today=PLANNED_AT.date())
+        sprint = sprints.plan(session, team, owner(session), draft, PLANNED_AT)
+        start = sprints.local_instant_in(ROME, MONDAYS[0], dt.time(9))
+        sprints.start(session, sprint.id, start)
+        entry = sprints.entries(session, sprint)[0]
+        sprints.mark_done(session, entry.sprint_item_id, member(session), 8, start)
+        for items in ([], [str(item.id)]):  # taken out of the running sprint, then back
+            again = SprintDraft.validate(
+                {**values, SprintField.ITEMS: items}, today=PLANNED_AT.date(), started=True
+            )
+            sprints.edit(session, sprint.id, owner(session), again, start)
+        assert session.get_one(SprintItem, entry.sprint_item_id).actual_points is None
+
+
 @pytest.mark.parametrize("raw", ["4", "0", "-3", "lots", "2.5", "100"])
 def test_an_actual_off_the_point_scale_is_refused_on_its_field(raw):
     with pytest.raises(Invalid) as refused:

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from bot.fields import SPLIT_FOLLOW_UPS, SplitField
+from bot.fields import LEARNING_MAX, SPLIT_FOLLOW_UPS, SplitField
 from bot.i18n import LANGUAGES, translator
 from bot.models import IdeaNotice, ItemKind, NoticeKind
+from bot.models.backlog import DECLINE_REASON_MAX
 from bot.services.follows import Owed
 from bot.services.slices import Slice
 from bot.views.follows import follow_answer, follow_menu, notice_message
@@ -73,6 +74,17 @@ def test_every_notice_fits_slack_and_escapes_what_people_typed(kind, language):
         assert (stop["action_id"], stop["value"]) == (Action.UNFOLLOW, "12")
     worst = notice_message(tr, owed(kind, title=WORST_TITLE), None)
     assert_message(worst)
+
+
+@pytest.mark.parametrize("kind", [NoticeKind.DECLINED, NoticeKind.RESULT])
+def test_the_longest_reason_or_learning_of_escaped_characters_still_fits(kind):
+    """Escaping makes "&" five characters: what a person typed is cut after it is escaped."""
+    for submitter in (False, True):
+        notice = owed(kind, submitter=submitter, title=WORST_TITLE)
+        notice.item.decline_reason = "&" * DECLINE_REASON_MAX
+        notice.item.learning = "&" * LEARNING_MAX
+        notice.notice.data = {**DATA[kind], "reason": notice.item.decline_reason}
+        assert_message(notice_message(translator("it"), notice, None))
 
 
 def test_a_planned_notice_says_when_the_sprint_starts_in_the_readers_words():

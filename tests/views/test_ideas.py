@@ -302,4 +302,6 @@ def test_declining_asks_for_the_reason_the_submitter_will_read(language):
     assert view["callback_id"] == Callback.DECLINE
     reason = block_with_id(view, DeclineField.REASON)
     assert reason["element"]["max_length"] == DECLINE_REASON_MAX
-    assert reason["hint"]["text"] == tr.gettext("The submitter receives this reason.")
+    assert reason["hint"]["text"] == tr.gettext(
+        "The submitter and the idea's followers receive this reason."
+    )

@@ -237,6 +237,7 @@ def _add(
     if existing is not None:  # taken out earlier, and back again
         existing.removed_at, existing.state, existing.points = None, WorkState.TODO, points
         existing.done_at, existing.committed, existing.added_at = None, not running, now
+        existing.actual_points = None  # what it took before is not what it will take now
     else:
         session.add(
             SprintItem(
