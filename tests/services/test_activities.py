@@ -169,27 +169,30 @@ def test_a_planned_sprint_counts_for_nothing_and_the_running_one_counts(world):
         assert sprints.activity_actuals(session, team)["content"] == ActivityActuals(2, 2, 2.5, 5.5)
 
 
+ONE_ITEM_SPRINT = {
+    SprintField.GOAL: "Go",
+    SprintField.START: MONDAYS[0].isoformat(),
+    SprintField.LENGTH: "1",
+    SprintField.CAPACITY: "10",
+}
+
+
+def running_with_one_item(session, team):
+    """A content item of 3 points, in a sprint started on MONDAYS[0]: (item, sprint, its
+    entry on the board, the sprint's start)."""
+    item = add_item(session, team, 3, "content")
+    values = {**ONE_ITEM_SPRINT, SprintField.ITEMS: [str(item.id)]}
+    draft = SprintDraft.validate(values, today=PLANNED_AT.date())
+    sprint = sprints.plan(session, team, owner(session), draft, PLANNED_AT)
+    start = sprints.local_instant_in(ROME, MONDAYS[0], dt.time(9))
+    sprints.start(session, sprint.id, start)
+    return item, sprint, sprints.entries(session, sprint)[0], start
+
+
 def test_the_actual_is_recorded_once_done_and_forgotten_when_reopened(world):
     with world.session() as session:
         team = session.get_one(Team, world.team_id)
-        item = add_item(session, team, 3, "content")
-        values = {
-            SprintField.GOAL: "Go",
-            SprintField.START: MONDAYS[0].isoformat(),
-            SprintField.LENGTH: "1",
-            SprintField.CAPACITY: "10",
-            SprintField.ITEMS: [str(item.id)],
-        }
-        sprint = sprints.plan(
-            session,
-            team,
-            owner(session),
-            SprintDraft.validate(values, today=PLANNED_AT.date()),
-            PLANNED_AT,
-        )
-        start = sprints.local_instant_in(ROME, MONDAYS[0], dt.time(9))
-        sprints.start(session, sprint.id, start)
-        entry = sprints.entries(session, sprint)[0]
+        _, sprint, entry, start = running_with_one_item(session, team)
         sprint_item = session.get_one(SprintItem, entry.sprint_item_id)
 
         done = sprints.mark_done(session, entry.sprint_item_id, member(session), None, start)
@@ -220,23 +223,13 @@ def test_the_actual_is_recorded_once_done_and_forgotten_when_reopened(world):
 def test_an_item_taken_out_and_back_forgets_what_it_took_before(world):
     with world.session() as session:
         team = session.get_one(Team, world.team_id)
-        item = add_item(session, team, 3, "content")
-        values = {
-            SprintField.GOAL: "Go",
-            SprintField.START: MONDAYS[0].isoformat(),
-            SprintField.LENGTH: "1",
-            SprintField.CAPACITY: "10",
-            SprintField.ITEMS: [str(item.id)],
-        }
-        draft = SprintDraft.validate(values, today=PLANNED_AT.date())
-        sprint = sprints.plan(session, team, owner(session), draft, PLANNED_AT)
-        start = sprints.local_instant_in(ROME, MONDAYS[0], dt.time(9))
-        sprints.start(session, sprint.id, start)
-        entry = sprints.entries(session, sprint)[0]
+        item, sprint, entry, start = running_with_one_item(session, team)
         sprints.mark_done(session, entry.sprint_item_id, member(session), 8, start)
         for items in ([], [str(item.id)]):  # taken out of the running sprint, then back
             again = SprintDraft.validate(
-                {**values, SprintField.ITEMS: items}, today=PLANNED_AT.date(), started=True
+                {**ONE_ITEM_SPRINT, SprintField.ITEMS: items},
+                today=PLANNED_AT.date(),
+                started=True,
             )
             sprints.edit(session, sprint.id, owner(session), again, start)
         assert session.get_one(SprintItem, entry.sprint_item_id).actual_points is None
