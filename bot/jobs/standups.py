@@ -105,7 +105,8 @@ def resend(
         return None
     team, questions = standups.team_and_question_count(session, row.team_id)
     to_send = [(row.id, session.get_one(Person, row.person_id), row.day)]
-    return _send(clients, factory, team, questions, to_send, at)
+    # The stopped process may have sent it before it stopped: looked for first.
+    return _send(clients, factory, team, questions, to_send, at, look_first=True)
 
 
 # --- reminders -------------------------------------------------------------------------------
@@ -181,9 +182,10 @@ def _send(
     at: dt.datetime,
     *,
     reminder: int = 0,
+    look_first: bool = False,
 ) -> FollowUp:
     """The DMs (prompts, or reminder number `reminder`), after the commit that recorded them;
-    they say how many `questions` the standup asks."""
+    they say how many `questions` the standup asks (`look_first`: bot.messaging.standups)."""
     from bot.messaging import standups as post
 
     client = clients(team.workspace_id)
@@ -196,6 +198,7 @@ def _send(
         at,
         reminder=reminder,
         questions=questions,
+        look_first=look_first,
     )
 
 

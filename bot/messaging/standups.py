@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.i18n import language_for, translator
-from bot.messaging import MessageUpdate, post_once
+from bot.messaging import POST_EVENT, MessageUpdate, landed_in_dm, post_once
 from bot.messaging.people import read_profiles
 from bot.metrics import FANOUT_SECONDS
 from bot.models import BacklogItem, Blocker, Person, StandupAnswer, StandupDay, StandupPrompt, Team
 from bot.mrkdwn import mention
 from bot.services import standups
-from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
+from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins, unanswered
 from bot.views.failures import failure_words
 from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
 
@@ -48,23 +48,38 @@ def send_prompts(
     *,
     reminder: int,
     questions: int,
+    look_first: bool = False,
 ) -> None:
     """One DM per person, in their language: the prompt, or reminder number `reminder`; a
     failure is recorded and reported, and the others go on. Then the day's thread shows the
-    count with these prompts in it."""
+    count with these prompts in it.
+
+    Each DM carries its prompt's key in its metadata. One whose answer Slack lost is looked
+    for in the DM before it counts as failed; with `look_first` (prompts recorded but not sent:
+    a process stopped while it sent them, perhaps after some went), each is looked for before
+    it is sent. Neither goes twice."""
     sent: list[int] = []
     failed: dict[int, tuple[Person, str]] = {}
     started = time.perf_counter()
     weekly = standups.is_weekly(team)
     for prompt_id, person, day in to_send:
+        user_id = person.slack_user_id
+        tag = f"standup_prompt/{prompt_id}" + (f"/reminder={reminder}" if reminder else "")
+        if look_first and landed_in_dm(client, user_id, tag, POST_EVENT):
+            sent.append(prompt_id)
+            continue
         tr = translator(language_for(person.locale, team.language))
         message = prompt_message(
             tr, team, day, reminder=bool(reminder), questions=questions, weekly=weekly
         )
+        metadata = {"event_type": POST_EVENT, "event_payload": {"key": tag}}
         try:
-            client.chat_postMessage(channel=person.slack_user_id, **message)
+            client.chat_postMessage(channel=user_id, metadata=metadata, **message)
             sent.append(prompt_id)
         except Exception as error:  # noqa: BLE001 - one person's DM never stops the others
+            if unanswered(error) and landed_in_dm(client, user_id, tag, POST_EVENT):
+                sent.append(prompt_id)
+                continue
             reason = error_reason(error)
             log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
             failed[prompt_id] = (person, reason)

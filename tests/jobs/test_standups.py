@@ -16,7 +16,7 @@ from bot.i18n import LANGUAGES, translator
 from bot.jobs import people as people_jobs
 from bot.jobs import standups as standup_jobs
 from bot.messaging import standups as standup_posts
-from bot.models import StandupDay, Team, TeamMember
+from bot.models import StandupDay, StandupPrompt, Team, TeamMember
 from bot.scheduler import tick
 from bot.services import standups, teams, workspaces
 from bot.slack import web_client
@@ -329,6 +329,33 @@ def test_prompts_lost_in_a_crash_are_sent_later(team, double, session_factory, m
     assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
     run(team, session_factory, utc(10, 26, 8, 20))
     assert len(prompted(double, ROME)) == 1
+
+
+def test_a_prompt_whose_answer_slack_lost_is_found_and_not_reported(
+    team, double, session_factory, read
+):
+    double.fail_next("chat.postMessage", status=500, after_processing=True)
+    run(team, session_factory, utc(10, 26, 8))
+    assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
+    assert double.messages_in(ADMIN_CHANNEL) == []  # it went: nothing to report
+    unsent = read(lambda s: s.scalars(select(StandupPrompt).where(StandupPrompt.sent_at.is_(None))))
+    assert list(unsent) == []
+
+
+def test_prompts_sent_by_a_process_that_stopped_before_recording_them_go_once(
+    team, double, session_factory, monkeypatch
+):
+    """The DMs went out and the process stopped before it recorded them sent: the resend
+    finds them in each DM and sends nothing again."""
+    with monkeypatch.context() as crash:
+        crash.setattr(standup_posts, "unit_of_work", Mock(side_effect=SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            run(team, session_factory, utc(10, 26, 8))
+    assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
+    run(team, session_factory, utc(10, 26, 8, 10))
+    run(team, session_factory, utc(10, 26, 8, 20))
+    assert len(prompted(double, ROME)) == 1 and len(prompted(double, AMSTERDAM)) == 1
+    assert double.calls_to("conversations.history")  # looked for, not sent again
 
 
 def test_a_member_added_after_their_standup_time_is_not_counted_as_asked(
