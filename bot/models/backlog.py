@@ -103,7 +103,8 @@ class BacklogItem(WorkspaceOwned, Base):
     activity_id: Mapped[int | None]
     hypothesis: Mapped[str | None] = mapped_column(Text)
     kpi: Mapped[str | None] = mapped_column(String(KPI_MAX))
-    submitter_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    # Indexed for a person's own ideas (the Home tab), newest first: the index holds the id.
+    submitter_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     # The submitter's own view, a starting point for the owner's triage.
     proposed_customer_value: Mapped[int | None]
     proposed_business_value: Mapped[int | None]
