@@ -91,6 +91,8 @@ def _checked_interaction(payload: dict[str, Any]) -> None:
         _id(channel.get("id"), "channel.id")
     for part in ("container", "message", "state"):
         _object(payload.get(part), part)
+    if "response_url" in payload:  # a click's; a form's come in response_urls
+        _text(payload["response_url"], "response_url", limit=ID_MAX)
     urls = payload.get("response_urls", [])
     if not (isinstance(urls, list) and all(isinstance(u, dict) for u in urls)):
         raise Malformed("response_urls is not a list of objects")
@@ -104,7 +106,8 @@ def _checked_interaction(payload: dict[str, Any]) -> None:
             _object(action, "an action", required=True)
             _text(action.get("action_id"), "action_id", limit=ID_MAX)
     required = payload["type"] in ("view_submission", "view_closed")
-    view = _object(payload.get("view"), "view", required=required)
+    # Slack sends a view as an object, or not at all (never null: Bolt's logging trips on it).
+    view = _object(payload.get("view"), "view", required=required or "view" in payload)
     if view is not None:  # a modal's, or the modal a click came from
         _text(view.get("type"), "view.type", limit=ID_MAX)
         _object(view.get("state"), "view.state")

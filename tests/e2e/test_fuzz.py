@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.fields import SplitField
 from bot.models import BacklogItem, Person, Team, Vote
-from bot.views.ids import Action
-from tests.conftest import MEMBER, OWNER, TEAM_CHANNEL
-from tests.scenario import last_message, set_up_team, submit_idea
+from bot.services.activities import new_field
+from bot.views.ids import Action, Callback
+from tests.conftest import ADMIN_CHANNEL, MEMBER, OWNER, TEAM_CHANNEL
+from tests.scenario import last_message, opened_view, set_up_team, submit_idea
 from tests.slack_requests import Slack, sign
 
 settings.register_profile("ci", max_examples=40, deadline=None)
@@ -43,8 +45,9 @@ ODD = st.one_of(
 
 @pytest.fixture
 def recorded(slack: Slack, double, monkeypatch) -> list[tuple[str, str]]:
-    """Real requests, as the app received them while a team was set up, an idea submitted,
-    voted for and listed, and a profile changed."""
+    """Real requests, as the app received them while a team was set up, its activities
+    renamed, an idea submitted, voted for, followed, split at triage and listed, and a profile
+    changed."""
     bodies: list[tuple[str, str]] = []
     real_post = Slack.post
 
@@ -54,13 +57,29 @@ def recorded(slack: Slack, double, monkeypatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(Slack, "post", post)
     set_up_team(slack, user=OWNER)
+    slack.command("/agile", "activities", user=OWNER, channel=TEAM_CHANNEL)
+    slack.settle()
+    activities = opened_view(double, Callback.ACTIVITIES)
+    slack.submit(activities, {new_field(1): "Influencer partnerships"}, user=OWNER)
     submit_idea(slack, user=MEMBER)
     card = last_message(double, TEAM_CHANNEL)
     slack.click(card, Action.VOTE, user=MEMBER, channel=TEAM_CHANNEL)
+    slack.click(card, Action.FOLLOW, user=OWNER, channel=TEAM_CHANNEL)
+    slack.click(
+        last_message(double, ADMIN_CHANNEL), Action.TRIAGE_SPLIT, user=OWNER, channel=ADMIN_CHANNEL
+    )
+    slack.settle()
+    split = {
+        **dict(zip(SplitField.of(0), ("First slice", "2", "6", "7"), strict=True)),
+        **dict(zip(SplitField.of(1), ("Follow-up", "3", "7", "8"), strict=True)),
+    }
+    slack.submit(opened_view(double, Callback.SPLIT), split, user=OWNER)
     slack.command("/backlog", "", user=MEMBER, channel=TEAM_CHANNEL)
     slack.event({"type": "user_change", "user": {"id": MEMBER, "tz": "Europe/Rome"}})
     slack.settle()
     monkeypatch.undo()
+    submitted = {(_fields(b, c)[0].get("view") or {}).get("callback_id") for b, c in bodies}
+    assert {Callback.ACTIVITIES, Callback.SPLIT} <= submitted  # the recording went as planned
     return bodies
 
 

@@ -113,6 +113,14 @@ def test_a_body_over_the_cap_is_refused_unread_and_logged_short(slack, errors, c
             {"view": {"type": "modal", "state": {}, "private_metadata": True}},
             id="private-metadata-not-a-string",  # found by the fuzz test
         ),
+        pytest.param(
+            {"view": None, "actions": [{"action_id": "nobody.listens"}]},
+            id="a-null-view-on-a-click-no-listener-takes",  # found by the fuzz test
+        ),
+        pytest.param(
+            {"response_url": {"url": "https://hooks.slack.com/x"}},
+            id="response-url-not-a-string",  # found by the fuzz test
+        ),
     ],
 )
 def test_signed_payloads_slack_would_never_send_are_a_400(slack, errors, read, payload):
