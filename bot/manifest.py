@@ -39,7 +39,8 @@ BOT_SCOPES = (
     # channel's latest messages before it is sent again: never posted twice (bot.messaging).
     "channels:history",
     "groups:history",
-    # The same for a DM to one person (a followed idea's news): open the DM, read it back.
+    # The same for a DM to one person (a followed idea's news, a standup prompt): open the
+    # DM, read it back.
     "im:write",
     "im:history",
     "commands",  # the slash commands
