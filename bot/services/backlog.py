@@ -311,7 +311,7 @@ def accept(
     session: Session, item_id: int, actor: Person, scores: Scores, now: dt.datetime
 ) -> BacklogItem:
     item, team = owned_item(session, item_id, actor, ItemStatus.PROPOSED, for_update=True)
-    _apply_scores(item, scores)
+    apply_scores(item, scores)
     _apply_activity(session, team, item, scores)
     item.status = ItemStatus.READY
     item.triaged_by_id = actor.id
@@ -320,17 +320,7 @@ def accept(
     session.flush()
     if _is_manually_ordered(session, team.id, exclude=item.id):
         item.position = _slot_by_score(session, item)
-    record(
-        session,
-        team.id,
-        item.id,
-        actor,
-        EventKind.ACCEPTED,
-        now,
-        effort=scores.effort,
-        customer_value=scores.customer_value,
-        business_value=scores.business_value,
-    )
+    record(session, team.id, item.id, actor, EventKind.ACCEPTED, now, **score_facts(item))
     follows.notify(session, item, NoticeKind.ACCEPTED, actor, now, score=item.score)
     return item
 
@@ -355,28 +345,30 @@ def rescore(
     """The owner changes effort or values. A manual order stays as it is: moves are the
     owner's word."""
     item, team = owned_item(session, item_id, actor, SCORABLE, for_update=True)
-    before = {
-        "effort": item.effort,
-        "customer_value": item.customer_value,
-        "business_value": item.business_value,
-    }
-    _apply_scores(item, scores)
+    before = score_facts(item)
+    apply_scores(item, scores)
     _apply_activity(session, team, item, scores)
     item.updated_at = now
-    after = {
-        "effort": scores.effort,
-        "customer_value": scores.customer_value,
-        "business_value": scores.business_value,
-    }
+    after = score_facts(item)
     record(session, team.id, item.id, actor, EventKind.RESCORED, now, before=before, after=after)
     return item
 
 
-def _apply_scores(item: BacklogItem, scores: Scores) -> None:
+def apply_scores(item: BacklogItem, scores: Scores) -> None:
+    """The owner's effort and values on the item, and the score they make."""
     item.effort = scores.effort
     item.customer_value = scores.customer_value
     item.business_value = scores.business_value
     item.score = scores.score
+
+
+def score_facts(item: BacklogItem) -> dict[str, Any]:
+    """The item's effort and values, as the backlog's history records them."""
+    return {
+        "effort": item.effort,
+        "customer_value": item.customer_value,
+        "business_value": item.business_value,
+    }
 
 
 def _apply_activity(session: Session, team: Team, item: BacklogItem, scores: Scores) -> None:

@@ -144,14 +144,16 @@ def split(
     before = _facts(item)
     accepting = item.status is ItemStatus.PROPOSED
     item.title = draft.first.title
-    _score(item, draft.first.scores)
+    backlog.apply_scores(item, draft.first.scores)
     item.slice_number = 1
     item.updated_at = now
     if accepting:
         item.status = ItemStatus.READY
         item.triaged_by_id, item.triaged_at = actor.id, now
         backlog.place_in_order(session, item)
-        backlog.record(session, team.id, item.id, actor, EventKind.ACCEPTED, now, **_scores(item))
+        backlog.record(
+            session, team.id, item.id, actor, EventKind.ACCEPTED, now, **backlog.score_facts(item)
+        )
     followers = follows.follower_ids(session, item.id)
     follow_ups = []
     for number, part in enumerate(draft.follow_ups, 2):
@@ -172,7 +174,7 @@ def split(
             created_at=now,
             updated_at=now,
         )
-        _score(follow_up, part.scores)
+        backlog.apply_scores(follow_up, part.scores)
         session.add(follow_up)
         session.flush()  # it has its id; place_after below gives it its place
         backlog.record(
@@ -186,7 +188,13 @@ def split(
             split_from=item.id,
         )
         backlog.record(
-            session, team.id, follow_up.id, actor, EventKind.ACCEPTED, now, **_scores(follow_up)
+            session,
+            team.id,
+            follow_up.id,
+            actor,
+            EventKind.ACCEPTED,
+            now,
+            **backlog.score_facts(follow_up),
         )
         follows.add_followers(session, follow_up.id, followers, now)
         follow_ups.append(follow_up)
@@ -211,23 +219,8 @@ def split(
     return item, follow_ups
 
 
-def _score(item: BacklogItem, scores: Scores) -> None:
-    item.effort = scores.effort
-    item.customer_value = scores.customer_value
-    item.business_value = scores.business_value
-    item.score = scores.score
-
-
-def _scores(item: BacklogItem) -> dict[str, Any]:
-    return {
-        "effort": item.effort,
-        "customer_value": item.customer_value,
-        "business_value": item.business_value,
-    }
-
-
 def _facts(item: BacklogItem) -> dict[str, Any]:
-    return {"title": item.title, "status": item.status.value, **_scores(item)}
+    return {"title": item.title, "status": item.status.value, **backlog.score_facts(item)}
 
 
 # --- where a slice stands, as the backlog shows it -------------------------------------------
