@@ -13,7 +13,6 @@ from bot.fields import DoneField
 from bot.i18n import Translator, decimal
 from bot.models import BacklogItem, Team
 from bot.models.activity import ACTIVITY_NAME_MAX, OWN_ACTIVITIES_MAX
-from bot.models.backlog import EFFORT_POINTS
 from bot.services.activities import (
     ACTIVITY_WORDS,
     NEW_SLOTS,
@@ -25,7 +24,16 @@ from bot.services.activities import (
 )
 from bot.services.sprints import ActivityActuals, ByActuals, DoneForm
 from bot.views.ids import Callback
-from bot.views.text import context, esc, option, plain, section, truncate
+from bot.views.text import (
+    context,
+    effort_select,
+    esc,
+    option,
+    plain,
+    points_label,
+    section,
+    truncate,
+)
 
 AVERAGES_SHOWN = 12  # activity lines in the planning form, at most
 
@@ -176,17 +184,12 @@ def activities_saved(tr: Translator, team: Team, activities: Activities) -> dict
 # --- done, with what it really took ----------------------------------------------------------
 
 
-def _points(tr: Translator, n: int) -> str:
-    # Translators: {n} is a number of points.
-    return tr.ngettext("{n} point", "{n} points", n).format(n=n)
-
-
 def done_modal(
     tr: Translator, form: DoneForm, activities: Activities, metadata: dict[str, Any]
 ) -> dict[str, Any]:
     """Marks a sprint item done once the team's Definition of Done is met, with what it really
     took, if the person says: in the estimate's points, for the team's averages."""
-    facts = [_points(tr, form.points)]
+    facts = [points_label(tr, form.points)]
     choice = activities.get(form.activity_key)
     if choice is not None:
         facts.insert(0, esc(activity_label(tr, choice)))
@@ -223,12 +226,7 @@ def done_modal(
                     form.points,
                 ).format(n=form.points)
             ),
-            "element": {
-                "type": "static_select",
-                "action_id": DoneField.ACTUAL,
-                "placeholder": plain(tr.gettext("Points"), 150),
-                "options": [option(_points(tr, p), str(p)) for p in EFFORT_POINTS],
-            },
+            "element": effort_select(tr, DoneField.ACTUAL, placeholder=tr.gettext("Points")),
         }
     )
     return {

@@ -12,7 +12,6 @@ from bot.models import BacklogItem, ItemKind, ItemStatus, Team
 from bot.models.backlog import (
     DECLINE_REASON_MAX,
     DESCRIPTION_MAX,
-    EFFORT_POINTS,
     HYPOTHESIS_MAX,
     KPI_MAX,
     TITLE_MAX,
@@ -24,6 +23,7 @@ from bot.views.text import (
     KIND_EMOJI,
     button,
     context,
+    effort_select,
     esc,
     kind_label,
     mention,
@@ -33,6 +33,7 @@ from bot.views.text import (
     section,
     status_label,
     truncate,
+    value_input,
 )
 
 ITEM_TEXT_MAX = 1200  # of a description shown in a card; the full text stays in the database
@@ -69,27 +70,6 @@ def _text_input(
     if hint:
         block["hint"] = plain(hint)
     return block
-
-
-def _value_input(
-    block_id: str, label: str, *, optional: bool, initial: int | None
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "number_input",
-        "action_id": block_id,
-        "is_decimal_allowed": False,
-        "min_value": "1",
-        "max_value": "10",
-    }
-    if initial is not None:
-        element["initial_value"] = str(initial)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label),
-        "element": element,
-    }
 
 
 def kind_options(tr: Translator) -> list[dict[str, Any]]:
@@ -172,13 +152,13 @@ def idea_modal(
             optional=True,
             placeholder=tr.gettext("Newsletter click-through rate"),
         ),
-        _value_input(
+        value_input(
             IdeaField.CUSTOMER_VALUE,
             tr.gettext("Value to customers, 1 to 10 (your view)"),
             optional=True,
             initial=None,
         ),
-        _value_input(
+        value_input(
             IdeaField.BUSINESS_VALUE,
             tr.gettext("Value to the business, 1 to 10 (your view)"),
             optional=True,
@@ -443,18 +423,7 @@ def scores_modal(
 ) -> dict[str, Any]:
     """Accept an idea with its scores, or edit the scores of a backlog item; with the team's
     `activities`, the item's activity too."""
-    effort_options = [
-        # Translators: {n} is a number of points.
-        option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p))
-        for p in EFFORT_POINTS
-    ]
-    effort: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ScoreField.EFFORT,
-        "options": effort_options,
-    }
-    if item.effort in EFFORT_POINTS:
-        effort["initial_option"] = effort_options[EFFORT_POINTS.index(item.effort)]
+    effort = effort_select(tr, ScoreField.EFFORT, item.effort)
     customer = item.customer_value or item.proposed_customer_value
     business = item.business_value or item.proposed_business_value
     blocks = [
@@ -465,13 +434,13 @@ def scores_modal(
             "label": plain(tr.gettext("Effort")),
             "element": effort,
         },
-        _value_input(
+        value_input(
             ScoreField.CUSTOMER_VALUE,
             tr.gettext("Value to customers, 1 to 10"),
             optional=False,
             initial=customer,
         ),
-        _value_input(
+        value_input(
             ScoreField.BUSINESS_VALUE,
             tr.gettext("Value to the business, 1 to 10"),
             optional=False,

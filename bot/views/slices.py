@@ -10,11 +10,11 @@ from typing import Any
 from bot.fields import SPLIT_FOLLOW_UPS, SplitField
 from bot.i18n import Translator
 from bot.models import BacklogItem
-from bot.models.backlog import EFFORT_POINTS, TITLE_MAX
+from bot.models.backlog import TITLE_MAX
 from bot.services.slices import Slice
 from bot.views.ideas import item_heading
 from bot.views.ids import Callback
-from bot.views.text import context, option, plain, section
+from bot.views.text import context, effort_select, plain, section, value_input
 
 
 def split_modal(tr: Translator, item: BacklogItem, *, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -73,32 +73,20 @@ def _slice_inputs(
     }
     if title:
         title_input["initial_value"] = title[:TITLE_MAX]
-    effort_options = [
-        # Translators: {n} is a number of points.
-        option(tr.ngettext("{n} point", "{n} points", p).format(n=p), str(p))
-        for p in EFFORT_POINTS
-    ]
-    effort_select: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": effort_key,
-        "options": effort_options,
-    }
-    if effort in EFFORT_POINTS:
-        effort_select["initial_option"] = effort_options[EFFORT_POINTS.index(effort)]
     return [
         _input(title_key, tr.gettext("Title"), title_input, optional),
-        _input(effort_key, tr.gettext("Effort"), effort_select, optional),
-        _input(
+        _input(effort_key, tr.gettext("Effort"), effort_select(tr, effort_key, effort), optional),
+        value_input(
             customer_key,
             tr.gettext("Value to customers, 1 to 10"),
-            _value(customer_key, customer),
-            optional,
+            optional=optional,
+            initial=customer,
         ),
-        _input(
+        value_input(
             business_key,
             tr.gettext("Value to the business, 1 to 10"),
-            _value(business_key, business),
-            optional,
+            optional=optional,
+            initial=business,
         ),
     ]
 
@@ -111,19 +99,6 @@ def _input(block_id: str, label: str, element: dict[str, Any], optional: bool) -
         "label": plain(label),
         "element": element,
     }
-
-
-def _value(action_id: str, initial: int | None) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "number_input",
-        "action_id": action_id,
-        "is_decimal_allowed": False,
-        "min_value": "1",
-        "max_value": "10",
-    }
-    if initial is not None:
-        element["initial_value"] = str(initial)
-    return element
 
 
 def slice_text(tr: Translator, place: Slice | None) -> str | None:

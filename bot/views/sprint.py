@@ -49,6 +49,7 @@ from bot.views.text import (
     esc,
     option,
     plain,
+    points_label,
     result_text,
     section,
     sections,
@@ -232,8 +233,7 @@ def board_message(
 
 
 def _entry_line(tr: Translator, entry: Entry) -> str:
-    # Translators: {n} is a number of points.
-    points = tr.ngettext("{n} point", "{n} points", entry.points).format(n=entry.points)
+    points = points_label(tr, entry.points)
     added = "" if entry.committed else " · " + tr.gettext("added during the sprint")
     return (
         f"{STATE_EMOJI[entry.state]} {KIND_EMOJI[entry.kind]} *{esc(entry.title)}* · "

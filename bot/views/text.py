@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.i18n import Translator, decimal
 from bot.models import ItemKind, ItemStatus
+from bot.models.backlog import EFFORT_POINTS
 from bot.mrkdwn import Markup, esc, mention
 from bot.mrkdwn import channel_link as channel
 
@@ -88,6 +89,46 @@ def button(
 
 def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, PLAIN_OPTION_MAX), "value": value}
+
+
+def points_label(tr: Translator, n: int) -> str:
+    # Translators: {n} is a number of points.
+    return tr.ngettext("{n} point", "{n} points", n).format(n=n)
+
+
+def effort_select(
+    tr: Translator, action_id: str, initial: int | None = None, placeholder: str | None = None
+) -> dict[str, Any]:
+    """A select of the backlog's effort points (an estimate, or what an item really took)."""
+    options = [option(points_label(tr, p), str(p)) for p in EFFORT_POINTS]
+    element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    if initial in EFFORT_POINTS:
+        element["initial_option"] = options[EFFORT_POINTS.index(initial)]
+    return element
+
+
+def value_input(
+    block_id: str, label: str, *, optional: bool, initial: int | None
+) -> dict[str, Any]:
+    """A customer or business value, a whole number from 1 to 10."""
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "action_id": block_id,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": "10",
+    }
+    if initial is not None:
+        element["initial_value"] = str(initial)
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label),
+        "element": element,
+    }
 
 
 KIND_EMOJI = {
