@@ -115,7 +115,30 @@ def _landed(
     return None
 
 
-def landed_in_dm(
+def dm_once(
+    client: WebClient,
+    user_id: str,
+    message: dict[str, Any],
+    *,
+    tag: str,
+    event_type: str = POST_EVENT,
+    look_first: bool = False,
+) -> None:
+    """chat.postMessage to one person's DM, once. The DM carries `tag` in its metadata; when
+    Slack's answer is lost, and first of all with `look_first` (an earlier attempt may have
+    posted it before its process stopped), the DM's latest messages say whether it landed, and
+    one that did is not sent again. Any other failure is raised, for the caller to record."""
+    if look_first and _landed_in_dm(client, user_id, tag, event_type) is not None:
+        return
+    metadata = {"event_type": event_type, "event_payload": {"key": tag}}
+    try:
+        client.chat_postMessage(channel=user_id, metadata=metadata, **message)
+    except Exception as error:
+        if not unanswered(error) or _landed_in_dm(client, user_id, tag, event_type) is None:
+            raise
+
+
+def _landed_in_dm(
     client: WebClient, user_id: str, tag: str, event_type: str
 ) -> dict[str, Any] | None:
     """The bot's DM to `user_id` tagged `tag`, if it is among the DM's latest messages: a DM

@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.i18n import language_for, translator
-from bot.messaging import landed_in_dm
+from bot.messaging import dm_once
 from bot.scheduler import FollowUp
 from bot.services import follows
-from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason, tell_admins, unanswered
+from bot.slack import TOKEN_REFUSED, UNCURABLE, error_reason, tell_admins
 from bot.views.failures import failure_words
 from bot.views.follows import notice_message
 
@@ -85,23 +85,21 @@ def attempt(
     owed = follows.claim(session, notice_id, now)
     if owed is None:
         return None
-    user_id = owed.follower.slack_user_id
-    tag = f"notice/{notice_id}"
-    if (look_first or owed.notice.attempts) and landed_in_dm(client, user_id, tag, NOTICE_EVENT):
-        follows.sent(owed.notice, now)
-        return None
     links = {} if links is None else links
     if owed.item.id not in links:
         links[owed.item.id] = _link(client, owed)
     tr = translator(language_for(owed.follower.locale, owed.team.language))
     message = notice_message(tr, owed, links[owed.item.id])
-    metadata = {"event_type": NOTICE_EVENT, "event_payload": {"key": tag}}
     try:
-        client.chat_postMessage(channel=user_id, metadata=metadata, unfurl_links=False, **message)
+        dm_once(
+            client,
+            owed.follower.slack_user_id,
+            {**message, "unfurl_links": False},
+            tag=f"notice/{notice_id}",
+            event_type=NOTICE_EVENT,
+            look_first=look_first or owed.notice.attempts > 0,
+        )
     except Exception as error:
-        if unanswered(error) and landed_in_dm(client, user_id, tag, NOTICE_EVENT):
-            follows.sent(owed.notice, now)
-            return None
         reason = error_reason(error)
         if reason in RAISED:
             raise

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.i18n import language_for, translator
-from bot.messaging import POST_EVENT, MessageUpdate, landed_in_dm, post_once
+from bot.messaging import MessageUpdate, dm_once, post_once
 from bot.messaging.people import read_profiles
 from bot.metrics import FANOUT_SECONDS
 from bot.models import BacklogItem, Blocker, Person, StandupAnswer, StandupDay, StandupPrompt, Team
 from bot.mrkdwn import mention
 from bot.services import standups
-from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins, unanswered
+from bot.slack import CHANNEL_CLOSED, error_reason, tell_admins
 from bot.views.failures import failure_words
 from bot.views.standup import answer_reply, blocker_message, prompt_message, thread_parent
 
@@ -63,23 +63,15 @@ def send_prompts(
     started = time.perf_counter()
     weekly = standups.is_weekly(team)
     for prompt_id, person, day in to_send:
-        user_id = person.slack_user_id
-        tag = f"standup_prompt/{prompt_id}" + (f"/reminder={reminder}" if reminder else "")
-        if look_first and landed_in_dm(client, user_id, tag, POST_EVENT):
-            sent.append(prompt_id)
-            continue
         tr = translator(language_for(person.locale, team.language))
         message = prompt_message(
             tr, team, day, reminder=bool(reminder), questions=questions, weekly=weekly
         )
-        metadata = {"event_type": POST_EVENT, "event_payload": {"key": tag}}
+        tag = f"standup_prompt/{prompt_id}" + (f"/reminder={reminder}" if reminder else "")
         try:
-            client.chat_postMessage(channel=user_id, metadata=metadata, **message)
+            dm_once(client, person.slack_user_id, message, tag=tag, look_first=look_first)
             sent.append(prompt_id)
         except Exception as error:  # noqa: BLE001 - one person's DM never stops the others
-            if unanswered(error) and landed_in_dm(client, user_id, tag, POST_EVENT):
-                sent.append(prompt_id)
-                continue
             reason = error_reason(error)
             log.warning("standup DM to %s failed: %s", person.slack_user_id, reason)
             failed[prompt_id] = (person, reason)
