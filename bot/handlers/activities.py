@@ -23,7 +23,7 @@ from bot.handlers.forms import button_int, state_values, view_metadata
 from bot.handlers.listeners import listen, listen_to_modal, subcommand
 from bot.handlers.readers import load_person, person_translator
 from bot.handlers.replies import dm
-from bot.handlers.sprints import team_here
+from bot.handlers.sprints import board_for, team_here
 from bot.messaging import push
 from bot.messaging import sprints as sprint_posts
 from bot.models import Activity, Team
@@ -32,7 +32,6 @@ from bot.services.activities import ActivitySetup
 from bot.views.activities import activities_modal, activities_saved, done_modal
 from bot.views.help import notice
 from bot.views.ids import Action, Callback
-from bot.views.sprint import board_message
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +168,7 @@ def redraw_after_done(
         update = sprint_posts.board_update(session, sprint, deps.now())
         mine = None
         if isinstance(response_url, str) and response_url:
-            mine = board_message(
-                tr,
-                sprint_posts.board(session, team, sprint, deps.now()),
-                owner_controls=teams.is_owner(team, viewer),
-            )
+            mine = board_for(session, team, sprint, viewer, deps.now())
     refreshed = push(client, update)
     if context.get("done_item_id"):
         deliver_notices(client, context, deps, [context["done_item_id"]])

@@ -96,7 +96,7 @@ def _current_board(
     tr = person_translator(person, team)
     running = sprints.active_sprint(session, team)
     if running is not None:
-        return _board_for(session, team, running, person, now)
+        return board_for(session, team, running, person, now)
     last = sprints.last_closed(session, team)
     upcoming = sprints.next_sprint(session, team)
     if last is None and upcoming is None:
@@ -117,7 +117,7 @@ def _current_board(
     )
 
 
-def _board_for(
+def board_for(
     session: Session, team: Team, sprint: Sprint, viewer: Person, now: dt.datetime
 ) -> dict[str, Any]:
     """The board for one viewer's private answer (with the owner's estimate menu)."""
@@ -397,7 +397,7 @@ def _redraw_board(
         _require_viewer(session, team, viewer, body)
         in_channel = (body.get("container") or {}).get("message_ts") == sprint.message_ts
         update = sprint_posts.board_update(session, sprint, deps.now())
-        mine = None if in_channel else _board_for(session, team, sprint, viewer, deps.now())
+        mine = None if in_channel else board_for(session, team, sprint, viewer, deps.now())
         tr = person_translator(viewer, team)
     refreshed = push(client, update)
     if mine is not None:
