@@ -32,7 +32,7 @@ from bot.services.home import (
     TeamHome,
 )
 from bot.views.follows import follow_menu
-from bot.views.ideas import item_facts, item_heading
+from bot.views.ideas import item_facts, item_heading, triage_buttons
 from bot.views.ids import Action
 from bot.views.sprint import goal_lines
 from bot.views.text import (
@@ -328,14 +328,7 @@ def _triage(tr: Translator, home: TeamHome, cap: int) -> list[dict[str, Any]]:
             {
                 "type": "actions",
                 "block_id": f"triage:{item.id}",
-                "elements": [
-                    button(
-                        tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, str(item.id), style="primary"
-                    ),
-                    button(
-                        tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item.id), style="danger"
-                    ),
-                ],
+                "elements": triage_buttons(tr, item.id),
             }
         )
     more = total - len(shown)

@@ -257,6 +257,14 @@ def _outcome(tr: Translator, item: BacklogItem, owner_id: str | None) -> str | N
     return None
 
 
+def triage_buttons(tr: Translator, item_id: int) -> list[dict[str, Any]]:
+    """Accept… and Decline…, for the marketing owner (wherever an idea awaits triage)."""
+    return [
+        button(tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, str(item_id), style="primary"),
+        button(tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item_id), style="danger"),
+    ]
+
+
 def triage_card(
     tr: Translator,
     item: BacklogItem,
@@ -296,15 +304,7 @@ def triage_card(
             {
                 "type": "actions",
                 "block_id": f"triage:{item.id}",
-                "elements": [
-                    button(
-                        tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, str(item.id), style="primary"
-                    ),
-                    button(
-                        tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item.id), style="danger"
-                    ),
-                    split_button(tr, str(item.id)),
-                ],
+                "elements": [*triage_buttons(tr, item.id), split_button(tr, str(item.id))],
             }
         )
         blocks.append(
