@@ -13,7 +13,7 @@ from bot.services.experiments import Lineage
 from bot.services.slices import Slice
 from bot.views.activities import item_activity
 from bot.views.experiments import lineage_lines
-from bot.views.ideas import item_facts, item_heading, split_button, vote_button
+from bot.views.ideas import item_facts, item_heading, split_button, triage_buttons, vote_button
 from bot.views.ids import Action
 from bot.views.slices import slice_text
 from bot.views.text import button, context, esc, option, section
@@ -117,14 +117,7 @@ def backlog_message(
 def _owner_controls(tr: Translator, item: BacklogItem, page: int) -> dict[str, Any]:
     item_id = item.id
     if item.status is ItemStatus.PROPOSED:
-        elements = [
-            button(
-                tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, f"{item_id}:{page}", style="primary"
-            ),
-            button(
-                tr.gettext("Decline…"), Action.TRIAGE_DECLINE, f"{item_id}:{page}", style="danger"
-            ),
-        ]
+        elements = triage_buttons(tr, f"{item_id}:{page}")
     else:
         elements = [
             {

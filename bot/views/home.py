@@ -328,7 +328,7 @@ def _triage(tr: Translator, home: TeamHome, cap: int) -> list[dict[str, Any]]:
             {
                 "type": "actions",
                 "block_id": f"triage:{item.id}",
-                "elements": triage_buttons(tr, item.id),
+                "elements": triage_buttons(tr, str(item.id)),
             }
         )
     more = total - len(shown)

@@ -257,11 +257,12 @@ def _outcome(tr: Translator, item: BacklogItem, owner_id: str | None) -> str | N
     return None
 
 
-def triage_buttons(tr: Translator, item_id: int) -> list[dict[str, Any]]:
-    """Accept… and Decline…, for the marketing owner (wherever an idea awaits triage)."""
+def triage_buttons(tr: Translator, value: str) -> list[dict[str, Any]]:
+    """Accept… and Decline…, for the marketing owner (wherever an idea awaits triage); `value`
+    names the idea ("12", or "12:3" with the /backlog page to redraw)."""
     return [
-        button(tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, str(item_id), style="primary"),
-        button(tr.gettext("Decline…"), Action.TRIAGE_DECLINE, str(item_id), style="danger"),
+        button(tr.gettext("Accept…"), Action.TRIAGE_ACCEPT, value, style="primary"),
+        button(tr.gettext("Decline…"), Action.TRIAGE_DECLINE, value, style="danger"),
     ]
 
 
@@ -304,7 +305,7 @@ def triage_card(
             {
                 "type": "actions",
                 "block_id": f"triage:{item.id}",
-                "elements": [*triage_buttons(tr, item.id), split_button(tr, str(item.id))],
+                "elements": [*triage_buttons(tr, str(item.id)), split_button(tr, str(item.id))],
             }
         )
         blocks.append(
