@@ -6,26 +6,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.db import make_engine
 from bot.migrate import downgrade, upgrade
-from tests.conftest import database_url
 from tests.databases import prepare_database
 
 NOW = "2026-11-30 09:00:00"
-
-
-@pytest.fixture
-def scratch_url(tmp_path_factory):
-    url = database_url(tmp_path_factory)
-    if url.startswith("postgresql"):
-        target = make_url(url)
-        url = target.set(database=f"{target.database}_activities").render_as_string(
-            hide_password=False
-        )
-    return url
 
 
 SEED = [

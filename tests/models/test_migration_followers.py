@@ -11,9 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.db import make_engine
 from bot.migrate import downgrade, upgrade
 from tests.databases import prepare_database
-from tests.models.test_migrations import NOW, _scalar, _seed_before_sprints, scratch_url
-
-__all__ = ["scratch_url"]  # the fixture, shared
+from tests.models.test_migrations import NOW, _scalar, _seed_before_sprints
 
 
 def test_ideas_are_followed_by_their_submitters_and_the_history_takes_splits(scratch_url):

@@ -11,9 +11,7 @@ from sqlalchemy import text
 from bot.db import make_engine
 from bot.migrate import downgrade, upgrade
 from tests.databases import prepare_database
-from tests.models.test_migrations import NOW, _scalar, _seed_before_sprints, scratch_url
-
-__all__ = ["scratch_url"]  # the fixture, shared with the other migration tests
+from tests.models.test_migrations import NOW, _scalar, _seed_before_sprints
 
 
 def test_answers_keep_their_replies_and_prompts_their_reminder(scratch_url):
