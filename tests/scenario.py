@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -173,3 +174,30 @@ def ticks(
         if morning <= at:
             morning += dt.timedelta(days=1)
         at = min(at + dt.timedelta(hours=6), morning)
+
+
+def race_ticks(
+    session_factory: Any, at: dt.datetime, make_sources: Callable[[], list[Any]]
+) -> None:
+    """Two schedulers, each with its own sources, tick the same instant at once; neither
+    fails."""
+    from bot.scheduler import tick
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        own = make_sources()
+        barrier.wait()
+        try:
+            report = tick(session_factory, at, own)
+            assert report.failed == [], report.failed
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors

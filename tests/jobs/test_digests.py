@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +28,7 @@ from bot.services.teams import TeamSettings
 from bot.slack import web_client
 from tests.conftest import ADMIN_CHANNEL, MEMBER, OTHER_CHANNEL, OWNER, SCRUM, TEAM_CHANNEL
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, team_settings
+from tests.scenario import all_text, race_ticks, team_settings
 
 ROME, NEW_YORK = "Europe/Rome", "America/New_York"
 DUTCH_CHANNEL = "C0GROEI01"
@@ -127,24 +126,9 @@ def test_one_digest_a_week_at_the_local_time_across_daylight_saving_ticks_and_a_
         assert report.failed == [], report.failed
 
     def race(at: dt.datetime) -> None:
-        """Two schedulers, each with its own sources, tick the same instant at once."""
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def one() -> None:
-            own = digest_jobs.sources(lambda _: client, session_factory)
-            barrier.wait()
-            try:
-                assert tick(session_factory, at, own).failed == []
-            except BaseException as error:  # noqa: BLE001 - reported by the test thread
-                errors.append(error)
-
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors, errors
+        race_ticks(
+            session_factory, at, lambda: digest_jobs.sources(lambda _: client, session_factory)
+        )
 
     # After the restart, ticks are `agilebot tick --at`: its own engine, sessions and client.
     from bot.__main__ import main

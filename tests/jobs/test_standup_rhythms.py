@@ -12,7 +12,6 @@ independently of the code under test, and is also pinned to UTC on both sides of
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from bot.services.standups import AnswerDraft, StandupSetup
 from bot.slack import web_client
 from tests.conftest import OWNER
 from tests.conftest import test_settings as settings_for
-from tests.scenario import all_text, team_settings
+from tests.scenario import all_text, race_ticks, team_settings
 
 START = dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC)
 END = dt.datetime(2026, 4, 30, 23, 59, tzinfo=dt.UTC)
@@ -243,25 +242,9 @@ def test_two_months_of_rhythms_times_and_reminders_exactly_once(
         assert report.failed == [], report.failed
 
     def race(at: dt.datetime) -> None:
-        """Two schedulers, each with its own sources, tick the same instant at once."""
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def one() -> None:
-            own = standup_jobs.sources(lambda _: client, session_factory)
-            barrier.wait()
-            try:
-                report = tick(session_factory, at, own)
-                assert report.failed == [], report.failed
-            except BaseException as error:  # noqa: BLE001 - reported by the test thread
-                errors.append(error)
-
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors, errors
+        race_ticks(
+            session_factory, at, lambda: standup_jobs.sources(lambda _: client, session_factory)
+        )
 
     for at in instants:
         clock.fixed = at
