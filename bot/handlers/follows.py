@@ -25,12 +25,12 @@ from bot.views.ids import Action
 
 
 def register(app: App) -> None:
-    listen(app.action(Action.FOLLOW), later=follow)
-    listen(app.action(Action.UNFOLLOW), later=unfollow)
+    listen(app.action(Action.FOLLOW), later=follow_or_not)
+    listen(app.action(Action.UNFOLLOW), later=follow_or_not)
     listen(app.action(Action.FOLLOW_MENU), later=follow_from_home)
 
 
-def follow(
+def follow_or_not(
     body: dict[str, Any],
     action: dict[str, Any],
     client: WebClient,
@@ -38,18 +38,9 @@ def follow(
     respond: Respond,
     deps: Deps,
 ) -> None:
-    _follow_or_not(body, client, context, respond, deps, button_int(action.get("value")), True)
-
-
-def unfollow(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    deps: Deps,
-) -> None:
-    _follow_or_not(body, client, context, respond, deps, button_int(action.get("value")), False)
+    """Follow, or Stop following (on a card, a notice, the answer to Follow)."""
+    following = action.get("action_id") == Action.FOLLOW
+    _follow_or_not(body, client, context, respond, deps, button_int(action.get("value")), following)
 
 
 def follow_from_home(
